@@ -1,0 +1,1 @@
+"""Indicator 6: e-parking transaction logs and their daily summaries."""

@@ -1,0 +1,1 @@
+"""Indicator 2: permit applications handled by DPMPTSP through Spontan and OSS."""

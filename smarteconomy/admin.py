@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun, User
+
+
+@admin.register(User)
+class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+    list_filter = ("groups", "is_active", "is_staff")
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Kelurahan)
+class KelurahanAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "kecamatan", "postal_code")
+    list_filter = ("kecamatan",)
+    search_fields = ("code", "name", "postal_code")
+
+
+@admin.register(Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "code", "name_id", "name_en")
+    search_fields = ("code", "name_id", "name_en")
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """Logs are written by the system only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyLogAdmin):
+    list_display = ("id", "created_at", "importer", "original_name", "office", "status", "rows_total", "errors_count")
+    list_filter = ("importer", "office", "status")
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyLogAdmin):
+    list_display = ("created_at", "list_name", "format", "user", "rows")
+
+
+@admin.register(TaskRun)
+class TaskRunAdmin(ReadOnlyLogAdmin):
+    list_display = ("id", "task", "status", "started_at", "finished_at", "rows_affected")
+    list_filter = ("task", "status")

@@ -1,0 +1,58 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .menu import MenuItem, MenuSection
+from .roles import ALL_ACTIONS, ALL_ROLES, VIEW
+
+
+class SmartEconomyConfig(AppConfig):
+    name = "smarteconomy"
+    verbose_name = _("Smart Economy: shared data")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    role_permissions = {
+        "kecamatan": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
+        "kelurahan": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
+        "sector": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
+        # Each office sees its own import batches (scoped in the queryset); everyone may view the list.
+        "importbatch": {ALL_ROLES: VIEW},
+        "exportlog": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},
+        "taskrun": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},
+        "user": {Role.ADMIN: ALL_ACTIONS},
+        "auth.group": {Role.ADMIN: ("view", "change")},
+        "axes.accessattempt": {Role.ADMIN: ("view", "delete")},
+        "axes.accesslog": {Role.ADMIN: VIEW},
+        "axes.accessfailurelog": {Role.ADMIN: VIEW},
+    }
+
+    menu = (
+        MenuSection(
+            _("Reference data"),
+            (
+                MenuItem(_("Kecamatan and kelurahan"), "reference:kelurahan_list", "smarteconomy.view_kelurahan"),
+                MenuItem(_("BPS sectors"), "reference:sector_list", "smarteconomy.view_sector"),
+            ),
+            order=800,
+        ),
+        MenuSection(
+            _("System"),
+            (
+                MenuItem(_("Import history"), "imports:batch_list", "smarteconomy.view_importbatch"),
+                MenuItem(_("Export log"), "exports:log_list", "smarteconomy.view_exportlog"),
+                MenuItem(_("Scheduled task runs"), "tasks:run_list", "smarteconomy.view_taskrun"),
+                MenuItem(_("Back office (admin)"), "admin:index", staff_only=True),
+            ),
+            order=900,
+        ),
+    )
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from .roles import sync_roles
+
+        # Every app's importers.py registers its importers (like the admin discovers admin.py).
+        autodiscover_modules("importers")
+        post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")

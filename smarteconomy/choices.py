@@ -1,0 +1,34 @@
+"""Choices shared across the product."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A user's role is the Django group of the same name; each office role owns its records."""
+
+    DPMPTSP = "dpmptsp", _("DPMPTSP (one-stop licensing office)")
+    DKUMKMP = "dkumkmp", _("DKUMKMP (cooperatives, MSME and industry office)")
+    PARKING_OPERATOR = "parking_operator", _("Parking operator")
+    BAPPEDA = "bappeda", _("Bappeda (planning agency)")
+    ADMIN = "admin", _("Administrator (Diskominfo)")
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATED = "validated", _("Checked (dry run), nothing written")
+    COMMITTED = "committed", _("Imported")
+    REFUSED = "refused", _("Refused, nothing written")
+    FAILED = "failed", _("Failed, nothing written")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class TaskStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (already running)")
+    ABANDONED = "abandoned", _("Abandoned (worker stopped)")

@@ -1,0 +1,83 @@
+"""FilterSets of the shared pages. Every FilterSet has ``q``, the free-text search of its list page."""
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ImportStatus, Role, TaskStatus
+from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds ``q``: case-insensitive search over ``search_fields``."""
+
+    search_fields = ()
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+            if field.widget.input_type == "text" and field.__class__.__name__ == "DateField":
+                field.widget.input_type = "date"
+        return form
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+
+
+class KelurahanFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "postal_code", "kecamatan__name")
+    kecamatan_id = django_filters.ModelChoiceFilter(
+        field_name="kecamatan", queryset=Kecamatan.objects.all(), label=_("Kecamatan")
+    )
+
+    class Meta:
+        model = Kelurahan
+        fields = ["q", "kecamatan_id"]
+
+
+class SectorFilterSet(SearchFilterSet):
+    search_fields = ("code", "name_id", "name_en", "label_in_paper")
+
+    class Meta:
+        model = Sector
+        fields = ["q"]
+
+
+class ImportBatchFilterSet(SearchFilterSet):
+    search_fields = ("original_name", "importer", "message")
+    status = django_filters.ChoiceFilter(choices=ImportStatus.choices, label=_("Status"))
+    office = django_filters.ChoiceFilter(choices=Role.choices, label=_("Office"))
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Until"))
+
+    class Meta:
+        model = ImportBatch
+        fields = ["q", "status", "office", "created_after", "created_before"]
+
+
+class ExportLogFilterSet(SearchFilterSet):
+    search_fields = ("list_name", "user__username", "query")
+    format = django_filters.ChoiceFilter(choices=[("csv", "CSV"), ("xlsx", "XLSX")], label=_("Format"))
+
+    class Meta:
+        model = ExportLog
+        fields = ["q", "format"]
+
+
+class TaskRunFilterSet(SearchFilterSet):
+    search_fields = ("task", "error")
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = TaskRun
+        fields = ["q", "status"]

@@ -1,0 +1,279 @@
+"""The Importer base class, the registry of importers and ``run_import``, the one way files get in."""
+
+import hashlib
+import logging
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import ImportStatus
+from ..models import ImportBatch
+from .columns import CellError
+from .readers import FileRefused, read_table
+
+logger = logging.getLogger(__name__)
+
+_REGISTRY = {}
+
+
+class ImportError_(Exception):
+    """Raised by ``Importer.save`` to refuse the whole file after validation (nothing is written)."""
+
+
+def register(importer_class):
+    """Class decorator: make an importer available to the upload page, the commands and the API."""
+    _REGISTRY[importer_class.code] = importer_class
+    return importer_class
+
+
+def get_importer(code):
+    return _REGISTRY[code]
+
+
+def importers_for(user):
+    return [cls for cls in _REGISTRY.values() if user.has_perm(cls.permission)]
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
+
+
+@dataclass
+class ImportContext:
+    """What an importer knows while it validates and saves one file."""
+
+    user: object
+    office: str
+    decimal_comma: bool = False
+    tz: object = field(default_factory=lambda: zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    warnings: list = field(default_factory=list)
+    _lookups: dict = field(default_factory=dict)
+
+    def lookup_table(self, column):
+        if column.name not in self._lookups:
+            self._lookups[column.name] = column.lookup()
+        return self._lookups[column.name]
+
+    def warn(self, message, row=None, column=""):
+        self.warnings.append(RowError(row, column, message))
+
+
+class Importer:
+    """Declare ``code``, ``label``, ``office``, ``permission``, ``columns`` and ``key``; implement ``save``.
+
+    ``clean_row`` may check a row across columns (raise CellError or return [(column, message)]);
+    ``clean_all`` may check the rows together (e.g. completeness) and add warnings; ``save`` writes
+    the valid rows and returns (created, updated). ``save`` runs inside the import's transaction.
+    """
+
+    code = ""
+    label = ""
+    description = ""
+    office = ""
+    permission = ""
+    columns = ()
+    key = ()  # column names whose combination must be unique within one file
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    @classmethod
+    def column_names(cls):
+        return [column.name for column in cls.columns]
+
+    def clean_row(self, values, row_number):
+        return []
+
+    def clean_all(self, rows):
+        """rows: [(row_number, values)]. Return [RowError] to refuse the file; call ctx.warn for warnings."""
+        return []
+
+    def save(self, rows):
+        raise NotImplementedError
+
+
+@dataclass
+class Validation:
+    rows: list
+    errors: list
+    rows_total: int
+
+
+def _check_header(importer_class, header):
+    names = [str(name or "").strip().lstrip("\ufeff").strip().lower() for name in header]
+    known = {column.name for column in importer_class.columns}
+    errors = []
+    seen = set()
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        if name in seen:
+            errors.append(RowError(1, name, _("This column appears twice in the header.")))
+        elif name not in known:
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    _("Unknown column. The columns are: %(columns)s.")
+                    % {"columns": ", ".join(importer_class.column_names())},
+                )
+            )
+        seen.add(name)
+    for column in importer_class.columns:
+        if column.required and column.name not in seen:
+            errors.append(RowError(1, column.name, _("Required column is missing from the header.")))
+    positions = {name: index for index, name in enumerate(names) if name in known}
+    return positions, errors
+
+
+def validate(importer, data, filename):
+    """Read and check every row. Nothing is written here."""
+    try:
+        header, raw_rows, decimal_comma = read_table(data, filename)
+    except FileRefused as refused:
+        return Validation([], [RowError(refused.row, refused.column, refused.message)], 0)
+    importer.ctx.decimal_comma = decimal_comma
+    positions, errors = _check_header(type(importer), header)
+    if errors:
+        return Validation([], errors, 0)
+    columns = [(column, positions.get(column.name)) for column in importer.columns]
+    key_seen = {}
+    valid_rows = []
+    rows_total = 0
+    try:
+        for row_number, cells in raw_rows:
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+                continue  # blank lines and formatted but empty spreadsheet rows
+            rows_total += 1
+            values = {}
+            row_errors = []
+            for column, position in columns:
+                raw = cells[position] if position is not None and position < len(cells) else None
+                try:
+                    values[column.name] = column.parse(raw, importer.ctx)
+                except CellError as exc:
+                    row_errors.append(RowError(row_number, column.name, str(exc)))
+            if len(cells) > len(header) and any(
+                cell not in (None, "") for cell in cells[len(header) :]
+            ):
+                row_errors.append(RowError(row_number, "", _("This row has more cells than the header.")))
+            if not row_errors:
+                try:
+                    row_errors.extend(
+                        RowError(row_number, column, message)
+                        for column, message in importer.clean_row(values, row_number)
+                    )
+                except CellError as exc:
+                    row_errors.append(RowError(row_number, "", str(exc)))
+            if not row_errors and importer.key:
+                key = tuple(values[name] for name in importer.key)
+                if key in key_seen:
+                    row_errors.append(
+                        RowError(
+                            row_number,
+                            ", ".join(importer.key),
+                            _("Duplicate of row %(row)d: the same %(key)s appears twice in this file.")
+                            % {"row": key_seen[key], "key": " + ".join(importer.key)},
+                        )
+                    )
+                else:
+                    key_seen[key] = row_number
+            if row_errors:
+                errors.extend(row_errors)
+            else:
+                valid_rows.append((row_number, values))
+    except FileRefused as refused:
+        errors.append(RowError(refused.row, refused.column, refused.message))
+    if rows_total == 0 and not errors:
+        errors.append(RowError(None, "", _("The file has a header but no data rows.")))
+    if not errors:
+        errors.extend(importer.clean_all(valid_rows))
+    return Validation(valid_rows, errors, rows_total)
+
+
+def run_import(code, *, data, filename, user, dry_run=False, source="web"):
+    """Validate a file and, unless it is a dry run or any row is bad, write all its rows in one
+    transaction. ``data`` is bytes or an uploaded file (read only when within the size limit).
+    Always returns the ImportBatch that records the attempt."""
+    importer_class = get_importer(code)
+    size = len(data) if isinstance(data, bytes) else data.size
+    batch = ImportBatch(
+        importer=code,
+        office=importer_class.office,
+        uploaded_by=user if getattr(user, "pk", None) else None,
+        source=source,
+        original_name=filename[:255],
+        size_bytes=size,
+        dry_run=dry_run,
+        status=ImportStatus.REFUSED,
+    )
+    max_bytes = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > max_bytes:
+        batch.errors_count = 1
+        batch.errors = [
+            RowError(
+                None,
+                "",
+                _("The file is %(size).1f MB; at most %(max)d MB are accepted. Split it into smaller files.")
+                % {"size": size / (1024 * 1024), "max": max_bytes // (1024 * 1024)},
+            ).as_dict()
+        ]
+        batch.message = batch.errors[0]["message"]
+        batch.finished_at = timezone.now()
+        batch.save()
+        return batch
+
+    if not isinstance(data, bytes):
+        data = data.read()
+    batch.sha256 = hashlib.sha256(data).hexdigest()
+    batch.file.save(filename[-100:] or "upload", ContentFile(data), save=False)
+    ctx = ImportContext(user=user, office=importer_class.office)
+    importer = importer_class(ctx)
+    result = validate(importer, data, filename)
+    batch.rows_total = result.rows_total
+    if result.errors:
+        batch.status = ImportStatus.REFUSED
+        batch.errors_count = len(result.errors)
+        batch.errors = [error.as_dict() for error in result.errors[: settings.IMPORT_MAX_STORED_ERRORS]]
+        batch.message = _("%(count)d problem(s) found; nothing was written.") % {"count": len(result.errors)}
+    elif dry_run:
+        batch.status = ImportStatus.VALIDATED
+        batch.message = _("All %(count)d rows are valid. Nothing was written (dry run).") % {
+            "count": result.rows_total
+        }
+    else:
+        try:
+            with transaction.atomic():
+                created, updated = importer.save(result.rows)
+        except (ImportError_, ValidationError, DatabaseError) as exc:
+            logger.warning("import %s refused while saving: %s", code, exc)
+            batch.status = ImportStatus.FAILED
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            batch.errors_count = 1
+            batch.errors = [RowError(None, "", message).as_dict()]
+            batch.message = _("The file could not be saved; nothing was written: %(error)s") % {"error": message}
+        else:
+            batch.status = ImportStatus.COMMITTED
+            batch.rows_created = created
+            batch.rows_updated = updated
+            batch.message = _("%(count)d rows imported: %(created)d new, %(updated)d updated.") % {
+                "count": result.rows_total,
+                "created": created,
+                "updated": updated,
+            }
+    batch.warnings = [warning.as_dict() for warning in ctx.warnings]
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch

@@ -1,0 +1,50 @@
+"""The base of every ``import_*`` management command: same importer, same report as the upload page."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from ..choices import ImportStatus
+from .base import get_importer, run_import
+
+
+class BaseImportCommand(BaseCommand):
+    importer_code = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV or XLSX file")
+        parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+        parser.add_argument("--user", help="user name recorded as the uploader (audit trail)")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        user = None
+        if options["user"]:
+            try:
+                user = get_user_model().objects.get(username=options["user"])
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No such user: {options['user']}") from None
+        batch = run_import(
+            self.importer_code,
+            data=path.read_bytes(),
+            filename=path.name,
+            user=user,
+            dry_run=options["dry_run"],
+            source="command",
+        )
+        report_import(self, batch)
+        if batch.status not in (ImportStatus.COMMITTED, ImportStatus.VALIDATED):
+            raise CommandError(f"{get_importer(self.importer_code).code}: {batch.message}")
+
+
+def report_import(command, batch):
+    for warning in batch.warnings:
+        command.stderr.write(f"warning: row {warning['row'] or '-'}, {warning['column'] or '-'}: {warning['message']}")
+    for error in batch.errors:
+        command.stderr.write(f"row {error['row'] or '-'}, column {error['column'] or '-'}: {error['message']}")
+    if batch.errors_count > len(batch.errors):
+        command.stderr.write(f"... and {batch.errors_count - len(batch.errors)} more")
+    command.stdout.write(f"{batch.get_status_display()}: {batch.message} (import batch #{batch.pk})")

@@ -1,0 +1,131 @@
+"""Reading an uploaded file into a header and raw rows, within the limits that protect the server."""
+
+import csv
+import io
+import zipfile
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read. ``row`` and ``column`` say where, when known."""
+
+    def __init__(self, message, *, row=None, column=""):
+        super().__init__(message)
+        self.message = message
+        self.row = row
+        self.column = column
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class Formula(str):
+    """A cell that holds a formula: refused by every column, since its value depends on the spreadsheet."""
+
+
+def is_xlsx(data, filename):
+    return data[:4] == XLSX_MAGIC or filename.lower().endswith((".xlsx", ".xlsm"))
+
+
+def read_table(data, filename):
+    """Return (header, rows, decimal_comma) where rows yields (row_number, [raw cell values])."""
+    if not data:
+        raise FileRefused(_("The file is empty."))
+    if is_xlsx(data, filename):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _decode(data):
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileRefused(
+            _(
+                "The file is not UTF-8 text (byte 0x%(byte)02X on line %(line)d). In Excel, save it as "
+                "“CSV UTF-8 (Comma delimited)”, or upload the XLSX file itself."
+            )
+            % {"byte": data[exc.start], "line": line},
+            row=line,
+        ) from None
+
+
+def _read_csv(data):
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    # Excel with Indonesian regional settings writes semicolons and decimal commas.
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRefused(_("The file is empty.")) from None
+    except csv.Error as exc:
+        raise FileRefused(_("Row 1 cannot be read as CSV: %(error)s") % {"error": exc}, row=1) from None
+
+    def rows():
+        number = 1
+        try:
+            for number, cells in enumerate(reader, start=2):
+                yield number, cells
+        except csv.Error as exc:
+            raise FileRefused(
+                _("Row %(row)d cannot be read as CSV: %(error)s") % {"row": number + 1, "error": exc},
+                row=number + 1,
+            ) from None
+
+    return header, rows(), delimiter == ";"
+
+
+def _check_zip(data):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise FileRefused(_("The file is not a valid XLSX workbook.")) from None
+    entries = archive.infolist()
+    if len(entries) > settings.IMPORT_XLSX_MAX_ENTRIES:
+        raise FileRefused(
+            _("The workbook has %(count)d parts; at most %(max)d are accepted.")
+            % {"count": len(entries), "max": settings.IMPORT_XLSX_MAX_ENTRIES}
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > settings.IMPORT_XLSX_MAX_UNPACKED_BYTES:
+        raise FileRefused(
+            _("The workbook unpacks to %(size)d MB; at most %(max)d MB are accepted.")
+            % {
+                "size": unpacked // (1024 * 1024),
+                "max": settings.IMPORT_XLSX_MAX_UNPACKED_BYTES // (1024 * 1024),
+            }
+        )
+    return archive
+
+
+def _read_xlsx(data):
+    _check_zip(data)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise FileRefused(_("The workbook cannot be opened: %(error)s") % {"error": exc}) from None
+    # The template's data sheet is called "data"; any other workbook is read from its first sheet.
+    sheet = workbook["data"] if "data" in workbook.sheetnames else workbook.worksheets[0]
+    iterator = sheet.iter_rows()
+    try:
+        header_cells = next(iterator)
+    except StopIteration:
+        raise FileRefused(_("The file is empty.")) from None
+    header = ["" if cell.value is None else str(cell.value) for cell in header_cells]
+
+    def rows():
+        for number, cells in enumerate(iterator, start=2):
+            yield number, [Formula(cell.value) if cell.data_type == "f" else cell.value for cell in cells]
+        workbook.close()
+
+    return header, rows(), False

@@ -1,0 +1,236 @@
+"""Shared models: users, Kemendagri and BPS reference data, and the logs of imports, exports and tasks."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import ExportFormat, ImportStatus, Role, TaskStatus
+
+
+class User(AbstractUser):
+    """A person who logs in. The role is the Django group named after it (see smarteconomy.roles)."""
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def role(self):
+        from .roles import user_role
+
+        return user_role(self)
+
+
+class Kecamatan(models.Model):
+    """A district (kecamatan) of Kota Balikpapan, with its Kemendagri code (64.71.xx)."""
+
+    code = models.CharField(
+        _("Kemendagri code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^64\.71\.\d{2}$", _("Use the Kemendagri code 64.71.NN."))],
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reference:kecamatan_detail", args=[self.pk])
+
+
+class Kelurahan(models.Model):
+    """A village-level area (kelurahan) of Balikpapan, with its Kemendagri code and postal code."""
+
+    code = models.CharField(
+        _("Kemendagri code"),
+        max_length=13,
+        unique=True,
+        validators=[RegexValidator(r"^64\.71\.\d{2}\.\d{4}$", _("Use the Kemendagri code 64.71.NN.NNNN."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="kelurahan", verbose_name=_("kecamatan")
+    )
+    postal_code = models.CharField(
+        _("postal code"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("A postal code has 5 digits."))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kelurahan")
+        verbose_name_plural = _("kelurahan")
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "name"], name="kelurahan_unique_name_per_kecamatan"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reference:kelurahan_detail", args=[self.pk])
+
+
+class Sector(models.Model):
+    """One of the 17 BPS GRDP (PDRB) sectors by business field (lapangan usaha), KBLI 2020 letters."""
+
+    code = models.CharField(_("BPS code"), max_length=4, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    label_in_paper = models.CharField(_("label in the source study"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("BPS sector")
+        verbose_name_plural = _("BPS sectors")
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("reference:sector_detail", args=[self.pk])
+
+    @property
+    def name(self):
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+
+class OfficeScopedQuerySet(models.QuerySet):
+    """Rows owned by an office: an office sees its own, Bappeda and the administrators see all."""
+
+    office_field = "office"
+
+    def visible_to(self, user):
+        from .roles import sees_all_offices, user_role
+
+        if sees_all_offices(user):
+            return self
+        role = user_role(user)
+        if role is None:
+            return self.none()
+        return self.filter(**{self.office_field: role})
+
+
+class ImportBatch(models.Model):
+    """One upload of a file through the shared importer, whatever its outcome."""
+
+    importer = models.CharField(_("import type"), max_length=50, db_index=True)
+    office = models.CharField(_("office"), max_length=20, choices=Role.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("uploaded by"),
+    )
+    source = models.CharField(_("source"), max_length=20, default="web")
+    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
+    rows_total = models.PositiveIntegerField(_("rows in file"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    errors_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("error report"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = OfficeScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return f"#{self.pk} {self.original_name}"
+
+    def get_absolute_url(self):
+        return reverse("imports:batch_detail", args=[self.pk])
+
+
+class ExportLog(models.Model):
+    """One export of a list page (CSV or XLSX), with the filters that selected its rows."""
+
+    list_name = models.CharField(_("list"), max_length=100)
+    office = models.CharField(_("office"), max_length=20, choices=Role.choices, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exports", verbose_name=_("user")
+    )
+    format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
+    query = models.TextField(_("filters"), blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.list_name} ({self.format})"
+
+
+class TaskRun(models.Model):
+    """One run of a scheduled task: written by every task, read by administrators and Bappeda."""
+
+    task = models.CharField(_("task"), max_length=100, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices)
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows_affected = models.PositiveIntegerField(_("rows affected"), default=0)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    celery_task_id = models.CharField(_("Celery task id"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("task run")
+        verbose_name_plural = _("task runs")
+        constraints = [
+            # The overlap lock: at most one running row per task, enforced by the database.
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(status="running"), name="taskrun_one_running_per_task"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("tasks:run_detail", args=[self.pk])
+
+    @property
+    def duration(self):
+        if self.finished_at and self.started_at:
+            return self.finished_at - self.started_at
+        return None

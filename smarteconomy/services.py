@@ -1,0 +1,55 @@
+"""Writes of shared data. Services are keyword-only and run in a transaction."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+
+def record_upsert(*, model, lookup, values):
+    """Create the row, or update it when a value differs. Returns "created", "updated" or "unchanged";
+    an unchanged row is not saved again, so re-running an import writes no history noise."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        return "created"
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if not changed:
+        return "unchanged"
+    for name in changed:
+        setattr(instance, name, values[name])
+    instance.full_clean()
+    instance.save()
+    return "updated"
+
+
+@transaction.atomic
+def housekeeping_run():
+    """Nightly clean-up: expired sessions and stored import files older than the retention period.
+    Returns (rows affected, details)."""
+    now = timezone.now()
+    sessions_deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+
+    cutoff = now - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    files_deleted = 0
+    for batch in ImportBatch.objects.filter(created_at__lt=cutoff).exclude(file="").only("id", "file"):
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+        files_deleted += 1
+
+    details = {
+        "sessions_deleted": sessions_deleted,
+        "import_files_deleted": files_deleted,
+        "import_file_retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
+    }
+    logger.info("housekeeping: %s", details)
+    return sessions_deleted + files_deleted, details

@@ -1,0 +1,85 @@
+"""Scheduled tasks: every run writes a TaskRun row, and two runs of one task never overlap.
+
+The lock is the TaskRun row itself: the database allows one "running" row per task (a partial unique
+constraint), so it holds across processes and machines on SQLite and PostgreSQL alike. A running row
+older than TASK_LOCK_STALE_AFTER is taken as a crashed worker's and marked abandoned.
+"""
+
+import functools
+import logging
+import traceback
+
+from celery import shared_task
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .choices import TaskStatus
+from .models import TaskRun
+
+logger = logging.getLogger(__name__)
+
+
+def _acquire(task_name, celery_task_id):
+    now = timezone.now()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return TaskRun.objects.create(
+                    task=task_name, status=TaskStatus.RUNNING, started_at=now, celery_task_id=celery_task_id or ""
+                )
+        except IntegrityError:
+            stale = TaskRun.objects.filter(
+                task=task_name, status=TaskStatus.RUNNING, started_at__lt=now - settings.TASK_LOCK_STALE_AFTER
+            ).update(status=TaskStatus.ABANDONED, finished_at=now, error="No finish recorded; worker stopped.")
+            if not stale:
+                return None
+    return None
+
+
+def run_logged(task_name, func, *, celery_task_id="", args=(), kwargs=None):
+    """Run ``func`` under the task's lock and record the run. ``func`` returns the rows it affected,
+    or (rows, details). Returns the TaskRun."""
+    run = _acquire(task_name, celery_task_id)
+    if run is None:
+        logger.warning("task %s skipped: another run is in progress", task_name)
+        return TaskRun.objects.create(
+            task=task_name,
+            status=TaskStatus.SKIPPED,
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+            celery_task_id=celery_task_id or "",
+            error="Another run of this task was still in progress.",
+        )
+    try:
+        outcome = func(*args, **(kwargs or {}))
+    except Exception as exc:
+        run.status = TaskStatus.FAILED
+        run.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        run.details = {"traceback": traceback.format_exc()[-4000:]}
+        run.finished_at = timezone.now()
+        run.save()
+        logger.exception("task %s failed", task_name)
+        raise
+    rows, details = outcome if isinstance(outcome, tuple) else (outcome or 0, {})
+    run.status = TaskStatus.SUCCEEDED
+    run.rows_affected = rows
+    run.details = details
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def scheduled_task(name):
+    """Decorator: a Celery task called ``name`` that runs the function under ``run_logged``."""
+
+    def decorator(func):
+        @shared_task(name=name, bind=True)
+        @functools.wraps(func)
+        def task(self, *args, **kwargs):
+            run = run_logged(name, func, celery_task_id=self.request.id, args=args, kwargs=kwargs)
+            return run.pk
+
+        return task
+
+    return decorator

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SampleAppConfig(AppConfig):
+    name = "smarteconomy.tests.sampleapp"
+    label = "sampleapp"

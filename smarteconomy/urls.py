@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+reference_patterns = (
+    [
+        path("kelurahan/", views.KelurahanListView.as_view(), name="kelurahan_list"),
+        path("kelurahan/<int:pk>/", views.KelurahanDetailView.as_view(), name="kelurahan_detail"),
+        path("kecamatan/<int:pk>/", views.KecamatanDetailView.as_view(), name="kecamatan_detail"),
+        path("sectors/", views.SectorListView.as_view(), name="sector_list"),
+        path("sectors/<int:pk>/", views.SectorDetailView.as_view(), name="sector_detail"),
+    ],
+    "reference",
+)
+
+import_patterns = (
+    [
+        path("", views.ImportBatchListView.as_view(), name="batch_list"),
+        path("<int:pk>/", views.ImportBatchDetailView.as_view(), name="batch_detail"),
+        path("<int:pk>/errors.csv", views.ImportBatchErrorsView.as_view(), name="batch_errors"),
+        path("upload/<slug:importer>/", views.ImportView.as_view(), name="upload"),
+        path("upload/<slug:importer>/template.xlsx", views.ImportTemplateView.as_view(), name="template"),
+    ],
+    "imports",
+)
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("reference/", include(reference_patterns)),
+    path("imports/", include(import_patterns)),
+    path("exports/", include(([path("", views.ExportLogListView.as_view(), name="log_list")], "exports"))),
+    path(
+        "tasks/",
+        include(
+            (
+                [
+                    path("", views.TaskRunListView.as_view(), name="run_list"),
+                    path("<int:pk>/", views.TaskRunDetailView.as_view(), name="run_detail"),
+                ],
+                "tasks",
+            )
+        ),
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,269 @@
+"""Shared pages: home, the generic detail page, reference data, imports, exports and task runs."""
+
+import csv
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from . import filtersets, tables
+from .choices import ImportStatus, Role
+from .exporting import _Echo, neutralize
+from .forms import ImportForm
+from .importing import get_importer, importers_for, run_import
+from .importing.template import build_template
+from .lists import ObjectListView
+from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+from .roles import user_role
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "smarteconomy/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        role = user_role(user)
+        context["role_label"] = Role(role).label if role else _("No role assigned")
+        context["recent_imports"] = (
+            ImportBatch.objects.visible_to(user).select_related("uploaded_by")[:5]
+            if user.has_perm("smarteconomy.view_importbatch")
+            else []
+        )
+        if user.has_perm("smarteconomy.view_taskrun"):
+            latest = {}
+            for run in TaskRun.objects.order_by("-started_at")[:50]:
+                latest.setdefault(run.task, run)
+            context["latest_runs"] = list(latest.values())
+        context["reference_counts"] = {
+            "kecamatan": Kecamatan.objects.count(),
+            "kelurahan": Kelurahan.objects.count(),
+            "sectors": Sector.objects.count(),
+        }
+        context["importers"] = importers_for(user)
+        return context
+
+
+class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """A record's page: its fields and, for models with history, the audit trail (who, when, what)."""
+
+    template_name = "smarteconomy/object_detail.html"
+    fields = ()
+    related_lists = ()  # [(title, attribute returning a queryset, table class)]
+
+    def get_permission_required(self):
+        meta = self.model._meta
+        return (f"{meta.app_label}.view_{meta.model_name}",)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if hasattr(queryset, "visible_to"):
+            queryset = queryset.visible_to(self.request.user)
+        return queryset
+
+    def field_rows(self):
+        obj = self.object
+        rows = []
+        for name in self.fields or [f.name for f in obj._meta.concrete_fields]:
+            field = obj._meta.get_field(name)
+            display = getattr(obj, f"get_{name}_display", None)
+            value = display() if display else getattr(obj, name)
+            rows.append((field.verbose_name, value))
+        return rows
+
+    def history_rows(self):
+        history = getattr(self.object, "history", None)
+        if history is None:
+            return None
+        records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+        rows = []
+        for index, record in enumerate(records):
+            previous = records[index + 1] if index + 1 < len(records) else None
+            changes = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    field = self.model._meta.get_field(change.field)
+                    changes.append((field.verbose_name, change.old, change.new))
+            rows.append({"record": record, "changes": changes})
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["field_rows"] = self.field_rows()
+        context["history_rows"] = self.history_rows()
+        context["title"] = str(self.object)
+        context["verbose_name"] = self.model._meta.verbose_name
+        context["related"] = [
+            (title, table_class(getattr(self.object, attr).all(), request=self.request, orderable=False))
+            for title, attr, table_class in self.related_lists
+        ]
+        return context
+
+
+# --- Reference data -------------------------------------------------------------------------------------
+
+
+class KelurahanListView(ObjectListView):
+    queryset = Kelurahan.objects.select_related("kecamatan")
+    filterset_class = filtersets.KelurahanFilterSet
+    table_class = tables.KelurahanTable
+    title = gettext_lazy("Kecamatan and kelurahan of Balikpapan")
+    default_sort = "code"
+    export_name = "kelurahan"
+    actions = ((gettext_lazy("Import areas"), "imports:upload", {"importer": "wilayah"}, "smarteconomy.add_kelurahan"),)
+
+
+class KelurahanDetailView(ObjectDetailView):
+    model = Kelurahan
+    fields = ("code", "name", "kecamatan", "postal_code")
+
+
+class KecamatanDetailView(ObjectDetailView):
+    model = Kecamatan
+    fields = ("code", "name")
+    related_lists = ((gettext_lazy("Kelurahan"), "kelurahan", tables.KelurahanTable),)
+
+
+class SectorListView(ObjectListView):
+    queryset = Sector.objects.all()
+    filterset_class = filtersets.SectorFilterSet
+    table_class = tables.SectorTable
+    title = gettext_lazy("BPS sectors (GRDP by business field)")
+    default_sort = "order"
+    export_name = "bps-sectors"
+    actions = ((gettext_lazy("Import sectors"), "imports:upload", {"importer": "sectors"}, "smarteconomy.add_sector"),)
+
+
+class SectorDetailView(ObjectDetailView):
+    model = Sector
+    fields = ("code", "order", "name_id", "name_en", "label_in_paper")
+
+
+# --- Imports ----------------------------------------------------------------------------------------------
+
+
+class ImporterMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.importer = get_importer(kwargs["importer"])
+        except KeyError:
+            raise Http404(_("No such import.")) from None
+        if not request.user.has_perm(self.importer.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportView(ImporterMixin, View):
+    """The upload page of any importer: check only (dry run) or import; the report of every bad row."""
+
+    template_name = "smarteconomy/import.html"
+
+    def context(self, form, batch=None):
+        return {
+            "importer": self.importer,
+            "form": form,
+            "batch": batch,
+            "errors_preview": batch.errors[:200] if batch else [],
+            "title": _("Import: %(label)s") % {"label": self.importer.label},
+        }
+
+    def get(self, request, importer):
+        return render(request, self.template_name, self.context(ImportForm()))
+
+    def post(self, request, importer):
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form), status=400)
+        upload = form.cleaned_data["file"]
+        batch = run_import(
+            self.importer.code,
+            data=upload,
+            filename=upload.name,
+            user=request.user,
+            dry_run="dry_run" in request.POST,
+        )
+        status = 200 if batch.status in (ImportStatus.COMMITTED, ImportStatus.VALIDATED) else 422
+        return render(request, self.template_name, self.context(ImportForm(), batch), status=status)
+
+
+class ImportTemplateView(ImporterMixin, View):
+    def get(self, request, importer):
+        response = HttpResponse(
+            build_template(self.importer),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="template-{self.importer.code}.xlsx"'
+        return response
+
+
+class ImportBatchListView(ObjectListView):
+    queryset = ImportBatch.objects.select_related("uploaded_by")
+    filterset_class = filtersets.ImportBatchFilterSet
+    table_class = tables.ImportBatchTable
+    title = gettext_lazy("Import history")
+    default_sort = "-created_at"
+    export_name = "import-history"
+
+
+class ImportBatchDetailView(ObjectDetailView):
+    model = ImportBatch
+    template_name = "smarteconomy/importbatch_detail.html"
+    fields = ("importer", "original_name", "office", "uploaded_by", "source", "created_at", "finished_at",
+              "dry_run", "status", "message", "rows_total", "rows_created", "rows_updated", "errors_count",
+              "size_bytes", "sha256")
+
+
+class ImportBatchErrorsView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The error report of an import as CSV: row, column, message."""
+
+    permission_required = "smarteconomy.view_importbatch"
+
+    def get(self, request, pk):
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield "\ufeff"
+            yield writer.writerow([_("row"), _("column"), _("message")])
+            for error in batch.errors:
+                yield writer.writerow([error["row"] or "", neutralize(error["column"]), neutralize(error["message"])])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.csv"'
+        return response
+
+
+# --- Exports and tasks -----------------------------------------------------------------------------------
+
+
+class ExportLogListView(ObjectListView):
+    queryset = ExportLog.objects.select_related("user")
+    filterset_class = filtersets.ExportLogFilterSet
+    table_class = tables.ExportLogTable
+    title = gettext_lazy("Export log")
+    default_sort = "-created_at"
+    export_name = "export-log"
+
+
+class TaskRunListView(ObjectListView):
+    queryset = TaskRun.objects.all()
+    filterset_class = filtersets.TaskRunFilterSet
+    table_class = tables.TaskRunTable
+    title = gettext_lazy("Scheduled task runs")
+    default_sort = "-started_at"
+    export_name = "task-runs"
+
+
+class TaskRunDetailView(ObjectDetailView):
+    model = TaskRun
+    template_name = "smarteconomy/taskrun_detail.html"
+    fields = ("task", "status", "started_at", "finished_at", "rows_affected", "error", "celery_task_id")
+
