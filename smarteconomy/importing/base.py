@@ -78,6 +78,7 @@ class Importer:
     the valid rows and returns (created, updated). ``save`` runs inside the import's transaction.
     """
 
+    do_not_call_in_templates = True  # templates read the class's attributes
     code = ""
     label = ""
     description = ""

@@ -226,7 +226,7 @@ FORMAT_MODULE_PATH = ["smarteconomy.formats"]
 
 # --- Static files and uploads ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Bootstrap's CSS and JS come from the bootstrap-wrapper package that the set-up installs, never a CDN.
 _bootstrap_spec = find_spec("bootstrap_wrapper")
@@ -234,6 +234,7 @@ if _bootstrap_spec and _bootstrap_spec.origin:
     STATICFILES_DIRS.append(("vendor/bootstrap", Path(_bootstrap_spec.origin).parent.parent / "bootstrap"))
 # Without collectstatic (the embedded set-up and tests) whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,54 @@
+# Smart Economy Balikpapan. Two commands do all the set-up on a machine with Python 3.11+:
+#   make run    install, migrate, load demo data and users, start the web server and the task worker
+#   make test   install the test tools and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-browser install install-dev migrate lint messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@bash scripts/run.sh "$(BIN)" "$(HOST)" "$(PORT)"
+
+# Browser tests need Debian's Chromium (/usr/bin/chromium; .ci/run installs it). Without it they are
+# deselected, and this says so: they are never counted as passed.
+test: install-dev
+	@if [ -x /usr/bin/chromium ]; then \
+		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+	else \
+		echo "*** /usr/bin/chromium not found: browser tests NOT run (apt-get install chromium, or see .ci/run) ***"; \
+		$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
+
+clean:
+	rm -rf var staticfiles artifacts .pytest_cache

@@ -1,0 +1,44 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from smarteconomy.choices import Role
+from smarteconomy.roles import sync_roles
+
+
+@pytest.fixture
+def roles(db):
+    sync_roles()
+
+
+@pytest.fixture
+def make_user(roles):
+    def make(username, role=None, **extra):
+        user = get_user_model().objects.create_user(username=username, password="x-test-password-1", **extra)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_users(make_user):
+    """One user per role (two parking operators), like seed_demo's."""
+    return {
+        "admin": make_user("admin", Role.ADMIN, is_staff=True),
+        "bappeda": make_user("bappeda", Role.BAPPEDA),
+        "dpmptsp": make_user("dpmptsp", Role.DPMPTSP),
+        "dkumkmp": make_user("dkumkmp", Role.DKUMKMP),
+        "operator_airport": make_user("operator_airport", Role.PARKING_OPERATOR),
+        "operator_mall": make_user("operator_mall", Role.PARKING_OPERATOR),
+    }
+
+
+@pytest.fixture
+def reference_data(db):
+    from django.core.management import call_command
+
+    call_command("load_reference", stdout=open("/dev/null", "w"))
