@@ -1,0 +1,93 @@
+"""The permission matrix: every URL of the product × every role (and anonymous) → the expected outcome.
+
+Each app lists its URLs in ``<app>/tests/permission_matrix.py`` as ``MATRIX = [Case(...), ...]``.
+smarteconomy/tests/test_permission_matrix.py collects all of them, checks each case for every role,
+and fails when a URL of the product is in no app's matrix.
+
+Expected outcomes: ``OK`` (200), ``REDIRECT`` (a 302 that is not to the login page), ``LOGIN``
+(302 to the login page), ``FORBIDDEN`` (403), ``NOT_FOUND`` (404: another office's record),
+``NOT_ALLOWED`` (405: wrong method).
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver
+
+OK = "ok"
+REDIRECT = "redirect"
+LOGIN = "login"
+FORBIDDEN = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405
+
+ROLES = ("anonymous", "admin", "bappeda", "dpmptsp", "dkumkmp", "operator_airport", "operator_mall")
+OFFICE_ROLES = ("dpmptsp", "dkumkmp", "operator_airport", "operator_mall")
+
+# Django's admin site has its own permission checks for each of its URLs; the matrix checks its entry
+# page (admin:index) and the admin's own tests cover the rest.
+EXEMPT_NAMESPACES = ("admin",)
+
+
+@dataclass
+class Case:
+    """One URL. ``expect`` maps a role (or "*" for the others) to an outcome; ``kwargs`` is a dict or a
+    callable taking the dict of role users and returning the URL's kwargs (it may create records)."""
+
+    url_name: str
+    expect: dict
+    kwargs: object = None
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+    def expected_for(self, role):
+        return self.expect.get(role, self.expect.get("*"))
+
+    @property
+    def id(self):
+        return self.label or self.url_name
+
+
+def everyone(outcome, anonymous=LOGIN, **overrides):
+    """Shorthand: every role gets ``outcome``; anonymous users get ``anonymous``; ``overrides`` per role."""
+    return {"*": outcome, "anonymous": anonymous, **overrides}
+
+
+def url_names(resolver=None, namespace=""):
+    """Every named URL of the product as "namespace:name"."""
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace
+            )
+            if pattern.namespace in EXEMPT_NAMESPACES:
+                continue
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def collect_matrix():
+    """Every app's MATRIX, in app order."""
+    cases = []
+    for config in apps.get_app_configs():
+        if (Path(config.path) / "tests" / "permission_matrix.py").is_file():
+            cases.extend(import_module(f"{config.name}.tests.permission_matrix").MATRIX)
+    return cases
+
+
+def outcome_of(response):
+    if response.status_code == 200:
+        return OK
+    if response.status_code in (301, 302):
+        login = resolve_url(settings.LOGIN_URL)
+        return LOGIN if response["Location"].split("?")[0] == login else REDIRECT
+    return response.status_code

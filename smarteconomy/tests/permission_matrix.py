@@ -1,0 +1,68 @@
+"""The shared pages in the permission matrix (see smarteconomy/testing.py)."""
+
+from smarteconomy.choices import ImportStatus, Role
+from smarteconomy.models import ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, everyone
+
+ADMIN_AND_BAPPEDA = {"*": FORBIDDEN, "anonymous": LOGIN, "admin": OK, "bappeda": OK}
+ADMIN_ONLY = {"*": FORBIDDEN, "anonymous": LOGIN, "admin": OK}
+
+
+def kecamatan(users):
+    return {"pk": Kecamatan.objects.get_or_create(code="64.71.01", defaults={"name": "Balikpapan Timur"})[0].pk}
+
+
+def kelurahan(users):
+    parent = Kecamatan.objects.get_or_create(code="64.71.01", defaults={"name": "Balikpapan Timur"})[0]
+    return {"pk": Kelurahan.objects.get_or_create(code="64.71.01.1001", defaults={"name": "Manggar", "kecamatan": parent})[0].pk}
+
+
+def sector(users):
+    return {"pk": Sector.objects.get_or_create(code="A", defaults={"order": 1, "name_id": "Pertanian", "name_en": "Agriculture"})[0].pk}
+
+
+def dkumkmp_batch(users):
+    batch = ImportBatch.objects.create(
+        importer="sample-payments", office=Role.DKUMKMP, uploaded_by=users["dkumkmp"], original_name="x.csv",
+        status=ImportStatus.REFUSED, errors=[{"row": 2, "column": "amount", "message": "negative"}],
+    )
+    return {"pk": batch.pk}
+
+
+def task_run(users):
+    from django.utils import timezone
+
+    return {"pk": TaskRun.objects.create(task="smarteconomy.housekeeping_run", status="succeeded",
+                                         started_at=timezone.now()).pk}
+
+
+# Another office's import batch is a 404 (its existence is not revealed); Bappeda and admins read all.
+OWN_OFFICE_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK, "bappeda": OK, "admin": OK}
+
+MATRIX = [
+    Case("home", everyone(OK)),
+    Case("login", everyone(REDIRECT, anonymous=OK)),
+    Case("logout", everyone(LOGIN), method="post"),
+    Case("logout", everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), label="logout (GET)"),
+    Case("password_change", everyone(OK)),
+    Case("password_change_done", everyone(OK)),
+    Case("set_language", everyone(REDIRECT, anonymous=REDIRECT), method="post", data={"language": "en"}),
+    Case("reference:kelurahan_list", everyone(OK)),
+    Case("reference:kelurahan_detail", everyone(OK), kwargs=kelurahan),
+    Case("reference:kecamatan_detail", everyone(OK), kwargs=kecamatan),
+    Case("reference:sector_list", everyone(OK)),
+    Case("reference:sector_detail", everyone(OK), kwargs=sector),
+    Case("imports:batch_list", everyone(OK)),
+    Case("imports:batch_detail", OWN_OFFICE_BATCH, kwargs=dkumkmp_batch),
+    Case("imports:batch_errors", OWN_OFFICE_BATCH, kwargs=dkumkmp_batch),
+    Case("imports:upload", ADMIN_ONLY, kwargs={"importer": "wilayah"}),
+    Case("imports:upload", ADMIN_ONLY, kwargs={"importer": "sectors"}, label="imports:upload sectors"),
+    Case("imports:upload", {"*": NOT_FOUND, "anonymous": LOGIN}, kwargs={"importer": "no-such-import"},
+         label="imports:upload unknown"),
+    Case("imports:template", ADMIN_ONLY, kwargs={"importer": "wilayah"}),
+    Case("exports:log_list", ADMIN_AND_BAPPEDA),
+    Case("tasks:run_list", ADMIN_AND_BAPPEDA),
+    Case("tasks:run_detail", ADMIN_AND_BAPPEDA, kwargs=task_run),
+    # The back office: only the administrators are staff; everyone else is sent to the admin login.
+    Case("admin:index", {"*": REDIRECT, "anonymous": REDIRECT, "admin": OK}),
+]
