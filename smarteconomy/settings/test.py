@@ -1,9 +1,16 @@
 """Settings for the test suite: the defaults plus a sample app that exercises the shared importer."""
 
+import tempfile
+
 from .base import *  # noqa: F401,F403
-from .base import INSTALLED_APPS
+from .base import INSTALLED_APPS, REDIS_URL
 
 INSTALLED_APPS = [*INSTALLED_APPS, "smarteconomy.tests.sampleapp"]
 # Tasks run in-process unless a test starts a real worker (see test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if not REDIS_URL:
+    # The real-worker test uses the file-system broker; give each test run its own folder.
+    _queue = tempfile.mkdtemp(prefix="se-celery-")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _queue, "data_folder_out": _queue, "store_processed": False}
