@@ -1,0 +1,85 @@
+"""Login, lockout, logout, password change, language and the home page of each role."""
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, translation
+
+LOGIN = reverse("login")
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client, make_user):
+    make_user("siti", "dkumkmp")
+    response = client.post(LOGIN, {"username": "siti", "password": "x-test-password-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_five_failed_logins_lock_the_account_for_15_minutes(client, make_user, settings):
+    make_user("siti", "dkumkmp")
+    for _ in range(5):
+        response = client.post(LOGIN, {"username": "siti", "password": "wrong"})
+    assert response.status_code in (200, 429)
+    locked = client.post(LOGIN, {"username": "siti", "password": "x-test-password-1"})
+    assert locked.status_code == 429
+    assert "15" in locked.content.decode()
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
+
+
+@pytest.mark.django_db
+def test_four_failed_logins_do_not_lock(client, make_user):
+    make_user("siti", "dkumkmp")
+    for _ in range(4):
+        client.post(LOGIN, {"username": "siti", "password": "wrong"})
+    assert client.post(LOGIN, {"username": "siti", "password": "x-test-password-1"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_change(client, make_user):
+    user = make_user("siti", "dkumkmp")
+    client.force_login(user)
+    response = client.post(reverse("password_change"), {
+        "old_password": "x-test-password-1", "new_password1": "Balikpapan-2026-baru", "new_password2": "Balikpapan-2026-baru"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Balikpapan-2026-baru")
+
+
+@pytest.mark.django_db
+def test_interface_is_indonesian_by_default_and_english_on_request(client, role_users):
+    client.force_login(role_users["dkumkmp"])
+    page = client.get(reverse("home"))
+    assert '<html lang="id">' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()
+
+
+def test_numbers_use_indonesian_separators_in_both_languages():
+    from decimal import Decimal
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert formats.number_format(Decimal("1234567.89"), 2, use_l10n=True, force_grouping=True) == "1.234.567,89"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username, sees, does_not_see",
+    [
+        ("admin", ["/tasks/", "/exports/", "/admin/", "/imports/upload/wilayah/"], []),
+        ("bappeda", ["/tasks/", "/exports/", "/reference/kelurahan/"], ["/admin/", "/imports/upload/"]),
+        ("dpmptsp", ["/reference/kelurahan/", "/imports/"], ["/tasks/", "/exports/", "/admin/"]),
+        ("operator_airport", ["/reference/sectors/"], ["/tasks/", "/exports/", "/admin/", "/imports/upload/"]),
+    ],
+)
+def test_home_page_shows_each_role_only_what_it_may_use(client, role_users, reference_data, username, sees, does_not_see):
+    client.force_login(role_users[username])
+    html = client.get(reverse("home")).content.decode()
+    for url in sees:
+        assert f'href="{url}' in html, url
+    for url in does_not_see:
+        assert f'href="{url}' not in html, url
