@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -41,4 +43,4 @@ def role_users(make_user):
 def reference_data(db):
     from django.core.management import call_command
 
-    call_command("load_reference", stdout=open("/dev/null", "w"))
+    call_command("load_reference", stdout=io.StringIO())

@@ -51,7 +51,7 @@ def csv_response(rows, filename, on_done=None):
     def stream():
         count = -1
         yield "\ufeff"
-        for count, row in enumerate(rows):
+        for count, row in enumerate(rows):  # noqa: B007 - count is read after the loop
             yield writer.writerow([_csv_text(plain(cell)) for cell in row])
         if on_done:
             on_done(max(count, 0))

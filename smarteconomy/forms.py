@@ -8,4 +8,3 @@ class ImportForm(forms.Form):
         help_text=_("At most 20 MB. CSV must be UTF-8; comma or semicolon separated."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv", "class": "form-control"}),
     )
-

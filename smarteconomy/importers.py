@@ -37,11 +37,22 @@ class WilayahImporter(Importer):
             example="64.71.01.1001",
         ),
         ChoiceColumn("level", choices=AREA_LEVELS, example="kelurahan"),
-        TextColumn("kecamatan", max_length=100, required=False, example="Balikpapan Timur",
-                   help_text=gettext_lazy("Name of the kecamatan the kelurahan belongs to.")),
+        TextColumn(
+            "kecamatan",
+            max_length=100,
+            required=False,
+            example="Balikpapan Timur",
+            help_text=gettext_lazy("Name of the kecamatan the kelurahan belongs to."),
+        ),
         TextColumn("nama", max_length=100, example="Manggar"),
-        TextColumn("kode_pos", max_length=5, regex=r"\d{5}", required=False, example="76116",
-                   regex_message=gettext_lazy("A postal code has 5 digits.")),
+        TextColumn(
+            "kode_pos",
+            max_length=5,
+            regex=r"\d{5}",
+            required=False,
+            example="76116",
+            regex_message=gettext_lazy("A postal code has 5 digits."),
+        ),
     )
     key = ("kode_kemendagri",)
 
@@ -59,8 +70,12 @@ class WilayahImporter(Importer):
         in_file = {v["kode_kemendagri"] for _, v in rows if v["level"] == "kecamatan"}
         known = set(Kecamatan.objects.values_list("code", flat=True))
         return [
-            RowError(number, "kode_kemendagri",
-                     _("Kecamatan %(code)s is neither in this file nor in the database.") % {"code": v["kode_kemendagri"][:8]})
+            RowError(
+                number,
+                "kode_kemendagri",
+                _("Kecamatan %(code)s is neither in this file nor in the database.")
+                % {"code": v["kode_kemendagri"][:8]},
+            )
             for number, v in rows
             if v["level"] == "kelurahan" and v["kode_kemendagri"][:8] not in in_file | known
         ]
@@ -69,18 +84,26 @@ class WilayahImporter(Importer):
         outcomes = []
         for _number, values in rows:
             if values["level"] == "kecamatan":
-                outcomes.append(record_upsert(model=Kecamatan, lookup={"code": values["kode_kemendagri"]},
-                                              values={"name": values["nama"]}))
+                outcomes.append(
+                    record_upsert(
+                        model=Kecamatan, lookup={"code": values["kode_kemendagri"]}, values={"name": values["nama"]}
+                    )
+                )
         kecamatan = {k.code: k for k in Kecamatan.objects.all()}
         for _number, values in rows:
             if values["level"] == "kelurahan":
                 code = values["kode_kemendagri"]
-                outcomes.append(record_upsert(
-                    model=Kelurahan,
-                    lookup={"code": code},
-                    values={"name": values["nama"], "kecamatan": kecamatan[code[:8]],
-                            "postal_code": values["kode_pos"] or ""},
-                ))
+                outcomes.append(
+                    record_upsert(
+                        model=Kelurahan,
+                        lookup={"code": code},
+                        values={
+                            "name": values["nama"],
+                            "kecamatan": kecamatan[code[:8]],
+                            "postal_code": values["kode_pos"] or "",
+                        },
+                    )
+                )
         return _count(outcomes)
 
 
@@ -94,8 +117,13 @@ class SectorImporter(Importer):
     permission = "smarteconomy.add_sector"
     columns = (
         IntegerColumn("order", min_value=1, max_value=99, example="1"),
-        TextColumn("code", max_length=4, regex=r"[A-Z]{1,4}", example="A",
-                   regex_message=gettext_lazy("A BPS sector code is 1 to 4 capital letters.")),
+        TextColumn(
+            "code",
+            max_length=4,
+            regex=r"[A-Z]{1,4}",
+            example="A",
+            regex_message=gettext_lazy("A BPS sector code is 1 to 4 capital letters."),
+        ),
         TextColumn("name_id", max_length=200, example="Pertanian, Kehutanan, dan Perikanan"),
         TextColumn("name_en", max_length=200, example="Agriculture, Forestry and Fishing"),
         TextColumn("label_in_paper", max_length=200, required=False, example=""),
@@ -107,7 +135,9 @@ class SectorImporter(Importer):
         errors = []
         for number, values in rows:
             if values["order"] in seen:
-                errors.append(RowError(number, "order", _("Duplicate of row %(row)d.") % {"row": seen[values["order"]]}))
+                errors.append(
+                    RowError(number, "order", _("Duplicate of row %(row)d.") % {"row": seen[values["order"]]})
+                )
             seen[values["order"]] = number
         return errors
 
@@ -116,8 +146,12 @@ class SectorImporter(Importer):
             record_upsert(
                 model=Sector,
                 lookup={"code": values["code"]},
-                values={"order": values["order"], "name_id": values["name_id"], "name_en": values["name_en"],
-                        "label_in_paper": values["label_in_paper"] or ""},
+                values={
+                    "order": values["order"],
+                    "name_id": values["name_id"],
+                    "name_en": values["name_en"],
+                    "label_in_paper": values["label_in_paper"] or "",
+                },
             )
             for _number, values in rows
         ]

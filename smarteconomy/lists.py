@@ -151,7 +151,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             desc = candidate.startswith("-")
             if name == "pk":
                 return candidate, [("pk", desc)]
-            column = table.columns[name] if name in table.columns else None
+            column = table.columns[name] if name in table.columns else None  # noqa: SIM401 - no .get()
             if column is None or not column.orderable:
                 continue
             paths = [accessor.replace(".", "__").lstrip("-") for accessor in column.order_by]
@@ -177,10 +177,8 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
         filterset = self.get_filterset(queryset)
-        if filterset.is_bound and not filterset.is_valid():
-            queryset = queryset.none()
-        else:
-            queryset = filterset.qs
+        # An invalid filter value (e.g. an unknown id) shows no rows rather than ignoring the filter.
+        queryset = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
         probe_table = self.table_class([], request=request)
         sort_key, order = self.sort_choice(probe_table)
         export = request.GET.get("export")
@@ -241,4 +239,3 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         if fmt == ExportFormat.CSV:
             return csv_response(rows, f"{name}-{stamp}", on_done=done)
         return xlsx_response(rows, f"{name}-{stamp}", on_done=done)
-

@@ -81,9 +81,7 @@ def sync_roles(**kwargs):
 
     by_key = {
         (p.content_type.app_label, p.codename): p
-        for p in Permission.objects.select_related("content_type").filter(
-            content_type__in=ContentType.objects.all()
-        )
+        for p in Permission.objects.select_related("content_type").filter(content_type__in=ContentType.objects.all())
     }
     for role, wanted in declared_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)

@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from .models import ExportLog, ImportBatch, Kelurahan, Sector, TaskRun
 from .roles import can_see_personal_data, mask_nik, mask_phone
@@ -52,8 +51,14 @@ class SectorTable(tables.Table):
 
 class StatusBadgeColumn(tables.Column):
     STYLES = {
-        "committed": "success", "succeeded": "success", "validated": "info", "running": "primary",
-        "refused": "danger", "failed": "danger", "skipped": "warning", "abandoned": "warning",
+        "committed": "success",
+        "succeeded": "success",
+        "validated": "info",
+        "running": "primary",
+        "refused": "danger",
+        "failed": "danger",
+        "skipped": "warning",
+        "abandoned": "warning",
     }
 
     def render(self, value, record, bound_column):
@@ -71,8 +76,21 @@ class ImportBatchTable(tables.Table):
 
     class Meta:
         model = ImportBatch
-        fields = ("id", "created_at", "importer", "original_name", "office", "uploaded_by", "source",
-                  "dry_run", "status", "rows_total", "rows_created", "rows_updated", "errors_count")
+        fields = (
+            "id",
+            "created_at",
+            "importer",
+            "original_name",
+            "office",
+            "uploaded_by",
+            "source",
+            "dry_run",
+            "status",
+            "rows_total",
+            "rows_created",
+            "rows_updated",
+            "errors_count",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 
@@ -98,5 +116,12 @@ class TaskRunTable(tables.Table):
         sequence = ("id", "task", "status", "started_at", "finished_at", "rows_affected", "error")
 
 
-__all__ = ["ExportLogTable", "ImportBatchTable", "KelurahanTable", "PersonalDataColumn", "SectorTable",
-           "StatusBadgeColumn", "TaskRunTable"]
+__all__ = [
+    "ExportLogTable",
+    "ImportBatchTable",
+    "KelurahanTable",
+    "PersonalDataColumn",
+    "SectorTable",
+    "StatusBadgeColumn",
+    "TaskRunTable",
+]

@@ -64,8 +64,10 @@ def url_names(resolver=None, namespace=""):
     names = set()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                pattern.namespace or namespace
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
             )
             if pattern.namespace in EXEMPT_NAMESPACES:
                 continue

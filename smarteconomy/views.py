@@ -216,9 +216,24 @@ class ImportBatchListView(ObjectListView):
 class ImportBatchDetailView(ObjectDetailView):
     model = ImportBatch
     template_name = "smarteconomy/importbatch_detail.html"
-    fields = ("importer", "original_name", "office", "uploaded_by", "source", "created_at", "finished_at",
-              "dry_run", "status", "message", "rows_total", "rows_created", "rows_updated", "errors_count",
-              "size_bytes", "sha256")
+    fields = (
+        "importer",
+        "original_name",
+        "office",
+        "uploaded_by",
+        "source",
+        "created_at",
+        "finished_at",
+        "dry_run",
+        "status",
+        "message",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "errors_count",
+        "size_bytes",
+        "sha256",
+    )
 
 
 class ImportBatchErrorsView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -266,4 +281,3 @@ class TaskRunDetailView(ObjectDetailView):
     model = TaskRun
     template_name = "smarteconomy/taskrun_detail.html"
     fields = ("task", "status", "started_at", "finished_at", "rows_affected", "error", "celery_task_id")
-

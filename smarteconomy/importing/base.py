@@ -117,7 +117,7 @@ def _check_header(importer_class, header):
     known = {column.name for column in importer_class.columns}
     errors = []
     seen = set()
-    for index, name in enumerate(names):
+    for name in names:
         if not name:
             continue
         if name in seen:
@@ -166,9 +166,7 @@ def validate(importer, data, filename):
                     values[column.name] = column.parse(raw, importer.ctx)
                 except CellError as exc:
                     row_errors.append(RowError(row_number, column.name, str(exc)))
-            if len(cells) > len(header) and any(
-                cell not in (None, "") for cell in cells[len(header) :]
-            ):
+            if len(cells) > len(header) and any(cell not in (None, "") for cell in cells[len(header) :]):
                 row_errors.append(RowError(row_number, "", _("This row has more cells than the header.")))
             if not row_errors:
                 try:
@@ -251,9 +249,7 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web"):
         batch.message = _("%(count)d problem(s) found; nothing was written.") % {"count": len(result.errors)}
     elif dry_run:
         batch.status = ImportStatus.VALIDATED
-        batch.message = _("All %(count)d rows are valid. Nothing was written (dry run).") % {
-            "count": result.rows_total
-        }
+        batch.message = _("All %(count)d rows are valid. Nothing was written (dry run).") % {"count": result.rows_total}
     else:
         try:
             with transaction.atomic():

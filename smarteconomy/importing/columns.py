@@ -50,6 +50,7 @@ class Column:
 
 class TextColumn(Column):
     def __init__(self, name, *, max_length=None, regex=None, regex_message="", **kwargs):
+        kwargs.setdefault("default", "")  # an empty optional text cell is "", as Django stores empty text
         super().__init__(name, **kwargs)
         self.max_length = max_length
         self.regex = re.compile(regex) if regex else None
@@ -81,6 +82,15 @@ def parse_decimal(value, decimal_comma):
     if text.lower().startswith("rp"):
         text = text[2:]
     if decimal_comma:
+        # The point only groups thousands (1.250.000,50); "1250000.50" must not silently become 125000050.
+        if "." in text and not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?", text):
+            raise CellError(
+                _(
+                    "“%(value)s”: in this file the decimal separator is a comma and the point separates thousands "
+                    "(1.234.567,89)."
+                )
+                % {"value": value}
+            )
         text = text.replace(".", "").replace(",", ".")
     elif "," in text:
         raise CellError(
@@ -134,8 +144,15 @@ class IntegerColumn(DecimalColumn):
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
-DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-                    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H.%M")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H.%M",
+)
 
 
 class DateColumn(Column):
@@ -175,9 +192,7 @@ class DateTimeColumn(Column):
                     except ValueError:
                         continue
         if parsed is None:
-            raise CellError(
-                _("“%(value)s” is not a valid date and time; use YYYY-MM-DD HH:MM.") % {"value": value}
-            )
+            raise CellError(_("“%(value)s” is not a valid date and time; use YYYY-MM-DD HH:MM.") % {"value": value})
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, ctx.tz)
         return parsed

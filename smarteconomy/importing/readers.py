@@ -121,11 +121,21 @@ def _read_xlsx(data):
         header_cells = next(iterator)
     except StopIteration:
         raise FileRefused(_("The file is empty.")) from None
+    except Exception as exc:  # a damaged sheet, parsed only now (read-only mode)
+        raise FileRefused(_("The workbook cannot be opened: %(error)s") % {"error": exc}) from None
     header = ["" if cell.value is None else str(cell.value) for cell in header_cells]
 
     def rows():
-        for number, cells in enumerate(iterator, start=2):
-            yield number, [Formula(cell.value) if cell.data_type == "f" else cell.value for cell in cells]
-        workbook.close()
+        # In read-only mode openpyxl parses the sheet while iterating: a damaged sheet fails here, not above.
+        number = 1
+        try:
+            for number, cells in enumerate(iterator, start=2):
+                yield number, [Formula(cell.value) if cell.data_type == "f" else cell.value for cell in cells]
+        except Exception as exc:  # zipfile, XML and openpyxl errors of a damaged workbook
+            raise FileRefused(
+                _("The workbook cannot be read after row %(row)d: %(error)s") % {"row": number, "error": exc}
+            ) from None
+        finally:
+            workbook.close()
 
     return header, rows(), False

@@ -13,4 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not REDIS_URL:
     # The real-worker test uses the file-system broker; give each test run its own folder.
     _queue = tempfile.mkdtemp(prefix="se-celery-")
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _queue, "data_folder_out": _queue, "store_processed": False}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _queue,
+        "data_folder_out": _queue,
+        "control_folder": _queue + "/control",
+        "store_processed": False,
+    }

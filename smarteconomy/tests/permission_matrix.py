@@ -14,17 +14,29 @@ def kecamatan(users):
 
 def kelurahan(users):
     parent = Kecamatan.objects.get_or_create(code="64.71.01", defaults={"name": "Balikpapan Timur"})[0]
-    return {"pk": Kelurahan.objects.get_or_create(code="64.71.01.1001", defaults={"name": "Manggar", "kecamatan": parent})[0].pk}
+    return {
+        "pk": Kelurahan.objects.get_or_create(code="64.71.01.1001", defaults={"name": "Manggar", "kecamatan": parent})[
+            0
+        ].pk
+    }
 
 
 def sector(users):
-    return {"pk": Sector.objects.get_or_create(code="A", defaults={"order": 1, "name_id": "Pertanian", "name_en": "Agriculture"})[0].pk}
+    return {
+        "pk": Sector.objects.get_or_create(
+            code="A", defaults={"order": 1, "name_id": "Pertanian", "name_en": "Agriculture"}
+        )[0].pk
+    }
 
 
 def dkumkmp_batch(users):
     batch = ImportBatch.objects.create(
-        importer="sample-payments", office=Role.DKUMKMP, uploaded_by=users["dkumkmp"], original_name="x.csv",
-        status=ImportStatus.REFUSED, errors=[{"row": 2, "column": "amount", "message": "negative"}],
+        importer="sample-payments",
+        office=Role.DKUMKMP,
+        uploaded_by=users["dkumkmp"],
+        original_name="x.csv",
+        status=ImportStatus.REFUSED,
+        errors=[{"row": 2, "column": "amount", "message": "negative"}],
     )
     return {"pk": batch.pk}
 
@@ -32,8 +44,11 @@ def dkumkmp_batch(users):
 def task_run(users):
     from django.utils import timezone
 
-    return {"pk": TaskRun.objects.create(task="smarteconomy.housekeeping_run", status="succeeded",
-                                         started_at=timezone.now()).pk}
+    return {
+        "pk": TaskRun.objects.create(
+            task="smarteconomy.housekeeping_run", status="succeeded", started_at=timezone.now()
+        ).pk
+    }
 
 
 # Another office's import batch is a 404 (its existence is not revealed); Bappeda and admins read all.
@@ -57,8 +72,12 @@ MATRIX = [
     Case("imports:batch_errors", OWN_OFFICE_BATCH, kwargs=dkumkmp_batch),
     Case("imports:upload", ADMIN_ONLY, kwargs={"importer": "wilayah"}),
     Case("imports:upload", ADMIN_ONLY, kwargs={"importer": "sectors"}, label="imports:upload sectors"),
-    Case("imports:upload", {"*": NOT_FOUND, "anonymous": LOGIN}, kwargs={"importer": "no-such-import"},
-         label="imports:upload unknown"),
+    Case(
+        "imports:upload",
+        {"*": NOT_FOUND, "anonymous": LOGIN},
+        kwargs={"importer": "no-such-import"},
+        label="imports:upload unknown",
+    ),
     Case("imports:template", ADMIN_ONLY, kwargs={"importer": "wilayah"}),
     Case("exports:log_list", ADMIN_AND_BAPPEDA),
     Case("tasks:run_list", ADMIN_AND_BAPPEDA),

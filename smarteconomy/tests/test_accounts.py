@@ -42,8 +42,14 @@ def test_four_failed_logins_do_not_lock(client, make_user):
 def test_password_change(client, make_user):
     user = make_user("siti", "dkumkmp")
     client.force_login(user)
-    response = client.post(reverse("password_change"), {
-        "old_password": "x-test-password-1", "new_password1": "Balikpapan-2026-baru", "new_password2": "Balikpapan-2026-baru"})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "x-test-password-1",
+            "new_password1": "Balikpapan-2026-baru",
+            "new_password2": "Balikpapan-2026-baru",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Balikpapan-2026-baru")
@@ -76,7 +82,9 @@ def test_numbers_use_indonesian_separators_in_both_languages():
         ("operator_airport", ["/reference/sectors/"], ["/tasks/", "/exports/", "/admin/", "/imports/upload/"]),
     ],
 )
-def test_home_page_shows_each_role_only_what_it_may_use(client, role_users, reference_data, username, sees, does_not_see):
+def test_home_page_shows_each_role_only_what_it_may_use(
+    client, role_users, reference_data, username, sees, does_not_see
+):
     client.force_login(role_users[username])
     html = client.get(reverse("home")).content.decode()
     for url in sees:

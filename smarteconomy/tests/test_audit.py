@@ -54,7 +54,10 @@ def test_import_batches_and_exports_are_logged(client, role_users, reference_dat
     from smarteconomy.models import ExportLog, ImportBatch
 
     # load_reference went through the shared importer: one batch per file.
-    assert set(ImportBatch.objects.values_list("importer", "status")) == {("wilayah", "committed"), ("sectors", "committed")}
+    assert set(ImportBatch.objects.values_list("importer", "status")) == {
+        ("wilayah", "committed"),
+        ("sectors", "committed"),
+    }
     client.force_login(role_users["bappeda"])
     b"".join(client.get(reverse("reference:sector_list"), {"export": "xlsx"}).streaming_content)
     assert ExportLog.objects.filter(user=role_users["bappeda"], format="xlsx", rows=17).exists()

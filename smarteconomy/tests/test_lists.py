@@ -46,8 +46,9 @@ def test_keyset_pages_cover_every_row_once_in_the_sorted_order(officer, sort):
     field = sort.lstrip("-")
     key = {"kecamatan": "kecamatan__code", "postal_code": "postal_code"}.get(field, field)
     expected = list(
-        Kelurahan.objects.order_by(("-" if sort.startswith("-") else "") + key, ("-" if sort.startswith("-") else "") + "pk")
-        .values_list("name", flat=True)
+        Kelurahan.objects.order_by(
+            ("-" if sort.startswith("-") else "") + key, ("-" if sort.startswith("-") else "") + "pk"
+        ).values_list("name", flat=True)
     )
     assert flat == expected
 
@@ -119,17 +120,21 @@ def test_csv_export_streams_the_filtered_rows_and_is_logged(officer, role_users)
 
 def test_exports_neutralize_spreadsheet_formulas(officer):
     timur = Kecamatan.objects.get(name="Balikpapan Timur")
-    for code, name in [("64.71.01.9001", "=HYPERLINK(\"http://x\")"), ("64.71.01.9002", "+62 811"),
-                       ("64.71.01.9003", "-1+1"), ("64.71.01.9004", "@SUM(A1)")]:
+    for code, name in [
+        ("64.71.01.9001", '=HYPERLINK("http://x")'),
+        ("64.71.01.9002", "+62 811"),
+        ("64.71.01.9003", "-1+1"),
+        ("64.71.01.9004", "@SUM(A1)"),
+    ]:
         Kelurahan.objects.create(code=code, name=name, kecamatan=timur)
     rows = read_csv(officer.get(LIST, {"q": "64.71.01.900", "sort": "code", "export": "csv"}))
-    assert [row[1] for row in rows[1:]] == ["'=HYPERLINK(\"http://x\")", "'+62 811", "'-1+1", "'@SUM(A1)"]
+    assert [row[1] for row in rows[1:]] == ['\'=HYPERLINK("http://x")', "'+62 811", "'-1+1", "'@SUM(A1)"]
 
     response = officer.get(LIST, {"q": "64.71.01.900", "sort": "code", "export": "xlsx"})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
     values = [sheet.cell(row=r, column=2).value for r in range(2, 6)]
-    assert values == ["'=HYPERLINK(\"http://x\")", "'+62 811", "'-1+1", "'@SUM(A1)"]
+    assert values == ['\'=HYPERLINK("http://x")', "'+62 811", "'-1+1", "'@SUM(A1)"]
     assert all(sheet.cell(row=r, column=2).data_type == "s" for r in range(2, 6))
 
 

@@ -1,5 +1,7 @@
 """Roles, groups, permissions, personal-data masking and the demo set-up."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -99,12 +101,16 @@ def test_personal_data_column_shows_nik_only_to_the_owning_office(role_users):
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_creates_one_user_per_role(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "another-demo-password")
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
     User = get_user_model()
     expected = {
-        "admin": Role.ADMIN, "bappeda": Role.BAPPEDA, "dpmptsp": Role.DPMPTSP, "dkumkmp": Role.DKUMKMP,
-        "operator_airport": Role.PARKING_OPERATOR, "operator_mall": Role.PARKING_OPERATOR,
+        "admin": Role.ADMIN,
+        "bappeda": Role.BAPPEDA,
+        "dpmptsp": Role.DPMPTSP,
+        "dkumkmp": Role.DKUMKMP,
+        "operator_airport": Role.PARKING_OPERATOR,
+        "operator_mall": Role.PARKING_OPERATOR,
     }
     assert User.objects.count() == len(expected)
     for username, role in expected.items():

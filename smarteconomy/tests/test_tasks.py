@@ -81,7 +81,8 @@ def test_a_task_does_not_overlap_with_its_running_self():
 @pytest.mark.django_db
 def test_a_stale_running_row_is_marked_abandoned_and_the_task_runs(settings):
     stale = TaskRun.objects.create(
-        task="demo.task", status=TaskStatus.RUNNING,
+        task="demo.task",
+        status=TaskStatus.RUNNING,
         started_at=timezone.now() - settings.TASK_LOCK_STALE_AFTER - timedelta(minutes=1),
     )
     run = run_logged("demo.task", lambda: (3, {"ok": True}))

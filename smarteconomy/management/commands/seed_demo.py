@@ -56,6 +56,6 @@ class Command(BaseCommand):
             module_name = f"{config.name}.demo"
             if config.name != "smarteconomy" and find_spec(module_name):
                 import_module(module_name).seed(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo users (password: %s):" % password))
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password: {password}):"))
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label}")

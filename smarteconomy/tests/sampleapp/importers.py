@@ -16,8 +16,13 @@ class PaymentImporter(Importer):
         DateColumn("paid_on", example="2026-01-31"),
         DecimalColumn("amount", min_value=0, decimal_places=2, example="150000"),
         ChoiceColumn("channel", choices=[("qris", "QRIS"), ("cash", "Tunai")], example="qris"),
-        LookupColumn("kelurahan", required=False, what="kelurahan",
-                     lookup=lambda: {k.code: k for k in Kelurahan.objects.all()}, example="64.71.01.1001"),
+        LookupColumn(
+            "kelurahan",
+            required=False,
+            what="kelurahan",
+            lookup=lambda: {k.code: k for k in Kelurahan.objects.all()},
+            example="64.71.01.1001",
+        ),
         TextColumn("note", max_length=100, required=False),
     )
     key = ("reference",)

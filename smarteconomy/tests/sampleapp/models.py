@@ -10,3 +10,6 @@ class Payment(models.Model):
     channel = models.CharField(max_length=10)
     kelurahan = models.ForeignKey("smarteconomy.Kelurahan", null=True, on_delete=models.PROTECT)
     note = models.CharField(max_length=100, blank=True)
+
+    def __str__(self):
+        return self.reference
