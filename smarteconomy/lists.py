@@ -19,6 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
 from django.views.generic import TemplateView
+from django_tables2.data import TableListData
 from django_tables2.rows import BoundRow
 from django_tables2.utils import OrderByTuple
 
@@ -51,6 +52,19 @@ def _encode(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+class PageData(TableListData):
+    """One page of model instances for a django-tables2 Table: a list, but one that knows its model, so
+    that column headers come from the model's verbose names."""
+
+    def __init__(self, rows, model):
+        super().__init__(rows)
+        self._model = model
+
+    @property
+    def model(self):
+        return self._model
 
 
 class Page:
@@ -179,7 +193,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         filterset = self.get_filterset(queryset)
         # An invalid filter value (e.g. an unknown id) shows no rows rather than ignoring the filter.
         queryset = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        probe_table = self.table_class([], request=request)
+        probe_table = self.table_class(PageData([], queryset.model), request=request)
         sort_key, order = self.sort_choice(probe_table)
         export = request.GET.get("export")
         if export in ExportFormat.values:
@@ -193,7 +207,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             direction=direction,
             sort_key=sort_key,
         )
-        table = self.table_class(page.rows, request=request)
+        table = self.table_class(PageData(page.rows, queryset.model), request=request)
         # The rows are already in order; tell the table so its headers show it, without re-sorting.
         table._order_by = OrderByTuple([sort_key]) if sort_key.lstrip("-") in table.columns else OrderByTuple()
         context = self.get_context_data(table=table, filterset=filterset, page=page, sort_key=sort_key, **kwargs)
@@ -213,7 +227,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
     def export_rows(self, queryset, order):
-        table = self.table_class([], request=self.request)
+        table = self.table_class(PageData([], self.queryset.model), request=self.request)
         columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
         yield [str(c.header) for c in columns]
         ordering = [("-" if desc else "") + path for path, desc in order]

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..choices import ImportStatus
 from ..models import ImportBatch
@@ -246,10 +247,18 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web"):
         batch.status = ImportStatus.REFUSED
         batch.errors_count = len(result.errors)
         batch.errors = [error.as_dict() for error in result.errors[: settings.IMPORT_MAX_STORED_ERRORS]]
-        batch.message = _("%(count)d problem(s) found; nothing was written.") % {"count": len(result.errors)}
+        batch.message = ngettext(
+            "%(count)d problem found; nothing was written.",
+            "%(count)d problems found; nothing was written.",
+            len(result.errors),
+        ) % {"count": len(result.errors)}
     elif dry_run:
         batch.status = ImportStatus.VALIDATED
-        batch.message = _("All %(count)d rows are valid. Nothing was written (dry run).") % {"count": result.rows_total}
+        batch.message = ngettext(
+            "The %(count)d row is valid. Nothing was written (dry run).",
+            "All %(count)d rows are valid. Nothing was written (dry run).",
+            result.rows_total,
+        ) % {"count": result.rows_total}
     else:
         try:
             with transaction.atomic():
@@ -265,7 +274,11 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web"):
             batch.status = ImportStatus.COMMITTED
             batch.rows_created = created
             batch.rows_updated = updated
-            batch.message = _("%(count)d rows imported: %(created)d new, %(updated)d updated.") % {
+            batch.message = ngettext(
+                "%(count)d row imported: %(created)d new, %(updated)d updated.",
+                "%(count)d rows imported: %(created)d new, %(updated)d updated.",
+                result.rows_total,
+            ) % {
                 "count": result.rows_total,
                 "created": created,
                 "updated": updated,

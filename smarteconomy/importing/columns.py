@@ -222,7 +222,7 @@ class ChoiceColumn(Column):
 
 
 class BooleanColumn(ChoiceColumn):
-    type_label = gettext_lazy("ya/tidak (yes/no)")
+    type_label = gettext_lazy("yes or no (ya/tidak)")
     TRUE = ("ya", "yes", "y", "true", "1")
     FALSE = ("tidak", "no", "n", "false", "0")
 

@@ -91,7 +91,7 @@ def _check_zip(data):
     entries = archive.infolist()
     if len(entries) > settings.IMPORT_XLSX_MAX_ENTRIES:
         raise FileRefused(
-            _("The workbook has %(count)d parts; at most %(max)d are accepted.")
+            _("The workbook holds %(count)d internal files; at most %(max)d are accepted. Save it again from Excel.")
             % {"count": len(entries), "max": settings.IMPORT_XLSX_MAX_ENTRIES}
         )
     unpacked = sum(entry.file_size for entry in entries)

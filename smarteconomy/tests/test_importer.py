@@ -235,7 +235,7 @@ def test_xlsx_zip_bomb_is_refused(settings, openpyxl_must_not_open):
 def test_xlsx_with_too_many_entries_is_refused(settings, openpyxl_must_not_open):
     settings.IMPORT_XLSX_MAX_ENTRIES = 10
     data = zip_bytes([(f"xl/part{n}.xml", b"<x/>") for n in range(25)])
-    batch = refused_without_writing(data, filename="many.xlsx", row=None, column="", says="has 25 parts")
+    batch = refused_without_writing(data, filename="many.xlsx", row=None, column="", says="holds 25 internal files")
     assert "at most 10" in batch.errors[0]["message"]
 
 
@@ -265,8 +265,12 @@ def test_damaged_xlsx_sheet_is_refused_not_crashed():
     good = xlsx_bytes([["reference", "paid_on", "amount", "channel"], ["INV-1", "2026-01-31", 1000, "qris"]])
     with zipfile.ZipFile(io.BytesIO(good)) as original:
         entries = [
-            (info.filename, original.read(info.filename)[: -40] if info.filename.endswith("sheet1.xml") else
-             original.read(info.filename))
+            (
+                info.filename,
+                original.read(info.filename)[:-40]
+                if info.filename.endswith("sheet1.xml")
+                else original.read(info.filename),
+            )
             for info in original.infolist()
         ]
     before = Payment.objects.count()
@@ -277,8 +281,9 @@ def test_damaged_xlsx_sheet_is_refused_not_crashed():
 
 
 def test_csv_that_is_really_not_an_xlsx_is_refused():
-    refused_without_writing(csv_bytes("INV-1,2026-01-31,1000,qris,,"), filename="renamed.xlsx", row=None,
-                            column="", says="not a valid XLSX")
+    refused_without_writing(
+        csv_bytes("INV-1,2026-01-31,1000,qris,,"), filename="renamed.xlsx", row=None, column="", says="not a valid XLSX"
+    )
 
 
 def test_header_without_rows_is_refused():
@@ -303,7 +308,7 @@ def test_one_bad_row_writes_nothing_then_the_good_rows_import(reference_data):
         says="is not allowed; use one of: qris, cash",
     )
     assert bad.rows_total == 4
-    assert bad.message == "1 problem(s) found; nothing was written."
+    assert bad.message == "1 problem found; nothing was written."
 
     batch = import_payments(csv_bytes(*GOOD_ROWS))
     assert batch.status == ImportStatus.COMMITTED, batch.errors
@@ -311,13 +316,24 @@ def test_one_bad_row_writes_nothing_then_the_good_rows_import(reference_data):
     assert Payment.objects.count() == before + 3
     first, second, third = Payment.objects.order_by("reference")
     assert (first.paid_on, first.amount, first.channel, first.kelurahan.code, first.note) == (
-        date(2026, 1, 31), Decimal("150000.00"), "qris", "64.71.01.1001", "first"
+        date(2026, 1, 31),
+        Decimal("150000.00"),
+        "qris",
+        "64.71.01.1001",
+        "first",
     )
     assert (second.paid_on, second.amount, second.channel, second.kelurahan, second.note) == (
-        date(2026, 2, 15), Decimal("2500.50"), "cash", None, ""
+        date(2026, 2, 15),
+        Decimal("2500.50"),
+        "cash",
+        None,
+        "",
     )
     assert (third.paid_on, third.amount, third.channel, third.kelurahan.name) == (
-        date(2026, 3, 1), Decimal("0"), "cash", "Baru Ilir"
+        date(2026, 3, 1),
+        Decimal("0"),
+        "cash",
+        "Baru Ilir",
     )
     assert isinstance(second.amount, Decimal)
 
@@ -359,8 +375,7 @@ def test_dry_run_of_a_bad_file_is_refused():
 
 def test_bom_semicolon_csv_with_decimal_comma():
     data = (
-        "\ufeffreference;paid_on;amount;channel\r\n"
-        "INV-1;31/01/2026;1.250.000,50;QRIS\r\nINV-2;31/01/2026;7,5;QRIS\r\n"
+        "\ufeffreference;paid_on;amount;channel\r\nINV-1;31/01/2026;1.250.000,50;QRIS\r\nINV-2;31/01/2026;7,5;QRIS\r\n"
     )
     batch = import_payments(data.encode("utf-8"))
     assert batch.status == ImportStatus.COMMITTED, batch.errors
@@ -399,10 +414,14 @@ def test_every_bad_row_is_reported_not_only_the_first():
     )
     assert batch.status == ImportStatus.REFUSED
     assert {(e["row"], e["column"]) for e in batch.errors} == {
-        (3, "paid_on"), (4, "amount"), (5, "channel"), (6, "paid_on"), (6, "amount")
+        (3, "paid_on"),
+        (4, "amount"),
+        (5, "channel"),
+        (6, "paid_on"),
+        (6, "amount"),
     }
     assert batch.errors_count == 5
-    assert batch.message == "5 problem(s) found; nothing was written."
+    assert batch.message == "5 problems found; nothing was written."
     assert Payment.objects.count() == before
 
 
@@ -419,8 +438,9 @@ def test_template_download_and_filled_template_imports(client, clerk, reference_
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     data = workbook["data"]
     names = get_importer(CODE).column_names()
-    assert [cell.value for cell in data[1]] == names == ["reference", "paid_on", "amount", "channel", "kelurahan",
-                                                          "note"]
+    assert (
+        [cell.value for cell in data[1]] == names == ["reference", "paid_on", "amount", "channel", "kelurahan", "note"]
+    )
 
     channel_letter = "D"
     lists = [dv for dv in data.data_validations.dataValidation if f"{channel_letter}2" in dv.sqref]
@@ -442,7 +462,11 @@ def test_template_download_and_filled_template_imports(client, clerk, reference_
     assert batch.rows_created == 2
     payment = Payment.objects.get(reference="INV-T1")
     assert (payment.paid_on, payment.amount, payment.channel, payment.kelurahan.code, payment.note) == (
-        date(2026, 1, 31), Decimal("150000"), "qris", "64.71.01.1001", "from the template"
+        date(2026, 1, 31),
+        Decimal("150000"),
+        "qris",
+        "64.71.01.1001",
+        "from the template",
     )
     assert Payment.objects.get(reference="INV-T2").amount == Decimal("99.50")
 
@@ -467,12 +491,15 @@ def test_upload_page_lists_errors_and_offers_the_error_report(client, clerk):
     page = response.content.decode()
     assert "Must not be negative (got -5)." in page
     assert "2026-02-30" in page and "is not a valid date" in page
-    assert "2 problem(s) found; nothing was written." in page
+    assert "2 problems found; nothing was written." in page
     assert Payment.objects.count() == before
 
     batch = ImportBatch.objects.get(importer=CODE)
     assert (batch.status, batch.uploaded_by, batch.source, batch.original_name) == (
-        ImportStatus.REFUSED, clerk, "web", "bad.csv"
+        ImportStatus.REFUSED,
+        clerk,
+        "web",
+        "bad.csv",
     )
     errors_url = reverse("imports:batch_errors", kwargs={"pk": batch.pk})
     assert errors_url in page

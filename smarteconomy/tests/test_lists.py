@@ -111,7 +111,7 @@ def test_csv_export_streams_the_filtered_rows_and_is_logged(officer, role_users)
     assert response.streaming
     assert response["Content-Disposition"].startswith('attachment; filename="kelurahan-')
     rows = read_csv(response)
-    assert len(rows[0]) == 4
+    assert rows[0] == ["Kode Kemendagri", "Nama", "Kecamatan", "Kode pos"]  # headers from the model, in Indonesian
     assert [row[1] for row in rows[1:]] == ["Manggar", "Manggar Baru"]
     log = ExportLog.objects.get()
     assert log.user == role_users["dkumkmp"] and log.format == "csv" and log.rows == 2
