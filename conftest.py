@@ -44,3 +44,13 @@ def reference_data(db):
     from django.core.management import call_command
 
     call_command("load_reference", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached pages must never leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -27,6 +27,12 @@ class SmartEconomyConfig(AppConfig):
         "axes.accessfailurelog": {Role.ADMIN: VIEW},
     }
 
+    # Loaded by `manage.py load_reference` (and seed_demo) through the shared importer, in app order.
+    reference_data = (
+        ("wilayah", "data/reference/wilayah_balikpapan.csv"),
+        ("sectors", "data/reference/bps_sectors.csv"),
+    )
+
     menu = (
         MenuSection(
             _("Reference data"),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django_tables2.rows import BoundRow
 
 # A cell that starts with one of these is a formula to Excel and LibreOffice (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -114,3 +115,35 @@ def xlsx_response(rows, filename, sheet_name="data", on_done=None):
         filename=f"{filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def table_rows(table, records):
+    """The header and one row per record, as a django-tables2 Table exports them (its ``value`` methods:
+    masked personal data, full-precision figures)."""
+    columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+    yield [str(column.header) for column in columns]
+    for record in records:
+        row = BoundRow(record, table=table)
+        yield [row.get_cell_value(column.name) for column in columns]
+
+
+def export_response(request, rows, *, name, fmt):
+    """A streaming CSV or XLSX download, logged in ExportLog with the filters that chose its rows."""
+    from .models import ExportLog
+    from .roles import user_role
+
+    log = ExportLog.objects.create(
+        list_name=request.resolver_match.view_name if request.resolver_match else "",
+        office=user_role(request.user) or "",
+        user=request.user,
+        format=fmt,
+        query=request.GET.urlencode(),
+    )
+
+    def done(count):
+        ExportLog.objects.filter(pk=log.pk).update(rows=count)
+
+    filename = f"{name}-{datetime.date.today().isoformat()}"
+    if fmt == "csv":
+        return csv_response(rows, filename, on_done=done)
+    return xlsx_response(rows, filename, on_done=done)

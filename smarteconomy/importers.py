@@ -86,7 +86,10 @@ class WilayahImporter(Importer):
             if values["level"] == "kecamatan":
                 outcomes.append(
                     record_upsert(
-                        model=Kecamatan, lookup={"code": values["kode_kemendagri"]}, values={"name": values["nama"]}
+                        model=Kecamatan,
+                        lookup={"code": values["kode_kemendagri"]},
+                        values={"name": values["nama"]},
+                        by=self.ctx.user,
                     )
                 )
         kecamatan = {k.code: k for k in Kecamatan.objects.all()}
@@ -96,6 +99,7 @@ class WilayahImporter(Importer):
                 outcomes.append(
                     record_upsert(
                         model=Kelurahan,
+                        by=self.ctx.user,
                         lookup={"code": code},
                         values={
                             "name": values["nama"],
@@ -145,6 +149,7 @@ class SectorImporter(Importer):
         outcomes = [
             record_upsert(
                 model=Sector,
+                by=self.ctx.user,
                 lookup={"code": values["code"]},
                 values={
                     "order": values["order"],

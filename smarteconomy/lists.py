@@ -20,13 +20,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.views.generic import TemplateView
 from django_tables2.data import TableListData
-from django_tables2.rows import BoundRow
 from django_tables2.utils import OrderByTuple
 
 from .choices import ExportFormat
-from .exporting import CHUNK_SIZE, csv_response, xlsx_response
-from .models import ExportLog
-from .roles import user_role
+from .exporting import CHUNK_SIZE, export_response, table_rows
 
 
 def _field_at(model, path):
@@ -226,30 +223,9 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         ]
         return context
 
-    def export_rows(self, queryset, order):
-        table = self.table_class(PageData([], self.queryset.model), request=self.request)
-        columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
-        yield [str(c.header) for c in columns]
-        ordering = [("-" if desc else "") + path for path, desc in order]
-        for record in queryset.order_by(*ordering).iterator(chunk_size=CHUNK_SIZE):
-            row = BoundRow(record, table=table)
-            yield [row.get_cell_value(c.name) for c in columns]
-
     def export(self, queryset, order, fmt):
-        log = ExportLog.objects.create(
-            list_name=self.request.resolver_match.view_name,
-            office=user_role(self.request.user) or "",
-            user=self.request.user,
-            format=fmt,
-            query=self.request.GET.urlencode(),
-        )
-
-        def done(rows):
-            ExportLog.objects.filter(pk=log.pk).update(rows=rows)
-
+        table = self.table_class(PageData([], self.queryset.model), request=self.request)
+        ordering = [("-" if desc else "") + path for path, desc in order]
+        records = queryset.order_by(*ordering).iterator(chunk_size=CHUNK_SIZE)
         name = self.export_name or self.queryset.model._meta.model_name
-        stamp = datetime.date.today().isoformat()
-        rows = self.export_rows(queryset, order)
-        if fmt == ExportFormat.CSV:
-            return csv_response(rows, f"{name}-{stamp}", on_done=done)
-        return xlsx_response(rows, f"{name}-{stamp}", on_done=done)
+        return export_response(self.request, table_rows(table, records), name=name, fmt=fmt)

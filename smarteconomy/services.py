@@ -13,12 +13,14 @@ from .models import ImportBatch
 logger = logging.getLogger(__name__)
 
 
-def record_upsert(*, model, lookup, values):
+def record_upsert(*, model, lookup, values, by=None):
     """Create the row, or update it when a value differs. Returns "created", "updated" or "unchanged";
-    an unchanged row is not saved again, so re-running an import writes no history noise."""
+    an unchanged row is not saved again, so re-running an import writes no history noise. ``by`` is the
+    user recorded in the history (outside a web request there is no other way to know)."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
+        instance._history_user = by
         instance.full_clean()
         instance.save()
         return "created"
@@ -27,6 +29,7 @@ def record_upsert(*, model, lookup, values):
         return "unchanged"
     for name in changed:
         setattr(instance, name, values[name])
+    instance._history_user = by
     instance.full_clean()
     instance.save()
     return "updated"

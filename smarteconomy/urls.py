@@ -49,5 +49,6 @@ urlpatterns = [
             )
         ),
     ),
+    path("analytics/", include("analytics.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -77,7 +77,11 @@ def test_numbers_use_indonesian_separators_in_both_languages():
     "username, sees, does_not_see",
     [
         ("admin", ["/tasks/", "/exports/", "/admin/", "/imports/upload/wilayah/"], []),
-        ("bappeda", ["/tasks/", "/exports/", "/reference/kelurahan/"], ["/admin/", "/imports/upload/"]),
+        (
+            "bappeda",
+            ["/tasks/", "/exports/", "/reference/kelurahan/", "/imports/upload/grdp/"],
+            ["/admin/", "/imports/upload/wilayah/"],
+        ),
         ("dpmptsp", ["/reference/kelurahan/", "/imports/"], ["/tasks/", "/exports/", "/admin/"]),
         ("operator_airport", ["/reference/sectors/"], ["/tasks/", "/exports/", "/admin/", "/imports/upload/"]),
     ],

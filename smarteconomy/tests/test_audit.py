@@ -57,6 +57,7 @@ def test_import_batches_and_exports_are_logged(client, role_users, reference_dat
     assert set(ImportBatch.objects.values_list("importer", "status")) == {
         ("wilayah", "committed"),
         ("sectors", "committed"),
+        ("regions", "committed"),
     }
     client.force_login(role_users["bappeda"])
     b"".join(client.get(reverse("reference:sector_list"), {"export": "xlsx"}).streaming_content)

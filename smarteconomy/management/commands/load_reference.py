@@ -1,25 +1,30 @@
-"""Load (or refresh) Kemendagri areas and BPS sectors through the shared importer. Idempotent."""
+"""Load (or refresh) the reference data every app declares (AppConfig.reference_data: importer code and
+file), through the shared importer. Idempotent: unchanged rows are not written again."""
 
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
 from smarteconomy.importing.command import report_import
 
-DATA = Path(__file__).resolve().parent.parent.parent / "data" / "reference"
+
+def reference_files():
+    """[(importer code, path)] in app order: Kemendagri areas, BPS sectors, then the apps' own."""
+    files = []
+    for config in apps.get_app_configs():
+        for code, relative in getattr(config, "reference_data", ()):
+            files.append((code, Path(config.path) / relative))
+    return files
 
 
 class Command(BaseCommand):
-    help = "Load the kecamatan/kelurahan of Balikpapan and the 17 BPS sectors (idempotent)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--wilayah", default=DATA / "wilayah_balikpapan.csv", type=Path)
-        parser.add_argument("--sectors", default=DATA / "bps_sectors.csv", type=Path)
+    help = "Load the reference data of every app (kecamatan/kelurahan, BPS sectors, regions, ...). Idempotent."
 
     def handle(self, *args, **options):
-        for code, path in (("wilayah", options["wilayah"]), ("sectors", options["sectors"])):
+        for code, path in reference_files():
             batch = run_import(code, data=path.read_bytes(), filename=path.name, user=None, source="command")
             report_import(self, batch)
             if batch.status != ImportStatus.COMMITTED:

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import GrdpValue, Region
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "level")
+    search_fields = ("code", "name")
+
+
+@admin.register(GrdpValue)
+class GrdpValueAdmin(SimpleHistoryAdmin):
+    list_display = ("region", "sector", "year", "price_basis", "value", "unit", "source")
+    list_filter = ("region", "year", "price_basis")
+    search_fields = ("sector__code", "source")

@@ -1,0 +1,246 @@
+"""Leading-sector economics: location quotient, dynamic LQ, shift-share (four methods) and the Klassen
+typology. Pure functions on pandas/numpy in float64; nothing here touches the database, and nothing is
+rounded (rounding is for display only).
+
+Inputs are "wide" frames: one row per sector (index: BPS sector codes, in BPS order), one column per year
+(int), values in any unit as long as region and reference share it. ``q`` is the region (e.g. Kota
+Balikpapan), ``e`` the reference region (e.g. Provinsi Kalimantan Timur).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BASIS = "basis"
+NON_BASIS = "non-basis"
+NEUTRAL = "neutral"
+
+# Klassen typology (LQ against 1 × the sector's growth in the region against the same sector in the reference)
+KLASSEN_I = "maju dan tumbuh pesat"
+KLASSEN_II = "maju tapi tertekan"
+KLASSEN_III = "potensial/berkembang cepat"
+KLASSEN_IV = "relatif tertinggal"
+
+# Static LQ (mean over the window) × dynamic LQ
+DLQ_LEADING = "unggulan"  # basis and staying basis
+DLQ_DECLINING = "andalan, melemah"  # basis now, losing its position
+DLQ_PROSPECTIVE = "prospektif"  # non-basis now, gaining
+DLQ_LAGGING = "tertinggal"  # non-basis and staying so
+
+SHIFT_SHARE_METHODS = ("classic", "dynamic", "annual-average", "esteban-marquillas")
+DLQ_VARIANTS = ("compound", "arithmetic")
+TOTAL = "TOTAL"
+
+
+class EconomicsError(ValueError):
+    """The data cannot support the requested computation; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Region and reference values for the same sectors and years."""
+
+    q: pd.DataFrame
+    e: pd.DataFrame
+
+    @property
+    def years(self):
+        return list(self.q.columns)
+
+
+def panel_from_long(frame, *, region, reference, sector_order):
+    """Build a checked Panel from long rows with columns region, sector, year, value."""
+    if frame.empty:
+        raise EconomicsError(f"No GRDP data for region {region} or reference {reference}.")
+    wide = {}
+    for code in (region, reference):
+        rows = frame[frame["region"] == code]
+        if rows.empty:
+            raise EconomicsError(f"No GRDP data for region {code}.")
+        table = rows.pivot_table(index="sector", columns="year", values="value", aggfunc="sum")
+        wide[code] = table.astype("float64")
+    q, e = wide[region], wide[reference]
+    years = sorted(set(q.columns) & set(e.columns))
+    missing_years = sorted(set(q.columns) ^ set(e.columns))
+    if missing_years:
+        # Only years present for both regions can be compared.
+        q, e = q[years], e[years]
+    sectors = [code for code in sector_order if code in q.index or code in e.index]
+    q = q.reindex(index=sectors, columns=years)
+    e = e.reindex(index=sectors, columns=years)
+    # A sector absent in a year counts as 0, as in BPS tables where it is published as "-".
+    q, e = q.fillna(0.0), e.fillna(0.0)
+    panel = Panel(q=q, e=e)
+    check_reference_contains_region(panel)
+    return panel
+
+
+def check_reference_contains_region(panel):
+    """The reference must be the larger economy in every sector and year (it contains the region)."""
+    smaller = panel.e < panel.q
+    if smaller.to_numpy().any():
+        pairs = [f"{sector} {year}" for sector, year in smaller.stack().loc[lambda s: s].index]
+        raise EconomicsError(
+            "The reference region is smaller than the region for: "
+            + ", ".join(pairs[:10])
+            + (" …" if len(pairs) > 10 else "")
+            + ". Choose a reference that contains the region (for Kota Balikpapan: Provinsi Kalimantan Timur)."
+        )
+
+
+def window_years(panel, start, end, *, every_year=False):
+    """The years of [start, end] in the data. Start and end must be there; with ``every_year`` all must."""
+    if start >= end:
+        raise EconomicsError(f"The start year ({start}) must be before the end year ({end}).")
+    present = [year for year in panel.years if start <= year <= end]
+    missing = [year for year in (start, end) if year not in present]
+    if every_year:
+        missing = [year for year in range(start, end + 1) if year not in present]
+    if missing:
+        raise EconomicsError(
+            "No GRDP data for both regions in " + ", ".join(str(y) for y in missing) + f" (window {start}–{end})."
+        )
+    return present
+
+
+def location_quotient(panel):
+    """LQ_i,t = (q_i,t / Q_t) / (e_i,t / E_t) for every sector and year."""
+    share_region = panel.q / panel.q.sum()
+    share_reference = panel.e / panel.e.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return share_region / share_reference
+
+
+def lq_class(value):
+    if value > 1:
+        return BASIS
+    if value < 1:
+        return NON_BASIS
+    return NEUTRAL
+
+
+def lq_summary(panel, start, end):
+    """lq_<year> for each year of the window present in the data, lq_mean over those years, class."""
+    years = window_years(panel, start, end)
+    lq = location_quotient(panel)[years]
+    result = lq.rename(columns=lambda year: f"lq_{year}")
+    result["lq_mean"] = lq.mean(axis=1)
+    result["class"] = result["lq_mean"].map(lq_class)
+    return result
+
+
+def _rates(frame, years, variant):
+    """Average annual growth rate per row between the first and last year, in the variant asked for."""
+    start, end = years[0], years[-1]
+    if (frame[start] <= 0).any():
+        zero = list(frame.index[frame[start] <= 0])
+        raise EconomicsError(f"Growth is undefined: the {start} value is zero for {', '.join(map(str, zero))}.")
+    if variant == "compound":
+        return (frame[end] / frame[start]) ** (1.0 / (end - start)) - 1.0
+    if variant == "arithmetic":
+        if years != list(range(start, end + 1)):
+            raise EconomicsError("The arithmetic mean of annual growth rates needs every year of the window.")
+        annual = [frame[y] / frame[y - 1] - 1.0 for y in range(start + 1, end + 1)]
+        return sum(annual) / len(annual)
+    raise EconomicsError(f"Unknown variant {variant!r}; use one of {', '.join(DLQ_VARIANTS)}.")
+
+
+def dynamic_lq(panel, start, end, variant="compound"):
+    """DLQ_i = [((1 + g_i) / (1 + g)) / ((1 + G_i) / (1 + G))] ** t, with t = end − start and g_i, g, G_i, G the
+    average annual growth of the region's sector, the region's total, the reference's sector and total.
+
+    ``compound``: growth rates are compound averages, so DLQ_i equals LQ_i,end / LQ_i,start exactly.
+    ``arithmetic``: growth rates are the arithmetic mean of the annual rates (needs every year)."""
+    years = window_years(panel, start, end, every_year=variant == "arithmetic")
+    t = end - start
+    region = panel.q.copy()
+    reference = panel.e.copy()
+    region.loc[TOTAL] = panel.q.sum()
+    reference.loc[TOTAL] = panel.e.sum()
+    g = _rates(region, years, variant)
+    big_g = _rates(reference, years, variant)
+    dlq = (((1 + g) / (1 + g[TOTAL])) / ((1 + big_g) / (1 + big_g[TOTAL]))) ** t
+    dlq = dlq.drop(TOTAL)
+    slq = lq_summary(panel, start, end)["lq_mean"]
+    result = pd.DataFrame({"dlq": dlq, "slq_mean": slq})
+    result["quadrant"] = [
+        (DLQ_LEADING if d > 1 else DLQ_DECLINING) if s > 1 else (DLQ_PROSPECTIVE if d > 1 else DLQ_LAGGING)
+        for s, d in zip(result["slq_mean"], result["dlq"], strict=True)
+    ]
+    return result
+
+
+def _classic(q0, q1, e0, e1):
+    """One period's decomposition. Returns a DataFrame indexed by sector with a TOTAL row."""
+    if (q0 <= 0).any() or (e0 <= 0).any():
+        zero = sorted(set(q0.index[q0 <= 0]) | set(e0.index[e0 <= 0]))
+        raise EconomicsError(f"Shift-share is undefined: a base-year value is zero for {', '.join(zero)}.")
+    big_g = e1.sum() / e0.sum() - 1.0  # G: growth of the reference economy
+    g = e1 / e0 - 1.0  # g_i: growth of the sector in the reference
+    r = q1 / q0 - 1.0  # r_i: growth of the sector in the region
+    frame = pd.DataFrame(
+        {
+            "base_value": q0,
+            "end_value": q1,
+            "delta": q1 - q0,
+            "regional_share": q0 * big_g,
+            "proportional_shift": q0 * (g - big_g),
+            "differential_shift": q0 * (r - g),
+        }
+    )
+    # Esteban-Marquillas: the homothetic base q*_i = Q_0 · e_i,0 / E_0 splits DS into CE + AE.
+    homothetic = q0.sum() * e0 / e0.sum()
+    frame["competitive_effect"] = homothetic * (r - g)
+    frame["allocation_effect"] = (q0 - homothetic) * (r - g)
+    frame.loc[TOTAL] = frame.sum()
+    return frame
+
+
+def shift_share(panel, start, end, method="classic"):
+    """ΔQ_i = PR_i + PS_i + DS_i for every sector and the total (exact up to float64 rounding).
+
+    classic: one period start → end. dynamic: the classic decomposition of each consecutive year pair,
+    summed (needs every year). annual-average: dynamic ÷ the number of year pairs. esteban-marquillas:
+    classic plus DS = CE + AE."""
+    if method not in SHIFT_SHARE_METHODS:
+        raise EconomicsError(f"Unknown method {method!r}; use one of {', '.join(SHIFT_SHARE_METHODS)}.")
+    q, e = panel.q, panel.e
+    if method in ("classic", "esteban-marquillas"):
+        window_years(panel, start, end)
+        frame = _classic(q[start], q[end], e[start], e[end])
+        if method == "classic":
+            frame = frame.drop(columns=["competitive_effect", "allocation_effect"])
+        return frame
+    window_years(panel, start, end, every_year=True)
+    pairs = [_classic(q[y - 1], q[y], e[y - 1], e[y]) for y in range(start + 1, end + 1)]
+    components = ["delta", "regional_share", "proportional_shift", "differential_shift"]
+    frame = sum(pair[components] for pair in pairs)
+    if method == "annual-average":
+        frame = frame / len(pairs)
+    base = q[start].copy()
+    base.loc[TOTAL] = q[start].sum()
+    final = q[end].copy()
+    final.loc[TOTAL] = q[end].sum()
+    frame.insert(0, "base_value", base)
+    frame.insert(1, "end_value", final)
+    return frame
+
+
+def klassen(panel, start, end):
+    """Klassen typology per sector: LQ mean over the window against 1, and the sector's compound annual growth
+    in the region against the same sector's in the reference."""
+    years = window_years(panel, start, end)
+    lq_mean = lq_summary(panel, start, end)["lq_mean"]
+    region_growth = _rates(panel.q, years, "compound")
+    reference_growth = _rates(panel.e, years, "compound")
+    result = pd.DataFrame({"lq_mean": lq_mean, "region_growth": region_growth, "reference_growth": reference_growth})
+
+    def quadrant(row):
+        faster = row.region_growth > row.reference_growth
+        if row.lq_mean > 1:
+            return KLASSEN_I if faster else KLASSEN_II
+        return KLASSEN_III if faster else KLASSEN_IV
+
+    result["quadrant"] = result.apply(quadrant, axis=1)
+    return result

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import PriceBasis
+from .selectors import grdp_years, regions_with_grdp
+
+METHOD_LABELS = {
+    "classic": _("Classic (one period, start → end)"),
+    "dynamic": _("Dynamic (sum of the annual decompositions)"),
+    "annual-average": _("Annual average (dynamic ÷ number of years)"),
+    "esteban-marquillas": _("Esteban-Marquillas (DS = competitive + allocation effect)"),
+}
+VARIANT_LABELS = {
+    "compound": _("Compound growth (= LQ end ÷ LQ start)"),
+    "arithmetic": _("Arithmetic mean of annual growth rates"),
+}
+
+
+class LeadingSectorsForm(forms.Form):
+    """The analyst's choices. Defaults: Kota Balikpapan against Kalimantan Timur, the widest window, ADHK."""
+
+    region = forms.ModelChoiceField(queryset=None, label=_("Region"), to_field_name="code")
+    reference = forms.ModelChoiceField(queryset=None, label=_("Reference region"), to_field_name="code")
+    price_basis = forms.ChoiceField(choices=PriceBasis.choices, label=_("Price basis"), initial=PriceBasis.ADHK)
+    start = forms.TypedChoiceField(coerce=int, label=_("From year"))
+    end = forms.TypedChoiceField(coerce=int, label=_("Until year"))
+    method = forms.ChoiceField(choices=list(METHOD_LABELS.items()), label=_("Shift-share method"), initial="classic")
+    variant = forms.ChoiceField(choices=list(VARIANT_LABELS.items()), label=_("Dynamic LQ variant"), initial="compound")
+
+    def __init__(self, data=None, **kwargs):
+        regions = regions_with_grdp()
+        price_basis = (data or {}).get("price_basis") or PriceBasis.ADHK
+        years = grdp_years(price_basis=price_basis if price_basis in PriceBasis.values else PriceBasis.ADHK)
+        defaults = {
+            "region": "64.71",
+            "reference": "64",
+            "price_basis": PriceBasis.ADHK,
+            "start": years[0] if years else "",
+            "end": years[-1] if years else "",
+            "method": "classic",
+            "variant": "compound",
+        }
+        merged = {**defaults, **{k: v for k, v in (data or {}).items() if v not in ("", None)}}
+        super().__init__(merged, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["reference"].queryset = regions
+        # Years as plain text: the Indonesian number format would print 2.019.
+        self.fields["start"].choices = [(y, str(y)) for y in years]
+        self.fields["end"].choices = [(y, str(y)) for y in years]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("region") and cleaned.get("region") == cleaned.get("reference"):
+            self.add_error("reference", _("Choose a reference region other than the region."))
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] >= cleaned["end"]:
+            self.add_error("end", _("The end year must be after the start year."))
+        return cleaned

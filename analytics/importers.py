@@ -1,0 +1,161 @@
+"""The GRDP importer: BPS tables of value added by sector, for any registered region."""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smarteconomy.choices import Role
+from smarteconomy.importing import (
+    ChoiceColumn,
+    DecimalColumn,
+    Importer,
+    IntegerColumn,
+    LookupColumn,
+    TextColumn,
+    register,
+)
+from smarteconomy.models import Sector
+from smarteconomy.services import record_upsert
+
+from .choices import PriceBasis, RegionLevel
+from .models import DEFAULT_UNIT, Region
+from .services import grdp_value_upsert
+
+
+class RegionCodeColumn(LookupColumn):
+    """A Kemendagri region code. A spreadsheet may have turned 64.10 into the number 64.1: put it back."""
+
+    def to_python(self, value, ctx):
+        if isinstance(value, float) and not value.is_integer():
+            value = f"{value:.2f}"
+        return super().to_python(value, ctx)
+
+
+@register
+class RegionImporter(Importer):
+    """Regions whose GRDP can be imported (the province and its kabupaten/kota by default)."""
+
+    code = "regions"
+    label = gettext_lazy("Regions (Kemendagri codes)")
+    office = Role.ADMIN
+    permission = "analytics.add_region"
+    columns = (
+        TextColumn(
+            "code",
+            max_length=5,
+            regex=r"\d{2}(\.\d{2})?",
+            example="64.71",
+            regex_message=gettext_lazy("Use a Kemendagri code: 64 or 64.71."),
+        ),
+        TextColumn("name", max_length=100, example="Kota Balikpapan"),
+        ChoiceColumn("level", choices=RegionLevel.choices, example="city"),
+    )
+    key = ("code",)
+
+    def save(self, rows):
+        outcomes = [
+            record_upsert(
+                model=Region,
+                lookup={"code": v["code"]},
+                values={"name": v["name"], "level": v["level"]},
+                by=self.ctx.user,
+            )
+            for _number, v in rows
+        ]
+        return outcomes.count("created"), outcomes.count("updated")
+
+
+@register
+class GrdpImporter(Importer):
+    code = "grdp"
+    label = gettext_lazy("GRDP (PDRB) by sector")
+    description = gettext_lazy(
+        "One row per region, BPS sector, year and price basis, as BPS publishes them. Re-importing a row with the "
+        "same region, sector, year and price basis replaces its value; the change is kept in the history."
+    )
+    office = Role.BAPPEDA
+    permission = "analytics.add_grdpvalue"
+    columns = (
+        RegionCodeColumn(
+            "region_code",
+            what=gettext_lazy("region"),
+            example="64.71",
+            lookup=lambda: {region.code: region for region in Region.objects.all()},
+        ),
+        TextColumn("region_name", max_length=100, required=False, example="Kota Balikpapan"),
+        LookupColumn(
+            "sector_code",
+            what=gettext_lazy("BPS sector"),
+            example="C",
+            lookup=lambda: {sector.code: sector for sector in Sector.objects.all()},
+        ),
+        IntegerColumn("year", min_value=1990, max_value=2100, example="2023"),
+        ChoiceColumn("price_basis", choices=PriceBasis.choices, example="ADHK"),
+        DecimalColumn(
+            "value",
+            min_value=0,
+            decimal_places=2,
+            example="28543120.55",
+            help_text=gettext_lazy("In the unit of the unit column (million rupiah by default)."),
+        ),
+        TextColumn("unit", max_length=30, required=False, example=DEFAULT_UNIT),
+        TextColumn("source", max_length=200, required=False, example="BPS Kota Balikpapan, PDRB 2024"),
+    )
+    key = ("region_code", "sector_code", "year", "price_basis")
+
+    def clean_row(self, values, row_number):
+        name = values["region_name"]
+        if name and name.casefold() != values["region_code"].name.casefold():
+            self.ctx.warn(
+                _("Region name “%(given)s” differs from the registered name “%(name)s”; the code is used.")
+                % {"given": name, "name": values["region_code"].name},
+                row_number,
+                "region_name",
+            )
+        return []
+
+    def clean_all(self, rows):
+        sectors = defaultdict(set)
+        first_row = {}
+        for number, values in rows:
+            key = (values["region_code"].code, values["year"], values["price_basis"])
+            sectors[key].add(values["sector_code"].code)
+            first_row.setdefault(key, number)
+        all_codes = set(Sector.objects.values_list("code", flat=True))
+        for key, present in sorted(sectors.items()):
+            missing = sorted(all_codes - present)
+            if missing:
+                self.ctx.warn(
+                    _(
+                        "%(region)s %(year)s %(basis)s has %(count)d of %(total)d sectors (missing: %(missing)s); "
+                        "totals are the sum of the sectors present."
+                    )
+                    % {
+                        "region": key[0],
+                        "year": key[1],
+                        "basis": key[2],
+                        "count": len(present),
+                        "total": len(all_codes),
+                        "missing": ", ".join(missing),
+                    },
+                    first_row[key],
+                    "sector_code",
+                )
+        return []
+
+    def save(self, rows):
+        outcomes = [
+            grdp_value_upsert(
+                region=values["region_code"],
+                sector=values["sector_code"],
+                year=values["year"],
+                price_basis=values["price_basis"],
+                value=values["value"],
+                unit=values["unit"] or DEFAULT_UNIT,
+                source=values["source"] or "",
+                by=self.ctx.user,
+            )
+            for _number, values in rows
+        ]
+        return outcomes.count("created"), outcomes.count("updated")

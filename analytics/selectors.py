@@ -1,0 +1,108 @@
+"""Reads of the analytics app: GRDP as pandas frames, and the leading-sector analysis built on them."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from smarteconomy.models import Sector
+
+from . import economics as ec
+from .models import GrdpValue, Region
+
+
+def grdp_list():
+    return GrdpValue.objects.select_related("region", "sector")
+
+
+def grdp_years(*, price_basis):
+    return sorted(GrdpValue.objects.filter(price_basis=price_basis).values_list("year", flat=True).distinct())
+
+
+def regions_with_grdp():
+    return Region.objects.filter(grdp_values__isnull=False).distinct().order_by("code")
+
+
+def grdp_long_frame(*, region_codes, price_basis, start, end):
+    """Long rows (region, sector, year, value as float64) of the given regions and years."""
+    rows = GrdpValue.objects.filter(
+        region__code__in=region_codes, price_basis=price_basis, year__gte=start, year__lte=end
+    ).values_list("region__code", "sector__code", "year", "value")
+    frame = pd.DataFrame(list(rows), columns=["region", "sector", "year", "value"])
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def grdp_sources(*, region_codes, price_basis, start, end):
+    return sorted(
+        set(
+            GrdpValue.objects.filter(
+                region__code__in=region_codes, price_basis=price_basis, year__gte=start, year__lte=end
+            ).values_list("source", flat=True)
+        )
+        - {""}
+    )
+
+
+@dataclass
+class LeadingSectors:
+    """Everything the leading-sectors page and report show for one choice of region, reference and window."""
+
+    region: Region
+    reference: Region
+    start: int
+    end: int
+    price_basis: str
+    shift_share_method: str
+    dlq_variant: str
+    years: list
+    sources: list
+    sector_names: dict
+    lq: pd.DataFrame = field(default=None)
+    dlq: pd.DataFrame = field(default=None)
+    shift_share: pd.DataFrame = field(default=None)
+    klassen: pd.DataFrame = field(default=None)
+    dlq_error: str = ""
+    shift_share_error: str = ""
+
+
+def sector_order():
+    return list(Sector.objects.order_by("order").values_list("code", flat=True))
+
+
+def load_panel(*, region, reference, price_basis, start, end):
+    frame = grdp_long_frame(region_codes=[region.code, reference.code], price_basis=price_basis, start=start, end=end)
+    return ec.panel_from_long(frame, region=region.code, reference=reference.code, sector_order=sector_order())
+
+
+def leading_sectors(
+    *, region, reference, start, end, price_basis="ADHK", shift_share_method="classic", dlq_variant="compound"
+):
+    """Run every analysis of indicator 1. Raises EconomicsError when the data cannot support the window;
+    a method that needs more years than the data has (dynamic shift-share, arithmetic DLQ) is reported in
+    ``*_error`` while the others are still shown."""
+    if region.pk == reference.pk:
+        raise ec.EconomicsError("The region and the reference region must differ.")
+    panel = load_panel(region=region, reference=reference, price_basis=price_basis, start=start, end=end)
+    result = LeadingSectors(
+        region=region,
+        reference=reference,
+        start=start,
+        end=end,
+        price_basis=price_basis,
+        shift_share_method=shift_share_method,
+        dlq_variant=dlq_variant,
+        years=[year for year in panel.years if start <= year <= end],
+        sources=grdp_sources(region_codes=[region.code, reference.code], price_basis=price_basis, start=start, end=end),
+        sector_names={s.code: s.name for s in Sector.objects.all()},
+    )
+    result.lq = ec.lq_summary(panel, start, end)
+    result.klassen = ec.klassen(panel, start, end)
+    try:
+        result.dlq = ec.dynamic_lq(panel, start, end, dlq_variant)
+    except ec.EconomicsError as exc:
+        result.dlq_error = str(exc)
+    try:
+        result.shift_share = ec.shift_share(panel, start, end, shift_share_method)
+    except ec.EconomicsError as exc:
+        result.shift_share_error = str(exc)
+    return result

@@ -1,0 +1,94 @@
+"""Tables of the analytics pages. Display values are rounded and in Indonesian format; exports carry full
+precision (the ``value`` of each column)."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.templatetags.formatting import number, percent
+
+from .models import GrdpValue, Region
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class NumberColumn(tables.Column):
+    """A figure shown rounded with Indonesian separators, exported at full precision."""
+
+    def __init__(self, *args, decimals=2, as_percent=False, **kwargs):
+        self.decimals = decimals
+        self.as_percent = as_percent
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return percent(value, self.decimals) if self.as_percent else number(value, self.decimals)
+
+    def value(self, value):
+        return value
+
+
+class GrdpValueTable(tables.Table):
+    id = tables.Column(linkify=True, verbose_name="#")
+    region = tables.Column(order_by=("region__code",))
+    sector = tables.Column(order_by=("sector__order",))
+    value = NumberColumn(decimals=2)
+
+    class Meta:
+        model = GrdpValue
+        fields = ("id", "region", "sector", "year", "price_basis", "value", "unit", "source")
+        attrs = TABLE_ATTRS
+
+
+class RegionTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "level")
+        attrs = TABLE_ATTRS
+
+
+class SectorRowsTable(tables.Table):
+    """Rows are dicts with sector_code, sector_name and the measures; sorted in Python (17 rows)."""
+
+    sector_code = tables.Column(verbose_name=_("Code"))
+    sector_name = tables.Column(verbose_name=_("Sector"))
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        orderable = True
+
+
+def lq_table_class(years):
+    attrs = {f"lq_{year}": NumberColumn(decimals=3, verbose_name=f"LQ {year}") for year in years}
+    attrs["lq_mean"] = NumberColumn(decimals=3, verbose_name=_("LQ mean"))
+    attrs["class_label"] = tables.Column(verbose_name=_("Class"))
+    return type("LqTable", (SectorRowsTable,), attrs)
+
+
+class DlqTable(SectorRowsTable):
+    dlq = NumberColumn(decimals=3, verbose_name=_("DLQ"))
+    slq_mean = NumberColumn(decimals=3, verbose_name=_("SLQ (LQ mean)"))
+    quadrant = tables.Column(verbose_name=_("Position"))
+
+
+class ShiftShareTable(SectorRowsTable):
+    base_value = NumberColumn(verbose_name=_("Base year value"))
+    end_value = NumberColumn(verbose_name=_("End year value"))
+    delta = NumberColumn(verbose_name=_("Change (ΔQ)"))
+    regional_share = NumberColumn(verbose_name=_("Regional share (PR)"))
+    proportional_shift = NumberColumn(verbose_name=_("Proportional shift (PS)"))
+    differential_shift = NumberColumn(verbose_name=_("Differential shift (DS)"))
+
+
+class EstebanMarquillasTable(ShiftShareTable):
+    competitive_effect = NumberColumn(verbose_name=_("Competitive effect (CE)"))
+    allocation_effect = NumberColumn(verbose_name=_("Allocation effect (AE)"))
+
+
+class KlassenTable(SectorRowsTable):
+    lq_mean = NumberColumn(decimals=3, verbose_name=_("LQ mean"))
+    region_growth = NumberColumn(decimals=2, as_percent=True, verbose_name=_("Growth in the region (per year)"))
+    reference_growth = NumberColumn(decimals=2, as_percent=True, verbose_name=_("Growth in the reference (per year)"))
+    quadrant = tables.Column(verbose_name=_("Klassen quadrant"))

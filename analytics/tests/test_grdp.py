@@ -1,0 +1,198 @@
+"""GRDP import, the report command and the leading-sectors page, on the demo data and on bad files."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from openpyxl import Workbook
+
+from analytics.demo import DEMO_FILE
+from analytics.models import GrdpValue
+from smarteconomy.choices import ImportStatus
+from smarteconomy.importing import run_import
+
+HEADER = "region_code,region_name,sector_code,year,price_basis,value\n"
+
+
+@pytest.fixture
+def demo(reference_data, role_users):
+    batch = run_import("grdp", data=DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, user=role_users["bappeda"])
+    assert batch.status == ImportStatus.COMMITTED, batch.errors[:3]
+    return batch
+
+
+def refused(data, user=None):
+    before = GrdpValue.objects.count()
+    batch = run_import("grdp", data=data.encode(), filename="grdp.csv", user=user)
+    assert batch.status == ImportStatus.REFUSED
+    assert GrdpValue.objects.count() == before
+    return [(e["row"], e["column"], e["message"]) for e in batch.errors]
+
+
+def test_demo_import_loads_both_regions_and_labels_the_source(demo):
+    assert demo.rows_created == 68
+    assert GrdpValue.objects.filter(region__code="64.71").count() == 34
+    assert set(GrdpValue.objects.values_list("source", flat=True)) == {
+        "Reconstructed from published tables, not official BPS data"
+    }
+
+
+@pytest.mark.django_db
+def test_bad_rows_refuse_the_whole_file(reference_data):
+    errors = refused(
+        HEADER
+        + "64.71,Kota Balikpapan,A,2023,ADHK,100\n"
+        + "99.99,Nowhere,A,2023,ADHK,100\n"
+        + "64.71,Kota Balikpapan,ZZ,2023,ADHK,100\n"
+        + "64.71,Kota Balikpapan,B,2023,ADHK,-5\n"
+        + "64.71,Kota Balikpapan,C,2023,ADHK,banyak\n"
+        + "64.71,Kota Balikpapan,A,2023,ADHK,200\n"
+    )
+    columns = {(row, column) for row, column, _m in errors}
+    assert {(3, "region_code"), (4, "sector_code"), (5, "value"), (6, "value")} <= columns
+    assert any(row == 7 and "row 2" in message.lower().replace("baris", "row") for row, _c, message in errors)
+
+
+@pytest.mark.django_db
+def test_missing_sectors_are_accepted_with_a_warning_and_reimport_updates_with_history(reference_data, role_users):
+    batch = run_import(
+        "grdp",
+        data=(HEADER + "64.71,Kota Balikpapan,A,2023,ADHK,100\n").encode(),
+        filename="a.csv",
+        user=role_users["bappeda"],
+    )
+    assert batch.status == ImportStatus.COMMITTED
+    assert len(batch.warnings) == 1 and "17" in batch.warnings[0]["message"] and "RSTU" in batch.warnings[0]["message"]
+    again = run_import(
+        "grdp",
+        data=(HEADER + "64.71,Kota Balikpapan,A,2023,ADHK,150.5\n").encode(),
+        filename="a.csv",
+        user=role_users["bappeda"],
+    )
+    assert (again.rows_created, again.rows_updated) == (0, 1)
+    value = GrdpValue.objects.get()
+    assert str(value.value) == "150.50"
+    assert [str(h.value) for h in value.history.order_by("history_date")] == ["100.00", "150.50"]
+    assert value.history.latest().history_user == role_users["bappeda"]
+
+
+@pytest.mark.django_db
+def test_xlsx_with_a_numeric_region_code(reference_data):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["region_code", "region_name", "sector_code", "year", "price_basis", "value"])
+    sheet.append([64.71, "Kota Balikpapan", "C", 2023, "ADHK", 54425915.71])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = run_import("grdp", data=buffer.getvalue(), filename="grdp.xlsx", user=None)
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    assert GrdpValue.objects.get().region.code == "64.71"
+
+
+def report(*args):
+    out = io.StringIO()
+    call_command("economics_report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_report_command_csv_and_json(demo):
+    rows = list(csv.DictReader(io.StringIO(report("shiftshare", "--start", "2019", "--end", "2023"))))
+    assert [r["sector_code"] for r in rows][:3] == ["A", "B", "C"] and rows[-1]["sector_code"] == "TOTAL"
+    assert len(rows) == 18
+    for row in rows:
+        parts = sum(float(row[k]) for k in ("regional_share", "proportional_shift", "differential_shift"))
+        assert parts == pytest.approx(float(row["delta"]), rel=1e-12, abs=1e-6)
+    assert rows[0]["regional_share"] == "82262.68986785987"  # full precision, no rounding
+    lq = list(csv.DictReader(io.StringIO(report("lq", "--start", "2019", "--end", "2023"))))
+    assert list(lq[0].keys()) == ["sector_code", "sector_name", "lq_2019", "lq_2023", "lq_mean", "class"]
+    assert sum(r["class"] == "basis" for r in lq) == 12
+    em = json.loads(
+        report("shiftshare", "--start", "2019", "--end", "2023", "--method", "esteban-marquillas", "--format", "json")
+    )
+    assert {"competitive_effect", "allocation_effect"} <= set(em[0])
+    klassen = list(csv.DictReader(io.StringIO(report("klassen", "--start", "2019", "--end", "2023"))))
+    assert dict((r["sector_code"], r["quadrant"]) for r in klassen)["C"] == "maju dan tumbuh pesat"
+    dlq = list(csv.DictReader(io.StringIO(report("dlq", "--start", "2019", "--end", "2023"))))
+    assert list(dlq[0].keys()) == ["sector_code", "sector_name", "dlq", "slq_mean", "quadrant"]
+
+
+def test_report_command_refuses_missing_years_and_regions(demo):
+    with pytest.raises(CommandError, match="2020, 2021, 2022"):
+        report("shiftshare", "--start", "2019", "--end", "2023", "--method", "dynamic")
+    with pytest.raises(CommandError, match="2018"):
+        report("lq", "--start", "2018", "--end", "2023")
+    with pytest.raises(CommandError, match="Unknown region"):
+        report("lq", "--region", "64.99", "--start", "2019", "--end", "2023")
+    with pytest.raises(CommandError, match="No GRDP data"):
+        report("lq", "--start", "2019", "--end", "2023", "--price-basis", "ADHB")
+
+
+def test_leading_sectors_page_shows_tables_charts_narrative_and_source(client, demo, role_users):
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Reconstructed from published tables, not official BPS data" in html
+    assert "12 dari 17 sektor" in html
+    for testid in ("chart-lq", "chart-shiftshare", "chart-klassen"):
+        assert f'data-testid="{testid}"' in html
+    tables = response.context["tables"]
+    assert len(tables["lq"].rows) == 17 and len(tables["shiftshare"].rows) == 18
+    assert "2,875" in html  # LQ mean of manufacturing, Indonesian decimal comma
+
+
+def test_leading_sectors_exports_full_precision_in_the_chosen_order(client, demo, role_users):
+    client.force_login(role_users["dkumkmp"])
+    response = client.get(
+        reverse("analytics:leading_sectors"), {"export": "lq", "format": "csv", "lq-sort": "-lq_mean"}
+    )
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[1][0] == "C"  # highest LQ first
+    assert rows[1][4] == "2.8750567353835956"
+
+
+def test_dynamic_method_without_every_year_explains_itself(client, demo, role_users):
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"), {"method": "dynamic"})
+    assert response.status_code == 200
+    assert "2020, 2021, 2022" in response.content.decode()
+    assert "shiftshare" not in response.context["tables"]
+    assert len(response.context["tables"]["lq"].rows) == 17
+
+
+def test_same_region_and_reference_is_a_form_error(client, demo, role_users):
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"), {"region": "64", "reference": "64"})
+    assert response.status_code == 200 and "result" not in response.context
+    assert response.context["form"].errors["reference"]
+
+
+@pytest.mark.django_db
+def test_page_without_data_invites_an_import(client, role_users):
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"))
+    assert response.context["no_data"] is True
+
+
+def test_a_cached_result_is_replaced_as_soon_as_the_data_changes(client, demo, role_users):
+    client.force_login(role_users["bappeda"])
+    first = client.get(reverse("analytics:leading_sectors")).content.decode()
+    again = client.get(reverse("analytics:leading_sectors"))
+    assert "tables" not in again.context  # served from the cache
+    assert again.content.decode().count("chart-lq") == first.count("chart-lq")
+    value = GrdpValue.objects.get(region__code="64.71", sector__code="C", year=2023)
+    batch = run_import(
+        "grdp",
+        data=(HEADER + f"64.71,Kota Balikpapan,C,2023,ADHK,{value.value + 1000000}\n").encode(),
+        filename="fix.csv",
+        user=role_users["bappeda"],
+    )
+    assert batch.rows_updated == 1, batch.errors
+    fresh = client.get(reverse("analytics:leading_sectors"))
+    assert "tables" in fresh.context  # recomputed
+    assert fresh.context["result"].lq.loc["C", "lq_2023"] > 2.91  # was 2.9017 before the correction
