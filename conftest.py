@@ -9,6 +9,9 @@ from django.contrib.auth.models import Group
 from smarteconomy.choices import Role
 from smarteconomy.roles import sync_roles
 
+# Browser fixtures (Playwright + Debian Chromium) for every app's test_browser.py.
+pytest_plugins = ["smarteconomy.testing_browser"]
+
 
 @pytest.fixture
 def roles(db):

@@ -58,7 +58,8 @@ def panel_from_long(frame, *, region, reference, sector_order):
         rows = frame[frame["region"] == code]
         if rows.empty:
             raise EconomicsError(f"No GRDP data for region {code}.")
-        table = rows.pivot_table(index="sector", columns="year", values="value", aggfunc="sum")
+        # groupby + unstack: the same table as pivot_table(aggfunc="sum"), several times faster.
+        table = rows.groupby(["sector", "year"], sort=False)["value"].sum().unstack("year")
         wide[code] = table.astype("float64")
     q, e = wide[region], wide[reference]
     years = sorted(set(q.columns) & set(e.columns))
@@ -236,11 +237,9 @@ def klassen(panel, start, end):
     reference_growth = _rates(panel.e, years, "compound")
     result = pd.DataFrame({"lq_mean": lq_mean, "region_growth": region_growth, "reference_growth": reference_growth})
 
-    def quadrant(row):
-        faster = row.region_growth > row.reference_growth
-        if row.lq_mean > 1:
-            return KLASSEN_I if faster else KLASSEN_II
-        return KLASSEN_III if faster else KLASSEN_IV
-
-    result["quadrant"] = result.apply(quadrant, axis=1)
+    basis = (result["lq_mean"] > 1).to_numpy()
+    faster = (result["region_growth"] > result["reference_growth"]).to_numpy()
+    result["quadrant"] = np.where(
+        basis, np.where(faster, KLASSEN_I, KLASSEN_II), np.where(faster, KLASSEN_III, KLASSEN_IV)
+    )
     return result

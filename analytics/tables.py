@@ -74,17 +74,17 @@ class DlqTable(SectorRowsTable):
 
 
 class ShiftShareTable(SectorRowsTable):
-    base_value = NumberColumn(verbose_name=_("Base year value"))
-    end_value = NumberColumn(verbose_name=_("End year value"))
-    delta = NumberColumn(verbose_name=_("Change (ΔQ)"))
-    regional_share = NumberColumn(verbose_name=_("Regional share (PR)"))
-    proportional_shift = NumberColumn(verbose_name=_("Proportional shift (PS)"))
-    differential_shift = NumberColumn(verbose_name=_("Differential shift (DS)"))
+    base_value = NumberColumn(decimals=0, verbose_name=_("Base year value"))
+    end_value = NumberColumn(decimals=0, verbose_name=_("End year value"))
+    delta = NumberColumn(decimals=0, verbose_name=_("Change (ΔQ)"))
+    regional_share = NumberColumn(decimals=0, verbose_name=_("Regional share (PR)"))
+    proportional_shift = NumberColumn(decimals=0, verbose_name=_("Proportional shift (PS)"))
+    differential_shift = NumberColumn(decimals=0, verbose_name=_("Differential shift (DS)"))
 
 
 class EstebanMarquillasTable(ShiftShareTable):
-    competitive_effect = NumberColumn(verbose_name=_("Competitive effect (CE)"))
-    allocation_effect = NumberColumn(verbose_name=_("Allocation effect (AE)"))
+    competitive_effect = NumberColumn(decimals=0, verbose_name=_("Competitive effect (CE)"))
+    allocation_effect = NumberColumn(decimals=0, verbose_name=_("Allocation effect (AE)"))
 
 
 class KlassenTable(SectorRowsTable):

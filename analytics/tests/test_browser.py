@@ -1,0 +1,41 @@
+"""The leading-sectors page in Debian's Chromium: charts, narrative, data-source label, exports."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from smarteconomy.testing_browser import ARTIFACTS, submit_login
+
+pytestmark = pytest.mark.browser
+
+
+def test_bappeda_sees_the_leading_sectors_with_charts_and_exports(page, demo):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    submit_login(page, "bappeda", demo)
+    page.get_by_test_id("main-nav").get_by_role("link", name="Sektor unggulan (LQ, shift-share, Klassen)").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("data-source").inner_text().count("not official BPS data") == 1
+    assert "12 dari 17 sektor" in page.get_by_test_id("narrative").inner_text()
+    for chart in ("chart-lq", "chart-shiftshare", "chart-klassen"):
+        svg = page.get_by_test_id(chart)
+        assert svg.is_visible()
+        assert svg.bounding_box()["width"] > 600
+    assert page.locator('[data-testid="chart-lq"] .bar').count() == 17
+    assert page.locator('[data-testid="chart-klassen"] .point').count() == 17
+
+    # Change the method: the Esteban-Marquillas columns appear.
+    page.select_option("#id_method", "esteban-marquillas")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("columnheader", name="Efek kompetitif (CE)").count() == 1
+
+    with page.expect_download() as info:
+        page.get_by_test_id("export-shiftshare-csv").click()
+    rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
+    assert rows[-1][0] == "TOTAL" and len(rows) == 19
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "leading-sectors.png"), full_page=True)
+    assert not errors, errors
