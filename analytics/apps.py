@@ -14,12 +14,32 @@ class AnalyticsConfig(AppConfig):
     role_permissions = {
         "region": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
         "grdpvalue": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
+        # The scorecard is read by every office; Bappeda sets targets; Bappeda and the administrators may
+        # queue a recompute.
+        "indicatorsnapshot": {
+            ALL_ROLES: VIEW,
+            Role.BAPPEDA: ("view", "+recompute_indicators"),
+            Role.ADMIN: ("view", "+recompute_indicators"),
+        },
+        "indicatortarget": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
+        "indicatorbaseline": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
+        "dirtyperiod": {Role.ADMIN: VIEW},
     }
 
     # Loaded by `manage.py load_reference` (and seed_demo) through the shared importer.
     reference_data = (("regions", "data/regions.csv"),)
 
+    def ready(self):
+        from . import registry
+
+        registry.autodiscover()
+
     menu = (
+        MenuSection(
+            _("Smart Economy scorecard"),
+            (MenuItem(_("Scorecard"), "analytics:scorecard", "analytics.view_indicatorsnapshot"),),
+            order=10,
+        ),
         MenuSection(
             _("Leading sectors"),
             (

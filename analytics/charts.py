@@ -14,7 +14,9 @@ whether Django's localisation is active for the request.
 from __future__ import annotations
 
 import html
+import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -27,7 +29,9 @@ __all__ = [
     "diverging_component_chart",
     "format_id",
     "horizontal_bar_chart",
+    "line_chart",
     "quadrant_scatter",
+    "sparkline",
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -305,11 +309,13 @@ def _line(x1, y1, x2, y2, *, stroke=AXIS, width=1, dash=None, **extra):
     return _el("line", attrs)
 
 
-def _svg(width: float, height: float, *, title: str, testid: str, description: str, body: Iterable) -> SafeString:
+def _svg(
+    width: float, height: float, *, title: str, testid: str, description: str, body: Iterable, css_class: str = "chart"
+) -> SafeString:
     attrs = {
         "xmlns": "http://www.w3.org/2000/svg",
         "viewBox": f"0 0 {_coord(width)} {_coord(height)}",
-        "class_": "chart",
+        "class_": css_class,
         "role": "img",
         "aria_label": title,
         "data_testid": testid or None,
@@ -900,4 +906,393 @@ def quadrant_scatter(
     body.extend(leaders)
     body.extend(labels)
 
+    return _svg(WIDTH, height, title=title, testid=testid, description="; ".join(summary), body=body)
+
+
+# --------------------------------------------------------------------------------------------------
+# 4. Sparkline (an indicator's trend in a dashboard table cell)
+# --------------------------------------------------------------------------------------------------
+
+STATUS_COLOURS = {"on_track": "#198754", "at_risk": "#b58105", "off_track": "#b02a37"}
+STATUS_NEUTRAL = "#6c757d"
+VALUE_LINE = HIGHLIGHT
+TARGET_LINE = REFERENCE
+TARGET_DASH = "6 4"
+# Fixed Indonesian texts (the UI language of the indicator pages).
+LEGEND_VALUE = "Nilai"
+LEGEND_TARGET = "Target"
+INCOMPLETE_DATA = "data belum lengkap"
+
+
+def _runs(coords: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """The stretches of consecutive known coordinates; every None (incomplete period) splits the line."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for coord in coords:
+        if coord is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(coord)
+    return [run for run in runs if run]
+
+
+def _polyline(coords: Sequence[tuple[float, float]], *, stroke: str, width: float, dash=None, **extra) -> SafeString:
+    attrs = {
+        "points": " ".join(f"{_coord(x)},{_coord(y)}" for x, y in coords),
+        "fill": "none",
+        "stroke": stroke,
+        "stroke_width": width,
+        "stroke_dasharray": dash,
+        "stroke_linejoin": "round",
+        "stroke_linecap": "round",
+    }
+    attrs.update(extra)
+    return _el("polyline", attrs)
+
+
+def _circle(cx: float, cy: float, r: float, *, fill: str, stroke=None, width=None, title=None, **extra) -> SafeString:
+    attrs = {"cx": float(cx), "cy": float(cy), "r": r, "fill": fill, "stroke": stroke, "stroke_width": width}
+    attrs.update(extra)
+    return _el("circle", attrs, _title(title) if title else None)
+
+
+def sparkline(values: Sequence[float | None], *, title: str, testid: str = "", status: str = "") -> SafeString:
+    """A tiny trend line (viewBox 120×28) for a table cell; ``values`` oldest first.
+
+    ``None`` is a period with incomplete data: the line has a gap there (it is not drawn as zero). The last
+    known value gets a dot. The colour follows ``status``: ``on_track`` green, ``at_risk`` amber,
+    ``off_track`` red, anything else grey. The vertical scale runs from the smallest to the largest value
+    (a flat series sits in the middle). The root carries ``class="sparkline"`` instead of ``chart`` so the
+    site CSS can size it small.
+    """
+    title = str(title)
+    numbers = [_num(v) for v in values]
+    colour = STATUS_COLOURS.get(str(status or ""), STATUS_NEUTRAL)
+    width, height, pad = 120, 28, 3.5
+    known = [v for v in numbers if v is not None]
+    description = "; ".join(_short_number(v) for v in numbers)
+    if not known:
+        body = [_text(width / 2, 18, NO_VALUE, size=12, anchor="middle", fill=MUTED, class_="no-data")]
+        message = gettext("No data")
+        return _svg(width, height, title=title, testid=testid, description=message, body=body, css_class="sparkline")
+
+    lo, hi = min(known), max(known)
+    y = _Scale(lo, hi, height - pad, pad) if hi > lo else (lambda _v: height / 2)
+    count = len(numbers)
+    step = (width - 2 * pad) / (count - 1) if count > 1 else 0.0
+    coords = [
+        None if v is None else ((pad + i * step) if count > 1 else width / 2, y(v)) for i, v in enumerate(numbers)
+    ]
+    last = max(i for i, c in enumerate(coords) if c is not None)
+
+    body = []
+    for run in _runs(coords):
+        if len(run) > 1:
+            body.append(_polyline(run, stroke=colour, width=1.5, class_="sparkline-line"))
+        elif run[0] != coords[last]:  # a lone known period between gaps: a small dot, else it is invisible
+            body.append(_circle(*run[0], 1.2, fill=colour, class_="isolated-point"))
+    body.append(_circle(*coords[last], 2.4, fill=colour, title=_short_number(numbers[last]), class_="last-point"))
+    return _svg(width, height, title=title, testid=testid, description=description, body=body, css_class="sparkline")
+
+
+# --------------------------------------------------------------------------------------------------
+# 5. Line chart (an indicator's time series with its targets)
+# --------------------------------------------------------------------------------------------------
+
+_PERIOD = re.compile(r"\d{4}(-\d{1,2}){0,2}")
+
+
+def _period_order(*label_lists: Sequence[str]) -> list[str]:
+    """All periods once: sorted when every label is a year or year-month ("2019", "2024-05"), else in the
+    order they first appear (the values' periods, then any extra target periods)."""
+    seen = list(dict.fromkeys(label for labels in label_lists for label in labels))
+    if seen and all(_PERIOD.fullmatch(label) for label in seen):
+        return sorted(seen, key=lambda label: tuple(int(part) for part in label.split("-")))
+    return seen
+
+
+def _line_ticks(lo: float, hi: float) -> tuple[list[float], float]:
+    """Round ticks covering [lo, hi], four to six of them when any density gives that."""
+    fallback = None
+    for target in (5, 4, 6, 3, 7):
+        ticks, step = _nice_ticks(lo, hi, target)
+        if 4 <= len(ticks) <= 6:
+            return ticks, step
+        fallback = fallback or (ticks, step)
+    return fallback  # pragma: no cover - one of the densities always fits
+
+
+def _every(count: int, spacing: float, widest: float, most: int) -> int:
+    """Show every k-th label (counted back from the newest period) so that labels neither overlap nor
+    exceed ``most``."""
+    k = 1
+    while k < count and (math.ceil(count / k) > most or k * spacing < widest + 8):
+        k += 1
+    return k
+
+
+def _missing_label(px: float, baseline: float, room: float, left: float, size: float) -> SafeString:
+    """The label above a hollow marker: one line when it fits between the neighbouring periods, else two
+    lines, else rotated to read upwards; kept inside the chart near its edges."""
+    lines = [INCOMPLETE_DATA]
+    if _text_width(INCOMPLETE_DATA, size) + 10 > room and " " in INCOMPLETE_DATA:
+        lines = INCOMPLETE_DATA.rsplit(" ", 1)
+    widest = max(_text_width(line, size) for line in lines)
+    options = {"size": size, "fill": MUTED, "halo": True, "class_": "missing-label"}
+    if widest + 10 > room:  # too narrow even on two lines: read upwards from the marker
+        x = px + 3.5
+        rotate = f"rotate(-90 {_coord(x)} {_coord(baseline)})"
+        return _text(x, baseline, INCOMPLETE_DATA, anchor="start", transform=rotate, **options)
+    x, anchor = px, "middle"
+    if px + widest / 2 > WIDTH - 4:
+        x, anchor = WIDTH - 4, "end"
+    elif px - widest / 2 < left + 2:
+        x, anchor = left + 2, "start"
+    if len(lines) == 1:
+        return _text(x, baseline, INCOMPLETE_DATA, anchor=anchor, **options)
+    top = baseline - size * 1.2
+    tspans = [
+        _el("tspan", {"x": float(x), "y": float(line_y)}, line)
+        for line, line_y in zip(lines, (top, baseline), strict=True)
+    ]
+    return _text(x, top, mark_safe("".join(tspans)), anchor=anchor, **options)
+
+
+def _value_label_spot(
+    cx: float,
+    cy: float,
+    text: str,
+    size: float,
+    prefer_below: bool,
+    segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+    bounds: tuple[float, float, float, float],
+) -> tuple[float, float, str]:
+    """Where a point's value label goes: above the dot (under it for a dip), else below, right or left,
+    whichever crosses the fewest nearby line segments and stays inside ``bounds``."""
+    spots = [(cx, cy - 9, "middle"), (cx, cy + 17, "middle"), (cx + 8, cy + 4, "start"), (cx - 8, cy + 4, "end")]
+    if prefer_below:
+        spots[0], spots[1] = spots[1], spots[0]
+    left, top, right, bottom = bounds
+    best, best_cost = spots[0], math.inf
+    for order, (x, y, anchor) in enumerate(spots):
+        box = _text_box(x, y, text, size, anchor, pad=1.5)
+        cost = order + (1000 if box[0] < left or box[2] > right or box[1] < top or box[3] > bottom else 0)
+        for (x0, y0), (x1, y1) in segments:
+            cost += 10 * sum(
+                box[0] <= x0 + (x1 - x0) * k / 16 <= box[2] and box[1] <= y0 + (y1 - y0) * k / 16 <= box[3]
+                for k in range(17)
+            )
+        if cost < best_cost:
+            best, best_cost = (x, y, anchor), cost
+    return best
+
+
+def line_chart(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    y_label: str = "",
+    target_points: Sequence[tuple[str, float | None]] | None = None,
+    value_format: int | Callable[[float], str] = 1,
+    testid: str = "",
+) -> SafeString:
+    """A time series of ``(period_label, value)`` pairs, oldest first, e.g. ``("2023", 5.2)``.
+
+    The values are a solid line with a dot and a value label per point (``value_format``: decimals or a
+    callable, as in :func:`horizontal_bar_chart`; labels are thinned when the points are too close, every
+    dot's ``<title>`` keeps the figure). A ``None`` value is a period with incomplete data: the line breaks
+    there and a hollow marker on the x axis is labelled "data belum lengkap". ``target_points`` (same shape)
+    are drawn as a dashed line in a second colour, with a legend "Nilai" / "Target"; target periods missing
+    from ``points`` are added to the x axis. The y axis starts at 0 (or below, for negative values) with
+    four to six round ticks in Indonesian format; x labels are thinned to about twelve.
+    """
+    title, y_label = str(title), str(y_label)
+    values = [(str(label), _num(value)) for label, value in points]
+    targets = [(str(label), _num(value)) for label, value in (target_points or [])]
+    periods = _period_order([p for p, _ in values], [p for p, _ in targets])
+    if not periods:
+        return _empty_chart(title, testid)
+    value_at = dict(values)
+    target_at = {p: t for p, t in targets if t is not None}
+    has_target = bool(target_at)
+    has_missing = any(p in value_at and value_at[p] is None for p in periods)
+
+    height = 320
+    tick_size, x_size, value_size, legend_size, axis_size, missing_size = 11, 11, 10.5, 12, 12, 10
+    known = [v for v in value_at.values() if v is not None] + list(target_at.values())
+    lo, hi = min([0.0, *known]), max([0.0, *known])
+    if lo == hi:
+        hi = 1.0
+    # A little headroom, so the extreme points (and their labels) do not sit on the frame.
+    headroom = (hi - lo) * 0.04 if known else 0.0
+    ticks, step = _line_ticks(lo - headroom if lo < 0 else lo, hi + headroom if hi > 0 else hi)
+    abbreviate = max(abs(ticks[0]), abs(ticks[-1])) >= 1_000_000
+    tick_texts = [_tick_label(t, step, abbreviate=abbreviate) for t in ticks]
+    value_texts = {p: _value_label(v, value_format) for p, v in value_at.items() if v is not None}
+    target_texts = {p: _value_label(t, value_format) for p, t in target_at.items()}
+
+    plot_left = (30 if y_label else 10) + max(_text_width(t, tick_size) for t in tick_texts) + 8
+    plot_right = WIDTH - 16
+    legend = [("value", LEGEND_VALUE)]
+    if has_target:
+        legend.append(("target", LEGEND_TARGET))
+    if has_missing:
+        legend.append(("missing", INCOMPLETE_DATA))
+    show_legend = len(legend) > 1
+    plot_top = 46 if show_legend else 24
+    plot_bottom = height - 38
+    y = _Scale(ticks[0], ticks[-1], plot_bottom, plot_top)
+
+    count = len(periods)
+    widest_value = max((_text_width(t, value_size) for t in value_texts.values()), default=0.0)
+    widest_period = max(_text_width(p, x_size) for p in periods)
+    inset = min(60.0, max(18.0, widest_value / 2 + 6, widest_period / 2 + 4))
+    spacing = (plot_right - plot_left - 2 * inset) / (count - 1) if count > 1 else 0.0
+    xs = [plot_left + inset + i * spacing for i in range(count)] if count > 1 else [(plot_left + plot_right) / 2]
+    x_of = dict(zip(periods, xs, strict=True))
+    x_every = _every(count, spacing, widest_period, 12) if count > 1 else 1
+    value_every = _every(count, spacing, widest_value, count) if count > 1 else 1
+
+    body = []
+    if show_legend:
+        lx, ly = plot_left, 18
+        for key, name in legend:
+            if key == "value":
+                body.append(_line(lx, ly - 4, lx + 22, ly - 4, stroke=VALUE_LINE, width=2.5, shape_rendering=None))
+                body.append(_circle(lx + 11, ly - 4, 3.5, fill=VALUE_LINE))
+            elif key == "target":
+                body.append(
+                    _line(
+                        lx, ly - 4, lx + 22, ly - 4, stroke=TARGET_LINE, width=2, dash=TARGET_DASH, shape_rendering=None
+                    )
+                )
+            else:
+                body.append(_circle(lx + 11, ly - 4, 4, fill="#ffffff", stroke=MUTED, width=1.5))
+            body.append(_text(lx + 28, ly, name, size=legend_size, class_="legend", data_series=key))
+            lx += 28 + _text_width(name, legend_size) + 22
+
+    for tick, text in zip(ticks, tick_texts, strict=True):  # horizontal grid and y tick labels
+        ty = y(tick)
+        is_zero = abs(tick) < step * 1e-6
+        if tick != ticks[0]:
+            body.append(_line(plot_left, ty, plot_right, ty, stroke=AXIS if is_zero else GRID))
+        body.append(_text(plot_left - 6, ty + 4, text, size=tick_size, anchor="end", fill=MUTED, class_="y-tick"))
+    body.append(_line(plot_left, plot_bottom, plot_right, plot_bottom, stroke=AXIS))
+    body.append(_line(plot_left, plot_top, plot_left, plot_bottom, stroke=AXIS))
+    for index, period in enumerate(periods):  # x ticks, labels thinned from the newest period back
+        px = x_of[period]
+        body.append(_line(px, plot_bottom, px, plot_bottom + 4, stroke=AXIS))
+        if (count - 1 - index) % x_every == 0:
+            body.append(_text(px, plot_bottom + 18, period, size=x_size, anchor="middle", fill=MUTED, class_="x-label"))
+    if y_label:
+        y_mid = (plot_top + plot_bottom) / 2
+        body.append(
+            _text(
+                14,
+                y_mid,
+                y_label,
+                size=axis_size,
+                anchor="middle",
+                weight="bold",
+                transform=f"rotate(-90 14 {_coord(y_mid)})",
+                class_="y-label",
+            )
+        )
+
+    # Target: dashed line through the target periods, a short solid mark on each (so a lone target shows).
+    target_coords = [(x_of[p], y(target_at[p])) if p in target_at else None for p in periods]
+    for run in _runs(target_coords):
+        if len(run) > 1:
+            body.append(_polyline(run, stroke=TARGET_LINE, width=2, dash=TARGET_DASH, class_="target-line"))
+    for period in periods:
+        if period in target_at:
+            tx, ty = x_of[period], y(target_at[period])
+            body.append(
+                _el(
+                    "line",
+                    {
+                        "class_": "target-mark",
+                        "x1": tx - 6,
+                        "y1": ty,
+                        "x2": tx + 6,
+                        "y2": ty,
+                        "stroke": TARGET_LINE,
+                        "stroke_width": 2.5,
+                        "data_period": period,
+                        "data_value": repr(target_at[period]),
+                    },
+                    _title(f"{period}: {LEGEND_TARGET} {target_texts[period]}"),
+                )
+            )
+
+    target_segments = [(a, b) for run in _runs(target_coords) for a, b in itertools.pairwise(run)]
+    target_segments += [((c[0] - 6, c[1]), (c[0] + 6, c[1])) for c in target_coords if c is not None]
+
+    # Values: the line split at incomplete periods, then markers, then labels on top.
+    coords = [(x_of[p], y(value_at[p])) if value_at.get(p) is not None else None for p in periods]
+    for run in _runs(coords):
+        if len(run) > 1:
+            body.append(_polyline(run, stroke=VALUE_LINE, width=2.5, class_="value-line"))
+    labels, summary = [], []
+    for index, period in enumerate(periods):
+        px = x_of[period]
+        target_note = f"; {LEGEND_TARGET} {target_texts[period]}" if period in target_at else ""
+        if period not in value_at:  # a target-only period
+            if target_note:
+                summary.append(f"{period}: {LEGEND_TARGET} {target_texts[period]}")
+            continue
+        value = value_at[period]
+        if value is None:
+            summary.append(f"{period}: {INCOMPLETE_DATA}{target_note}")
+            body.append(
+                _circle(
+                    px,
+                    plot_bottom,
+                    4.5,
+                    fill="#ffffff",
+                    stroke=MUTED,
+                    width=1.5,
+                    title=f"{period}: {INCOMPLETE_DATA}",
+                    class_="missing-point",
+                    data_period=period,
+                )
+            )
+            labels.append(
+                _missing_label(px, plot_bottom - 10, spacing if count > 1 else WIDTH, plot_left, missing_size)
+            )
+            continue
+        text = value_texts[period]
+        summary.append(f"{period}: {text}{target_note}")
+        cx, cy = coords[index]
+        body.append(
+            _circle(
+                cx,
+                cy,
+                4,
+                fill=VALUE_LINE,
+                stroke="#ffffff",
+                width=1.5,
+                title=f"{period}: {LEGEND_VALUE} {text}{target_note}",
+                class_="point",
+                data_period=period,
+                data_value=repr(value),
+            )
+        )
+        if (count - 1 - index) % value_every:
+            continue
+        neighbours = [value_at.get(periods[j]) for j in (index - 1, index + 1) if 0 <= j < count]
+        neighbours = [v for v in neighbours if v is not None]
+        dip = bool(neighbours) and all(v > value for v in neighbours)  # a dip: the label prefers to go under it
+        near = [(coords[j], (cx, cy)) for j in (index - 1, index + 1) if 0 <= j < count and coords[j] is not None]
+        lx, ly, anchor = _value_label_spot(
+            cx,
+            cy,
+            text,
+            value_size,
+            dip,
+            near + target_segments,
+            (plot_left + 1, plot_top - 18, WIDTH - 2, plot_bottom),
+        )
+        labels.append(_text(lx, ly, text, size=value_size, anchor=anchor, fill=TEXT, halo=True, class_="value-label"))
+    body.extend(labels)
     return _svg(WIDTH, height, title=title, testid=testid, description="; ".join(summary), body=body)

@@ -12,3 +12,46 @@ class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     REGENCY = "regency", _("Regency (kabupaten)")
     CITY = "city", _("City (kota)")
+
+
+class Pillar(models.TextChoices):
+    """The six Smart Economy indicators of Balikpapan, each a pillar of the scorecard."""
+
+    LEADING_SECTORS = "leading_sectors", _("Leading sectors")
+    ONLINE_LICENSING = "online_licensing", _("Online licensing")
+    INDUSTRY_CENTER = "industry_center", _("Small-industry centre")
+    MSME_MARKETPLACE = "msme_marketplace", _("MSMEs on the e-marketplace")
+    CREATIVE_ECONOMY = "creative_economy", _("Creative people's economy")
+    CASHLESS = "cashless", _("Cashless society")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("count")
+    PERCENT = "percent", "%"
+    RUPIAH = "rupiah", "Rp"
+    DAYS = "days", _("days")
+    HOURS = "hours", _("hours")
+
+
+class IndicatorKind(models.TextChoices):
+    STOCK = "stock", _("stock (a level at the end of the period; never summed across periods)")
+    FLOW = "flow", _("flow (an amount during the period; periods add up)")
+    RATE = "rate", _("rate or share (recomputed from its parts for longer periods, never summed or averaged)")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("monthly")
+    YEARLY = "yearly", _("yearly")
+
+
+class SnapshotStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    INCOMPLETE = "incomplete", _("Incomplete data")
+    NO_TARGET = "no_target", _("No target")

@@ -17,3 +17,31 @@ def seed(stdout):
     if batch.status != ImportStatus.COMMITTED:
         raise RuntimeError(f"demo GRDP did not import: {batch.message} {batch.errors[:5]}")
     stdout.write(f"GRDP demo data: {batch.message}")
+    seed_scorecard(stdout)
+
+
+def seed_scorecard(stdout):
+    """Demo baselines and targets (marked as demo in their notes), then a full recompute so that the
+    dashboard has snapshots and a "data as of"."""
+    from django.contrib.auth import get_user_model
+
+    from smarteconomy.tasking import run_logged
+
+    from .scorecard import indicator_baseline_set, indicator_target_set, indicators_recompute
+
+    bappeda = get_user_model().objects.filter(username="bappeda").first()
+    indicator_baseline_set(
+        indicator_code="analytics.basis_sector_count",
+        year=2019,
+        value=12,
+        source="Demo: LQ 2019 of the reconstructed GRDP",
+        by=bappeda,
+    )
+    for code, year, value in [
+        ("analytics.basis_sector_count", 2023, 12),
+        ("analytics.basis_sector_count", 2024, 13),
+        ("analytics.competitive_sector_count", 2023, 5),
+    ]:
+        indicator_target_set(indicator_code=code, year=year, value=value, note="Demo target", by=bappeda)
+    run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": True}, pass_run=True)
+    stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")

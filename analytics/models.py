@@ -68,3 +68,100 @@ class GrdpValue(models.Model):
 
     def get_absolute_url(self):
         return reverse("analytics:grdp_detail", args=[self.pk])
+
+
+class IndicatorBaseline(models.Model):
+    """Where an indicator started: the value of a base year and its source. Set by Bappeda."""
+
+    indicator_code = models.CharField(_("indicator"), max_length=80, unique=True)
+    year = models.PositiveSmallIntegerField(
+        _("base year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source = models.CharField(_("source"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator_code"]
+        verbose_name = _("indicator baseline")
+        verbose_name_plural = _("indicator baselines")
+
+    def __str__(self):
+        return f"{self.indicator_code} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("analytics:indicator_detail", args=[self.indicator_code])
+
+
+class IndicatorTarget(models.Model):
+    """The target of an indicator for one year. Set by Bappeda; every change is kept in the history."""
+
+    indicator_code = models.CharField(_("indicator"), max_length=80)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator_code", "year"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [models.UniqueConstraint(fields=["indicator_code", "year"], name="target_one_per_year")]
+
+    def __str__(self):
+        return f"{self.indicator_code} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("analytics:indicator_detail", args=[self.indicator_code])
+
+
+class IndicatorSnapshot(models.Model):
+    """An indicator's computed value for one period, as the nightly recompute left it. Pages read these only.
+
+    Derived data: it is recomputed from the records, which carry their own history."""
+
+    indicator_code = models.CharField(_("indicator"), max_length=80)
+    pillar = models.CharField(_("pillar"), max_length=30)
+    period = models.CharField(_("period"), max_length=7)
+    period_start = models.DateField(_("period start"))
+    value = models.FloatField(_("value"), null=True, blank=True)
+    target = models.FloatField(_("target"), null=True, blank=True)
+    achievement = models.FloatField(_("achievement (%)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20)
+    completeness = models.JSONField(_("completeness"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+    task_run = models.ForeignKey(
+        "smarteconomy.TaskRun", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("task run")
+    )
+
+    class Meta:
+        ordering = ["indicator_code", "period_start"]
+        verbose_name = _("indicator snapshot")
+        verbose_name_plural = _("indicator snapshots")
+        constraints = [models.UniqueConstraint(fields=["indicator_code", "period"], name="snapshot_one_per_period")]
+        indexes = [models.Index(fields=["pillar", "indicator_code", "period_start"])]
+        permissions = [("recompute_indicators", _("Can queue a recompute of the scorecard"))]
+
+    def __str__(self):
+        return f"{self.indicator_code} {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("analytics:indicator_detail", args=[self.indicator_code])
+
+
+class DirtyPeriod(models.Model):
+    """A period of a data source whose records changed since the last recompute (set by imports and services)."""
+
+    source = models.CharField(_("data source"), max_length=80)
+    period = models.CharField(_("period"), max_length=7)
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("changed period")
+        verbose_name_plural = _("changed periods")
+        constraints = [models.UniqueConstraint(fields=["source", "period"], name="dirty_once_per_period")]
+
+    def __str__(self):
+        return f"{self.source} {self.period}"

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db.models import Count
 
-from smarteconomy.models import Sector
+from smarteconomy.choices import TaskStatus
+from smarteconomy.models import Sector, TaskRun
 
 from . import economics as ec
-from .models import GrdpValue, Region
+from .models import GrdpValue, IndicatorSnapshot, Region
 
 
 def grdp_list():
@@ -16,6 +18,27 @@ def grdp_list():
 
 def grdp_years(*, price_basis):
     return sorted(GrdpValue.objects.filter(price_basis=price_basis).values_list("year", flat=True).distinct())
+
+
+def grdp_years_of(*, region_codes, price_basis):
+    """Years in which any of the regions has GRDP."""
+    return sorted(
+        GrdpValue.objects.filter(region__code__in=region_codes, price_basis=price_basis)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def grdp_sector_counts(*, region_codes, price_basis, years):
+    """{(region code, year): number of sectors with a value}."""
+    rows = (
+        GrdpValue.objects.filter(region__code__in=region_codes, price_basis=price_basis, year__in=years)
+        .order_by()
+        .values_list("region__code", "year")
+        .annotate(n=Count("id"))
+    )
+    return {(code, year): n for code, year, n in rows}
 
 
 def regions_with_grdp():
@@ -37,7 +60,10 @@ def grdp_sources(*, region_codes, price_basis, start, end):
         set(
             GrdpValue.objects.filter(
                 region__code__in=region_codes, price_basis=price_basis, year__gte=start, year__lte=end
-            ).values_list("source", flat=True)
+            )
+            .order_by()
+            .values_list("source", flat=True)
+            .distinct()
         )
         - {""}
     )
@@ -106,3 +132,23 @@ def leading_sectors(
     except ec.EconomicsError as exc:
         result.shift_share_error = str(exc)
     return result
+
+
+def snapshot_list(*, pillar=None, period=None, indicator_code=None):
+    queryset = IndicatorSnapshot.objects.order_by("pillar", "indicator_code", "period_start")
+    if pillar:
+        queryset = queryset.filter(pillar=pillar)
+    if period:
+        queryset = queryset.filter(period=period)
+    if indicator_code:
+        queryset = queryset.filter(indicator_code=indicator_code)
+    return queryset
+
+
+def last_recompute():
+    """The latest finished recompute run: its time is the scorecard's "data as of"."""
+    return (
+        TaskRun.objects.filter(task="analytics.indicators_recompute", status=TaskStatus.SUCCEEDED)
+        .order_by("-finished_at")
+        .first()
+    )

@@ -1,13 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "analytics"
 
 urlpatterns = [
+    path("scorecard/", views.ScorecardView.as_view(), name="scorecard"),
+    path("scorecard/recompute/", views.RecomputeView.as_view(), name="recompute"),
+    path("indicators/<str:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
+    path("indicators/<str:code>/targets/", views.IndicatorTargetSetView.as_view(), name="indicator_target_set"),
+    path("indicators/<str:code>/baseline/", views.IndicatorBaselineSetView.as_view(), name="indicator_baseline_set"),
     path("leading-sectors/", views.LeadingSectorsView.as_view(), name="leading_sectors"),
     path("grdp/", views.GrdpValueListView.as_view(), name="grdp_list"),
     path("grdp/<int:pk>/", views.GrdpValueDetailView.as_view(), name="grdp_detail"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
+    # The monitoring reports and the JSON API are wired below this line.
+    path("scorecard/report/", reports.MonitoringReportView.as_view(), name="report"),
 ]

@@ -23,6 +23,9 @@ class SmartEconomyConfig(AppConfig):
         "user": {Role.ADMIN: ALL_ACTIONS},
         "auth.group": {Role.ADMIN: ("view", "change")},
         "axes.accessattempt": {Role.ADMIN: ("view", "delete")},
+        # API tokens for open-data portals are created by the administrators in the back office.
+        "authtoken.token": {Role.ADMIN: ("view", "add", "delete")},
+        "authtoken.tokenproxy": {Role.ADMIN: ("view", "add", "delete")},
         "axes.accesslog": {Role.ADMIN: VIEW},
         "axes.accessfailurelog": {Role.ADMIN: VIEW},
     }

@@ -24,6 +24,7 @@ class ImportStatus(models.TextChoices):
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "XLSX"
+    PDF = "pdf", "PDF"
 
 
 class TaskStatus(models.TextChoices):

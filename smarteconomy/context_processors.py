@@ -1,3 +1,4 @@
+from .choices import Role
 from .menu import menu_for
 from .roles import user_role
 
@@ -6,4 +7,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_sections": [], "user_role": None}
-    return {"nav_sections": menu_for(user, request.path), "user_role": user_role(user)}
+    role = user_role(user)
+    return {
+        "nav_sections": menu_for(user, request.path),
+        "user_role": role,
+        "user_role_label": Role(role).label if role else "",
+    }

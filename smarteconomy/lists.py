@@ -193,7 +193,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         probe_table = self.table_class(PageData([], queryset.model), request=request)
         sort_key, order = self.sort_choice(probe_table)
         export = request.GET.get("export")
-        if export in ExportFormat.values:
+        if export in (ExportFormat.CSV, ExportFormat.XLSX):
             return self.export(queryset, order, export)
         direction = "before" if request.GET.get("before") else "after"
         page = keyset_page(

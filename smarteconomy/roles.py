@@ -70,7 +70,9 @@ def declared_permissions():
                 roles = list(grants) if role_key == ALL_ROLES else [str(role_key)]
                 for role in roles:
                     for action in actions:
-                        grants[role].add((app_label, f"{action}_{model_name}"))
+                        # "view" means view_<model>; "+codename" names a custom permission of the model.
+                        codename = action[1:] if action.startswith("+") else f"{action}_{model_name}"
+                        grants[role].add((app_label, codename))
     return grants
 
 

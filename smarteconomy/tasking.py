@@ -37,9 +37,9 @@ def _acquire(task_name, celery_task_id):
     return None
 
 
-def run_logged(task_name, func, *, celery_task_id="", args=(), kwargs=None):
+def run_logged(task_name, func, *, celery_task_id="", args=(), kwargs=None, pass_run=False):
     """Run ``func`` under the task's lock and record the run. ``func`` returns the rows it affected,
-    or (rows, details). Returns the TaskRun."""
+    or (rows, details); with ``pass_run`` it also gets ``run=`` (the TaskRun being written). Returns the TaskRun."""
     run = _acquire(task_name, celery_task_id)
     if run is None:
         logger.warning("task %s skipped: another run is in progress", task_name)
@@ -52,7 +52,8 @@ def run_logged(task_name, func, *, celery_task_id="", args=(), kwargs=None):
             error="Another run of this task was still in progress.",
         )
     try:
-        outcome = func(*args, **(kwargs or {}))
+        extra = {"run": run} if pass_run else {}
+        outcome = func(*args, **(kwargs or {}), **extra)
     except Exception as exc:
         run.status = TaskStatus.FAILED
         run.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -70,14 +71,14 @@ def run_logged(task_name, func, *, celery_task_id="", args=(), kwargs=None):
     return run
 
 
-def scheduled_task(name):
+def scheduled_task(name, *, pass_run=False):
     """Decorator: a Celery task called ``name`` that runs the function under ``run_logged``."""
 
     def decorator(func):
         @shared_task(name=name, bind=True)
         @functools.wraps(func)
         def task(self, *args, **kwargs):
-            run = run_logged(name, func, celery_task_id=self.request.id, args=args, kwargs=kwargs)
+            run = run_logged(name, func, celery_task_id=self.request.id, args=args, kwargs=kwargs, pass_run=pass_run)
             return run.pk
 
         return task

@@ -50,5 +50,6 @@ urlpatterns = [
         ),
     ),
     path("analytics/", include("analytics.urls")),
+    path("api/", include("analytics.api_urls")),
     path("admin/", admin.site.urls),
 ]

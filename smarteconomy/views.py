@@ -2,10 +2,11 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -23,7 +24,16 @@ from .roles import user_role
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """Every role's start page; a role listed in ROLE_HOME_PAGES starts on its own page instead (Bappeda: the
+    scorecard)."""
+
     template_name = "smarteconomy/home.html"
+
+    def get(self, request, *args, **kwargs):
+        home = settings.ROLE_HOME_PAGES.get(user_role(request.user))
+        if home:
+            return redirect(home)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

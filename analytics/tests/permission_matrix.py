@@ -2,7 +2,7 @@
 
 from analytics.models import GrdpValue, Region
 from smarteconomy.models import Sector
-from smarteconomy.testing import FORBIDDEN, LOGIN, OK, Case, everyone
+from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, everyone
 
 
 def grdp_value(users):
@@ -38,5 +38,47 @@ MATRIX = [
         {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": OK},
         kwargs={"importer": "grdp"},
         label="imports:template grdp",
+    ),
+]
+
+# The read-only JSON API (analytics/api.py): every role reads it; an anonymous request gets 401 (the first
+# authenticator, TokenAuthentication, asks for a token with "WWW-Authenticate: Token").
+UNAUTHORIZED = 401
+MATRIX += [
+    Case("api:indicator-list", everyone(OK, anonymous=UNAUTHORIZED)),
+    Case("api:indicator-detail", everyone(OK, anonymous=UNAUTHORIZED), kwargs={"code": "analytics.basis_sector_count"}),
+    Case("api:snapshot-list", everyone(OK, anonymous=UNAUTHORIZED)),
+    Case("api:schema", everyone(OK, anonymous=UNAUTHORIZED)),
+]
+
+# The monitoring report (PDF/XLSX of the scorecard) is read by every office, like the scorecard itself.
+MATRIX += [Case("analytics:report", everyone(OK))]
+
+# The scorecard: every office reads it; Bappeda sets targets and baselines (writes redirect back to the indicator
+# page); Bappeda and the administrators may queue a recompute.
+BASIS = {"code": "analytics.basis_sector_count"}
+SETTERS = {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": REDIRECT}
+MATRIX += [
+    Case("analytics:scorecard", everyone(OK)),
+    Case("analytics:indicator_detail", everyone(OK), kwargs=BASIS),
+    Case("analytics:indicator_detail", everyone(NOT_FOUND), kwargs={"code": "no.such"}, label="indicator unknown"),
+    Case("analytics:indicator_target_set", SETTERS, kwargs=BASIS, method="post", data={"year": 2030, "value": 1}),
+    Case(
+        "analytics:indicator_target_set",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": NOT_ALLOWED},
+        kwargs=BASIS,
+        label="target_set (GET)",
+    ),
+    Case(
+        "analytics:indicator_baseline_set",
+        SETTERS,
+        kwargs=BASIS,
+        method="post",
+        data={"year": 2019, "value": 1, "source": "test"},
+    ),
+    Case(
+        "analytics:recompute",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": REDIRECT, "admin": REDIRECT},
+        method="post",
     ),
 ]

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "smarteconomy",
     "analytics",
     "licensing",
@@ -151,6 +154,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "housekeeping-nightly": {
         "task": "smarteconomy.housekeeping_run",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "indicators-recompute-nightly": {
+        "task": "analytics.indicators_recompute",
         "schedule": crontab(hour=1, minute=0),
     },
 }
@@ -260,4 +267,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# --- Scorecard -------------------------------------------------------------------------------------------------
+# Achievement (value against target, %) from which an indicator is "at risk" rather than "off track";
+# 100 % and above is "on track".
+# The page each role starts on after logging in ("home" for the others).
+ROLE_HOME_PAGES = {"bappeda": "analytics:scorecard"}
+SCORECARD_AT_RISK_FROM = float(os.environ.get("SCORECARD_AT_RISK_FROM", "90"))
+
+# --- JSON API (analytics/api.py) -------------------------------------------------------------------------------
+# Read-only, for open-data portals. A portal sends "Authorization: Token <key>" (tokens are created by an
+# administrator in the back office); a signed-in colleague's session works too. Token comes first so that an
+# anonymous request gets 401 with "WWW-Authenticate: Token". JSON only: the browsable API needs inline scripts
+# that the CSP forbids. Each API view adds the scorecard's read permission (analytics.api.CanReadScorecard).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Smart Economy Balikpapan API",
+    "DESCRIPTION": (
+        "Read-only API of the Smart Economy scorecard of Kota Balikpapan: the indicators (definition, formula, "
+        "unit, baseline and targets) and their snapshots, one value per indicator and period. The values are "
+        "computed nightly from the records of the city's offices; each snapshot says when it was computed and "
+        "how complete its inputs were. Authenticate with a token issued by an administrator: "
+        "`Authorization: Token <key>`. Only GET is allowed."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }

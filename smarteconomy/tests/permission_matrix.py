@@ -55,7 +55,8 @@ def task_run(users):
 OWN_OFFICE_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK, "bappeda": OK, "admin": OK}
 
 MATRIX = [
-    Case("home", everyone(OK)),
+    # Bappeda starts on the scorecard (ROLE_HOME_PAGES); everyone else on the home page.
+    Case("home", everyone(OK, bappeda=REDIRECT)),
     Case("login", everyone(REDIRECT, anonymous=OK)),
     Case("logout", everyone(LOGIN), method="post"),
     Case("logout", everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), label="logout (GET)"),

@@ -79,7 +79,7 @@ def test_numbers_use_indonesian_separators_in_both_languages():
         ("admin", ["/tasks/", "/exports/", "/admin/", "/imports/upload/wilayah/"], []),
         (
             "bappeda",
-            ["/tasks/", "/exports/", "/reference/kelurahan/", "/imports/upload/grdp/"],
+            ["/tasks/", "/exports/", "/reference/kelurahan/", "/analytics/scorecard/", "/analytics/grdp/"],
             ["/admin/", "/imports/upload/wilayah/"],
         ),
         ("dpmptsp", ["/reference/kelurahan/", "/imports/"], ["/tasks/", "/exports/", "/admin/"]),
@@ -90,7 +90,7 @@ def test_home_page_shows_each_role_only_what_it_may_use(
     client, role_users, reference_data, username, sees, does_not_see
 ):
     client.force_login(role_users[username])
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home"), follow=True).content.decode()
     for url in sees:
         assert f'href="{url}' in html, url
     for url in does_not_see:

@@ -8,6 +8,8 @@ from smarteconomy.models import Kelurahan
 
 # Logs are append-only records of the system's own actions; they are the audit trail, not its subject.
 LOG_MODELS = {"smarteconomy.importbatch", "smarteconomy.exportlog", "smarteconomy.taskrun", "sampleapp.payment"}
+# Derived data, recomputed from records that have their own history.
+LOG_MODELS |= {"analytics.indicatorsnapshot", "analytics.dirtyperiod"}
 PRODUCT_APPS = {"smarteconomy", "analytics", "licensing", "industry_center", "msme", "cashless"}
 
 

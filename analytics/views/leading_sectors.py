@@ -14,13 +14,13 @@ from smarteconomy.lists import ObjectListView
 from smarteconomy.models import Sector
 from smarteconomy.views import ObjectDetailView
 
-from . import charts, tables
-from . import economics as ec
-from .filtersets import GrdpValueFilterSet, RegionFilterSet
-from .forms import METHOD_LABELS, VARIANT_LABELS, LeadingSectorsForm
-from .models import GrdpValue, Region
-from .narrative import CLASS_LABELS, DLQ_LABELS, KLASSEN_LABELS, narrative
-from .selectors import grdp_list, leading_sectors
+from .. import charts, tables
+from .. import economics as ec
+from ..filtersets import GrdpValueFilterSet, RegionFilterSet
+from ..forms import METHOD_LABELS, VARIANT_LABELS, LeadingSectorsForm
+from ..models import GrdpValue, Region
+from ..narrative import CLASS_LABELS, DLQ_LABELS, KLASSEN_LABELS, narrative
+from ..selectors import grdp_list, leading_sectors
 
 NOT_OFFICIAL_MARK = "not official"
 MILLION = 1_000_000

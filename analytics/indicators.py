@@ -1,0 +1,146 @@
+"""Indicator 1 (leading sectors) in the scorecard, computed from GRDP through the analytics selectors."""
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.choices import Role
+
+from . import economics as ec
+from .choices import Direction, Frequency, IndicatorKind, Pillar, PriceBasis, Unit
+from .importers import GRDP_SOURCE
+from .registry import Indicator, Measurement, Period, register
+from .selectors import grdp_long_frame, grdp_sector_counts, grdp_years_of, sector_order
+
+REGION = "64.71"  # Kota Balikpapan
+REFERENCE = "64"  # Provinsi Kalimantan Timur
+BASIS = PriceBasis.ADHK
+
+
+def _inputs(years):
+    """One input per region and year: present when all sectors are there."""
+    counts = grdp_sector_counts(region_codes=[REGION, REFERENCE], price_basis=BASIS, years=years)
+    expected = len(sector_order())
+    return [
+        {
+            "name": f"PDRB {code} {year} ({BASIS})",
+            "present": counts.get((code, year), 0) == expected,
+            "detail": f"{counts.get((code, year), 0)}/{expected}",
+        }
+        for year in years
+        for code in (REGION, REFERENCE)
+    ]
+
+
+def _panel(years):
+    frame = grdp_long_frame(region_codes=[REGION, REFERENCE], price_basis=BASIS, start=min(years), end=max(years))
+    frame = frame[frame["year"].isin(years)]
+    return ec.panel_from_long(frame, region=REGION, reference=REFERENCE, sector_order=sector_order())
+
+
+def _years():
+    return grdp_years_of(region_codes=[REGION, REFERENCE], price_basis=BASIS)
+
+
+def basis_sector_count(period):
+    inputs = _inputs([period.year])
+    if all(item["detail"].startswith("0/") for item in inputs):
+        return Measurement(None, inputs)  # no GRDP at all for the year
+    try:
+        lq = ec.location_quotient(_panel([period.year]))[period.year]
+    except ec.EconomicsError as exc:
+        return Measurement(None, inputs, note=str(exc))
+    return Measurement(float((lq > 1).sum()), inputs)
+
+
+def _base_year(year):
+    earlier = [y for y in _years() if y < year]
+    return earlier[-1] if earlier else None
+
+
+def competitive_sector_count(period):
+    base = _base_year(period.year)
+    if base is None:
+        return Measurement(None, [{"name": str(_("an earlier year of GRDP")), "present": False, "detail": ""}])
+    inputs = _inputs([base, period.year])
+    try:
+        shift = ec.shift_share(_panel([base, period.year]), base, period.year, "classic").drop(index=ec.TOTAL)
+    except ec.EconomicsError as exc:
+        return Measurement(None, inputs, note=str(exc))
+    return Measurement(float((shift["differential_shift"] > 0).sum()), inputs, note=f"{base}–{period.year}")
+
+
+def _all_years():
+    return [Period(year) for year in _years()]
+
+
+def _later_years():
+    return [Period(year) for year in _years()[1:]]
+
+
+def _grdp_records(period):
+    return reverse("analytics:grdp_list") + "?" + urlencode({"year": period.year, "price_basis": BASIS})
+
+
+def _analysis(period):
+    base = _base_year(period.year)
+    if base is None:
+        return _grdp_records(period)
+    return reverse("analytics:leading_sectors") + "?" + urlencode({"start": base, "end": period.year})
+
+
+def _lq_breakdown(period):
+    try:
+        panel = _panel([period.year])
+    except ec.EconomicsError:
+        return [], []
+    lq = ec.location_quotient(panel)[period.year]
+    return [_("Sector"), "LQ", _("Class")], [
+        [code, float(value), "basis" if value > 1 else "non-basis"] for code, value in lq.items()
+    ]
+
+
+register(
+    Indicator(
+        code="analytics.basis_sector_count",
+        pillar=Pillar.LEADING_SECTORS,
+        name=_("Basis sectors (LQ > 1)"),
+        definition=_(
+            "The number of the 17 BPS sectors whose share of Kota Balikpapan's GRDP is larger than their share of "
+            "Provinsi Kalimantan Timur's GRDP in the year (location quotient above 1), at constant 2010 prices."
+        ),
+        formula=_("Count of sectors i with (q_i / Q) ÷ (e_i / E) > 1, q = Balikpapan, e = Kalimantan Timur, ADHK."),
+        unit=Unit.COUNT,
+        kind=IndicatorKind.STOCK,
+        direction=Direction.HIGHER,
+        frequency=Frequency.YEARLY,
+        source_office=Role.BAPPEDA,
+        sources=(GRDP_SOURCE,),
+        compute=basis_sector_count,
+        periods=_all_years,
+        records_url=_grdp_records,
+        breakdown=_lq_breakdown,
+    )
+)
+
+register(
+    Indicator(
+        code="analytics.competitive_sector_count",
+        pillar=Pillar.LEADING_SECTORS,
+        name=_("Competitive sectors (DS > 0)"),
+        definition=_(
+            "The number of sectors that grew faster in Kota Balikpapan than in Provinsi Kalimantan Timur since the "
+            "previous year with GRDP data (a positive differential shift in the classic shift-share), ADHK."
+        ),
+        formula=_("Count of sectors i with q_i,0 · (r_i − g_i) > 0 between the previous year with data and the year."),
+        unit=Unit.COUNT,
+        kind=IndicatorKind.STOCK,
+        direction=Direction.HIGHER,
+        frequency=Frequency.YEARLY,
+        source_office=Role.BAPPEDA,
+        sources=(GRDP_SOURCE,),
+        compute=competitive_sector_count,
+        periods=_later_years,
+        records_url=_analysis,
+    )
+)

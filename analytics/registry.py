@@ -1,0 +1,144 @@
+"""The indicator registry: each app declares its indicators in its own indicators.py; the registry
+discovers them at start-up (as the admin discovers admin.py) and knows nothing else about the apps.
+
+A declaration says what the indicator is (the Satu Data "definition sheet"), how it behaves over time, and
+how to compute it for one period: ``compute(period) -> Measurement``, reading through the app's selectors.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.module_loading import autodiscover_modules
+
+from .choices import Direction, Frequency, IndicatorKind
+
+_INDICATORS = {}
+
+
+class RegistryError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year ("2023") or a month ("2023-05")."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text):
+        text = str(text).strip()
+        try:
+            if len(text) == 4:
+                return cls(int(text))
+            if len(text) == 7 and text[4] == "-":
+                month = int(text[5:])
+                if 1 <= month <= 12:
+                    return cls(int(text[:4]), month)
+        except ValueError:
+            pass
+        raise RegistryError(f"{text!r} is not a period; use YYYY or YYYY-MM.")
+
+    def __str__(self):
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
+    @property
+    def start(self):
+        return date(self.year, self.month or 1, 1)
+
+    @property
+    def is_month(self):
+        return self.month is not None
+
+
+@dataclass
+class Measurement:
+    """The value of an indicator for a period and which of its inputs were there. ``value`` is None when it
+    cannot be computed at all; an incomplete measurement keeps its value but is shown as incomplete."""
+
+    value: float | None
+    inputs: list = field(default_factory=list)  # [{"name": ..., "present": bool, "detail": ...}]
+    note: str = ""
+
+    @property
+    def complete(self):
+        return self.value is not None and all(item["present"] for item in self.inputs)
+
+    @property
+    def completeness(self):
+        present = sum(1 for item in self.inputs if item["present"])
+        return {"present": present, "expected": len(self.inputs), "inputs": self.inputs, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the scorecard. Names and texts are lazy translations (Indonesian first)."""
+
+    code: str
+    pillar: str
+    name: object
+    definition: object
+    formula: object
+    unit: str
+    kind: str
+    direction: str
+    frequency: str
+    source_office: str
+    sources: tuple  # data-source codes whose changes make periods dirty (e.g. "analytics.grdp")
+    compute: object  # callable(Period) -> Measurement
+    periods: object  # callable() -> [Period] the data can support
+    records_url: object = None  # callable(Period) -> URL of the records behind the number, or None
+    breakdown: object = None  # callable(Period) -> (columns, rows), or None
+    decimals: int = 0
+
+    def __post_init__(self):
+        if self.kind not in IndicatorKind.values:
+            raise RegistryError(f"{self.code}: unknown kind {self.kind!r}")
+        if self.direction not in Direction.values or self.frequency not in Frequency.values:
+            raise RegistryError(f"{self.code}: unknown direction or frequency")
+
+
+def register(indicator):
+    if indicator.code in _INDICATORS:
+        raise RegistryError(f"Indicator {indicator.code} is declared twice.")
+    _INDICATORS[indicator.code] = indicator
+    return indicator
+
+
+def autodiscover():
+    autodiscover_modules("indicators")
+
+
+def all_indicators():
+    return list(_INDICATORS.values())
+
+
+def get_indicator(code):
+    try:
+        return _INDICATORS[code]
+    except KeyError:
+        raise RegistryError(f"Unknown indicator {code!r}.") from None
+
+
+def aggregate(indicator, values):
+    """One value for a longer period from the values of its sub-periods (e.g. a year from 12 months).
+
+    A flow adds up; a stock is the level at the end of the period (the last value): summing stocks would
+    count the same things again in every period, so it is refused. A rate cannot be built from rates: it is
+    recomputed from its parts, never summed or averaged."""
+    values = list(values)
+    if any(value is None for value in values):
+        return None
+    if indicator.kind == IndicatorKind.FLOW:
+        return sum(values)
+    if indicator.kind == IndicatorKind.STOCK:
+        return values[-1] if values else None
+    raise RegistryError(f"{indicator.code} is a rate: recompute it for the longer period instead of aggregating.")
+
+
+def sum_over_periods(indicator, values):
+    """Summing across periods, allowed for flows only."""
+    if indicator.kind != IndicatorKind.FLOW:
+        raise RegistryError(f"{indicator.code} is a {indicator.kind}: its values cannot be summed across periods.")
+    return sum(values)

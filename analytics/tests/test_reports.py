@@ -1,0 +1,174 @@
+"""The monitoring report (XLSX and PDF) built from the demo scorecard, and its download view."""
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from analytics import demo, reports
+from analytics.registry import Period
+from smarteconomy.models import ExportLog
+
+BASIS = "Basis sectors (LQ > 1)"
+COMPETITIVE = "Competitive sectors (DS > 0)"
+
+
+@pytest.fixture
+def demo_scorecard(reference_data, role_users):
+    demo.seed(io.StringIO())
+    return role_users
+
+
+def _pdf_text(content):
+    """The text of a PDF built with compress=False: the string operands of its text operators, in order.
+    (The fonts' ASCII characters keep their codes; only the embedded font files are still compressed.)"""
+    text = content.decode("latin-1")
+    pieces = []
+    for literal in re.findall(r"\(((?:\\.|[^\\)])*)\)\s*Tj", text):
+        pieces.append(re.sub(r"\\([()\\])", r"\1", literal))
+    return re.sub(r"\s+", " ", " ".join(pieces))
+
+
+def _sheet_rows(sheet):
+    return {row[0]: row for row in sheet.iter_rows(values_only=True) if row and isinstance(row[0], str)}
+
+
+@pytest.mark.django_db
+def test_xlsx_has_the_sheets_the_numbers_and_charts(demo_scorecard):
+    with translation.override("en"):
+        content = reports.monitoring_report_xlsx(period=Period(2023))
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Summary", "Indicators", "Incomplete data", "Charts"]
+
+    summary = book["Summary"]
+    assert summary["A1"].value == "Monitoring Report of the Smart Economy Indicators of Kota Balikpapan"
+    assert "2023" in summary["A2"].value
+    assert summary["A3"].value.startswith("Data as of ") and summary["A3"].value.endswith(" WITA")
+    counts = _sheet_rows(summary)
+    assert counts["On track"][1] == 1
+    assert counts["Off track"][1] == 1
+    assert counts["Total"][1] == 2
+
+    rows = _sheet_rows(book["Indicators"])
+    basis = rows[BASIS]
+    assert basis[1:7] == ("2023", 12, 12, 100, "On track", "2/2")
+    value_cell = next(row[2] for row in book["Indicators"].iter_rows() if row[0].value == BASIS)
+    assert value_cell.number_format == "#,##0" and value_cell.data_type == "n"
+    competitive = rows[COMPETITIVE]
+    assert competitive[1:7] == ("2023", 3, 5, 60, "Off track", "4/4")
+    assert competitive[8] == "2019–2023"
+    # The pillars without indicators say so.
+    assert rows["Cashless society"]
+    assert "No indicator of this pillar is in the scorecard yet." in rows
+
+    # 2023 is complete: nothing is missing.
+    assert "Every input of the period is present." in _sheet_rows(book["Incomplete data"])
+
+    # Charts: the achievement chart (on the summary) and the basis-sector trend (2019, 2023).
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        charts = sorted(name for name in archive.namelist() if name.startswith("xl/charts/chart"))
+        assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]
+        assert b"<c:barChart>" in archive.read("xl/charts/chart1.xml")
+        assert b"<c:lineChart>" in archive.read("xl/charts/chart2.xml")
+    trend = _sheet_rows(book["Charts"])
+    assert trend["2019"][1:3] == (12, None)
+    assert trend["2023"][1:3] == (12, 12)
+
+
+@pytest.mark.django_db
+def test_xlsx_lists_missing_inputs(demo_scorecard):
+    with translation.override("en"):
+        content = reports.monitoring_report_xlsx(period=Period(2024))
+    missing = list(
+        openpyxl.load_workbook(io.BytesIO(content))["Incomplete data"].iter_rows(min_row=7, values_only=True)
+    )
+    assert (BASIS, "2024", "PDRB 64.71 2024 (ADHK)", "0/17") in [row[1:5] for row in missing]
+    assert (COMPETITIVE, "–") in [row[1:3] for row in missing]  # no 2024 snapshot at all
+
+
+@pytest.mark.django_db
+def test_monthly_report_shows_the_latest_year_with_a_value(demo_scorecard):
+    report = reports.build_report(Period(2024, 5))
+    rows = {row.indicator.code: row for row in report.rows}
+    assert rows["analytics.basis_sector_count"].period == "2023"
+    assert [s.period for s in rows["analytics.basis_sector_count"].series] == ["2019", "2023"]
+    assert rows["analytics.competitive_sector_count"].period == "2023"
+    assert reports.build_report(Period(2019, 5)).rows[1].snapshot is None
+
+
+@pytest.mark.django_db
+def test_pdf_text_names_the_report_and_indicators_in_indonesian_format(demo_scorecard):
+    with translation.override("id"):
+        content = reports.monitoring_report_pdf(period=Period(2023), compress=False)
+        title = translation.gettext("Monitoring Report of the Smart Economy Indicators of Kota Balikpapan")
+    assert content.startswith(b"%PDF")
+    text = _pdf_text(content)
+    assert title in text
+    assert BASIS in text and COMPETITIVE in text
+    assert "100,0%" in text and "60,0%" in text  # Indonesian decimal comma
+    assert "WITA" in text
+    # The default output is compressed and still a PDF.
+    compressed = reports.monitoring_report_pdf(period=Period(2023))
+    assert compressed.startswith(b"%PDF") and len(compressed) < len(content)
+
+
+def test_pdf_shows_the_text_with_dejavu_or_falls_back():
+    regular, bold = reports.pdf_fonts()
+    assert (regular, bold) in {("DejaVuSans", "DejaVuSans-Bold"), ("Helvetica", "Helvetica-Bold")}
+
+
+@pytest.mark.django_db
+def test_pdf_of_an_empty_scorecard(role_users):
+    with translation.override("en"):
+        content = reports.monitoring_report_pdf(period=Period(2023, 5), compress=False)
+    assert content.startswith(b"%PDF")
+    text = _pdf_text(content)
+    assert "Monthly report, May 2023" in text
+    assert "No indicator of this pillar is in the scorecard yet." in text
+    assert "Not computed yet" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fmt", "content_type", "magic"),
+    [
+        ("pdf", "application/pdf", b"%PDF"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+    ],
+)
+def test_view_returns_the_attachment_and_logs_it(client, demo_scorecard, fmt, content_type, magic):
+    user = demo_scorecard["dpmptsp"]
+    client.force_login(user)
+    response = client.get(reverse("analytics:report"), {"period": "2023", "format": fmt})
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="laporan-smart-economy-2023.{fmt}"'
+    assert response.content.startswith(magic)
+    log = ExportLog.objects.get()
+    assert (log.list_name, log.user, log.office, log.format, log.rows) == ("analytics:report", user, "dpmptsp", fmt, 2)
+    assert log.query == f"period=2023&format={fmt}"
+
+
+@pytest.mark.django_db
+def test_view_defaults_to_pdf_of_the_latest_year_with_snapshots(client, demo_scorecard):
+    client.force_login(demo_scorecard["bappeda"])
+    response = client.get(reverse("analytics:report"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="laporan-smart-economy-2024.pdf"'
+    response = client.get(reverse("analytics:report"), {"period": "2023-05", "format": "xlsx"})
+    assert response["Content-Disposition"] == 'attachment; filename="laporan-smart-economy-2023-05.xlsx"'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"period": "2023-13"}, {"period": "23"}, {"period": "abcd"}, {"format": "docx"}])
+def test_view_refuses_a_bad_period_or_format(client, demo_scorecard, query):
+    client.force_login(demo_scorecard["bappeda"])
+    response = client.get(reverse("analytics:report"), query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert next(iter(query.values())).encode() in response.content  # the message names what was wrong
+    assert not ExportLog.objects.exists()

@@ -1,0 +1,220 @@
+"""The scorecard: Bappeda's dashboard of the six pillars, each indicator's page (its definition sheet, trend,
+targets and the records behind it), target setting, and the "recompute now" button. Pages read snapshots only."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from smarteconomy.choices import Role
+from smarteconomy.templatetags.formatting import number
+
+from .. import charts, registry
+from ..choices import Direction, Frequency, IndicatorKind, Pillar, SnapshotStatus, Unit
+from ..models import IndicatorBaseline, IndicatorTarget
+from ..scorecard import indicator_baseline_set, indicator_target_set
+from ..selectors import last_recompute, snapshot_list
+
+STATUS_STYLE = {
+    SnapshotStatus.ON_TRACK: "success",
+    SnapshotStatus.AT_RISK: "warning",
+    SnapshotStatus.OFF_TRACK: "danger",
+    SnapshotStatus.INCOMPLETE: "secondary",
+    SnapshotStatus.NO_TARGET: "light",
+}
+
+
+def format_value(indicator, value):
+    """A value with its unit, in Indonesian format."""
+    if value is None:
+        return "–"
+    if indicator.unit == Unit.PERCENT:
+        return f"{number(value, max(indicator.decimals, 1))}%"
+    if indicator.unit == Unit.RUPIAH:
+        return f"Rp{number(value, indicator.decimals)}"
+    text = number(value, indicator.decimals)
+    return {Unit.DAYS: _("%(n)s days"), Unit.HOURS: _("%(n)s hours")}.get(indicator.unit, "%(n)s") % {"n": text}
+
+
+def _row(indicator, snapshots):
+    latest = snapshots[-1] if snapshots else None
+    return {
+        "indicator": indicator,
+        "latest": latest,
+        "value": format_value(indicator, latest.value if latest else None),
+        "target": format_value(indicator, latest.target if latest else None),
+        "style": STATUS_STYLE.get(latest.status, "light") if latest else "light",
+        "status_label": SnapshotStatus(latest.status).label if latest else _("Not computed yet"),
+        "sparkline": charts.sparkline(
+            [s.value if s.status != SnapshotStatus.INCOMPLETE else None for s in snapshots],
+            title=str(indicator.name),
+            status=latest.status if latest else "",
+            testid=f"spark-{indicator.code}",
+        ),
+    }
+
+
+class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The six pillars at a glance. A constant number of queries: one for every snapshot, one for the run log."""
+
+    permission_required = "analytics.view_indicatorsnapshot"
+    template_name = "analytics/scorecard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_indicator = {}
+        for snapshot in snapshot_list():
+            by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
+        pillars = []
+        for pillar in Pillar:
+            indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
+            rows = [_row(indicator, by_indicator.get(indicator.code, [])) for indicator in indicators]
+            pillars.append({"pillar": pillar, "rows": rows})
+        context.update(
+            title=_("Smart Economy scorecard"),
+            pillars=pillars,
+            run=last_recompute(),
+            counts={
+                status: sum(1 for p in pillars for r in p["rows"] if r["latest"] and r["latest"].status == status)
+                for status in SnapshotStatus.values
+            },
+        )
+        return context
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=gettext_lazy("Target"), max_digits=20, decimal_places=4)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class BaselineForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Base year"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=20, decimal_places=4)
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
+
+
+def _indicator_or_404(code):
+    try:
+        return registry.get_indicator(code)
+    except registry.RegistryError:
+        raise Http404(_("No such indicator.")) from None
+
+
+class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The definition sheet of one indicator with its trend, targets, completeness and records."""
+
+    permission_required = "analytics.view_indicatorsnapshot"
+    template_name = "analytics/indicator_detail.html"
+
+    def get_context_data(self, code, **kwargs):
+        context = super().get_context_data(**kwargs)
+        indicator = _indicator_or_404(code)
+        snapshots = list(snapshot_list(indicator_code=code))
+        latest = snapshots[-1] if snapshots else None
+        period = registry.Period.parse(latest.period) if latest else None
+        rows = [
+            {
+                "snapshot": s,
+                "value": format_value(indicator, s.value),
+                "target": format_value(indicator, s.target),
+                "style": STATUS_STYLE.get(s.status, "light"),
+                "status_label": SnapshotStatus(s.status).label,
+                "missing": [item for item in s.completeness.get("inputs", []) if not item["present"]],
+            }
+            for s in reversed(snapshots)
+        ]
+        breakdown = indicator.breakdown(period) if indicator.breakdown and period else None
+        context.update(
+            title=str(indicator.name),
+            indicator=indicator,
+            pillar_label=Pillar(indicator.pillar).label,
+            unit_label=Unit(indicator.unit).label,
+            kind_label=IndicatorKind(indicator.kind).label,
+            direction_label=Direction(indicator.direction).label,
+            frequency_label=Frequency(indicator.frequency).label,
+            office_label=Role(indicator.source_office).label,
+            rows=rows,
+            latest=latest,
+            chart=charts.line_chart(
+                [(s.period, s.value if s.status != SnapshotStatus.INCOMPLETE else None) for s in snapshots],
+                title=_("%(name)s over time, with its target") % {"name": indicator.name},
+                y_label=str(Unit(indicator.unit).label),
+                target_points=[(s.period, s.target) for s in snapshots],
+                value_format=indicator.decimals,
+                testid="chart-indicator",
+            ),
+            records_url=indicator.records_url(period) if indicator.records_url and period else None,
+            breakdown=breakdown,
+            baseline=IndicatorBaseline.objects.filter(indicator_code=code).first(),
+            targets=IndicatorTarget.objects.filter(indicator_code=code).order_by("year"),
+            target_form=TargetForm(),
+            baseline_form=BaselineForm(),
+            can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
+        )
+        return context
+
+
+class _IndicatorWriteView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    form_class = None
+
+    def post(self, request, code):
+        indicator = _indicator_or_404(code)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            self.save(indicator, form.cleaned_data)
+            messages.success(request, self.done_message)
+        else:
+            errors = "; ".join(f"{form.fields[name].label}: {' '.join(e)}" for name, e in form.errors.items())
+            messages.error(request, _("Not saved: %(errors)s") % {"errors": errors})
+        return redirect("analytics:indicator_detail", code=indicator.code)
+
+
+class IndicatorTargetSetView(_IndicatorWriteView):
+    permission_required = "analytics.change_indicatortarget"
+    form_class = TargetForm
+    done_message = gettext_lazy("Target saved. The scorecard shows it after the next recompute.")
+
+    def save(self, indicator, data):
+        indicator_target_set(
+            indicator_code=indicator.code,
+            year=data["year"],
+            value=data["value"],
+            note=data["note"],
+            by=self.request.user,
+        )
+
+
+class IndicatorBaselineSetView(_IndicatorWriteView):
+    permission_required = "analytics.change_indicatorbaseline"
+    form_class = BaselineForm
+    done_message = gettext_lazy("Baseline saved.")
+
+    def save(self, indicator, data):
+        indicator_baseline_set(
+            indicator_code=indicator.code,
+            year=data["year"],
+            value=data["value"],
+            source=data["source"],
+            by=self.request.user,
+        )
+
+
+class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Queue the same task the nightly schedule runs; the lock skips it if a run is in progress."""
+
+    permission_required = "analytics.recompute_indicators"
+
+    def post(self, request):
+        from ..tasks import indicators_recompute_task
+
+        full = request.POST.get("full") == "1"
+        transaction.on_commit(lambda: indicators_recompute_task.delay(full=full))
+        messages.info(request, _("Recompute queued. The page shows the new “data as of” when it has finished."))
+        return redirect("analytics:scorecard")
