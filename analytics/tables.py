@@ -4,6 +4,7 @@ precision (the ``value`` of each column)."""
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from smarteconomy.tables import YearColumn
 from smarteconomy.templatetags.formatting import number, percent
 
 from .models import GrdpValue, Region
@@ -31,6 +32,7 @@ class GrdpValueTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
     region = tables.Column(order_by=("region__code",))
     sector = tables.Column(order_by=("sector__order",))
+    year = YearColumn()
     value = NumberColumn(decimals=2)
 
     class Meta:

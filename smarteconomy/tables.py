@@ -28,6 +28,16 @@ class PersonalDataColumn(tables.Column):
         return self._shown(value, table)
 
 
+class YearColumn(tables.Column):
+    """A year as written (2023), not as a grouped number (2.023)."""
+
+    def render(self, value):
+        return str(value)
+
+    def value(self, value):
+        return value
+
+
 class KelurahanTable(tables.Table):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)

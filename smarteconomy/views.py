@@ -83,6 +83,8 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             field = obj._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
             value = display() if display else getattr(obj, name)
+            if "year" in name and isinstance(value, int):
+                value = str(value)  # 2023, not the grouped number 2.023
             rows.append((field.verbose_name, value))
         return rows
 

@@ -62,7 +62,13 @@ MATRIX += [
     Case("analytics:scorecard", everyone(OK)),
     Case("analytics:indicator_detail", everyone(OK), kwargs=BASIS),
     Case("analytics:indicator_detail", everyone(NOT_FOUND), kwargs={"code": "no.such"}, label="indicator unknown"),
-    Case("analytics:indicator_target_set", SETTERS, kwargs=BASIS, method="post", data={"year": 2030, "value": 1}),
+    Case(
+        "analytics:indicator_target_set",
+        SETTERS,
+        kwargs=BASIS,
+        method="post",
+        data={"target-year": 2030, "target-value": 1},
+    ),
     Case(
         "analytics:indicator_target_set",
         {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": NOT_ALLOWED},
@@ -74,7 +80,7 @@ MATRIX += [
         SETTERS,
         kwargs=BASIS,
         method="post",
-        data={"year": 2019, "value": 1, "source": "test"},
+        data={"baseline-year": 2019, "baseline-value": 1, "baseline-source": "test"},
     ),
     Case(
         "analytics:recompute",

@@ -39,3 +39,35 @@ def test_bappeda_sees_the_leading_sectors_with_charts_and_exports(page, demo):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "leading-sectors.png"), full_page=True)
     assert not errors, errors
+
+
+def test_bappeda_starts_on_the_scorecard_and_recomputes_it(page, demo):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    submit_login(page, "bappeda", demo)
+    assert page.url.endswith("/analytics/scorecard/")
+    assert page.locator("h1").inner_text() == "Kartu Kinerja Smart Economy"
+    pillar = page.get_by_test_id("pillar-leading_sectors")
+    assert "Sektor basis (LQ > 1)" in pillar.inner_text()
+    assert pillar.locator("svg.sparkline").count() == 2
+    assert page.get_by_test_id("pillar-cashless").locator("table").count() == 0  # not measured yet, said so
+    before = page.get_by_test_id("data-as-of").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "scorecard.png"), full_page=True)
+
+    page.get_by_test_id("recompute").click()
+    page.wait_for_load_state()
+    after = page.get_by_test_id("data-as-of").inner_text()
+    assert after != before and after.startswith("Data per")
+
+    page.get_by_role("link", name="Sektor basis (LQ > 1)").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("chart-indicator").is_visible()
+    assert page.get_by_test_id("definition").is_visible()
+    page.fill("#id_target-year", "2025")
+    page.fill("#id_target-value", "14")
+    page.get_by_role("button", name="Simpan target").click()
+    page.wait_for_load_state()
+    assert "2025" in page.get_by_test_id("targets").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
+    assert not errors, errors

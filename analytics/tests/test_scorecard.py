@@ -261,11 +261,15 @@ def test_indicator_page_shows_definition_trend_targets_and_records(client, grdp,
     assert "/analytics/grdp/?year=2023" in html
     assert 'data-testid="target-form"' not in html  # only Bappeda sets targets
     client.force_login(role_users["bappeda"])
-    response = client.post(reverse("analytics:indicator_target_set", args=[BASIS]), {"year": 2024, "value": "13"})
+    response = client.post(
+        reverse("analytics:indicator_target_set", args=[BASIS]), {"target-year": 2024, "target-value": "13"}
+    )
     assert response.status_code == 302
     assert IndicatorTarget.objects.filter(indicator_code=BASIS, year=2024, value=13).exists()
     bad = client.post(
-        reverse("analytics:indicator_target_set", args=[BASIS]), {"year": "soon", "value": "x"}, follow=True
+        reverse("analytics:indicator_target_set", args=[BASIS]),
+        {"target-year": "soon", "target-value": "x"},
+        follow=True,
     )
     assert IndicatorTarget.objects.count() == 2
     assert "Not saved" in bad.content.decode() or "Tidak disimpan" in bad.content.decode()

@@ -88,13 +88,22 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
 
-class TargetForm(forms.Form):
+class _SmallForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+class TargetForm(_SmallForm):
+    prefix = "target"
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     value = forms.DecimalField(label=gettext_lazy("Target"), max_digits=20, decimal_places=4)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
-class BaselineForm(forms.Form):
+class BaselineForm(_SmallForm):
+    prefix = "baseline"
     year = forms.IntegerField(label=gettext_lazy("Base year"), min_value=2000, max_value=2100)
     value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=20, decimal_places=4)
     source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
