@@ -19,8 +19,9 @@ VARIANT_LABELS = {
 class LeadingSectorsForm(forms.Form):
     """The analyst's choices. Defaults: Kota Balikpapan against Kalimantan Timur, the widest window, ADHK."""
 
-    region = forms.ModelChoiceField(queryset=None, label=_("Region"), to_field_name="code")
-    reference = forms.ModelChoiceField(queryset=None, label=_("Reference region"), to_field_name="code")
+    # Plain choices from one query (a ModelChoiceField would query the regions again for every rendering).
+    region = forms.ChoiceField(label=_("Region"))
+    reference = forms.ChoiceField(label=_("Reference region"))
     price_basis = forms.ChoiceField(choices=PriceBasis.choices, label=_("Price basis"), initial=PriceBasis.ADHK)
     start = forms.TypedChoiceField(coerce=int, label=_("From year"))
     end = forms.TypedChoiceField(coerce=int, label=_("Until year"))
@@ -28,7 +29,7 @@ class LeadingSectorsForm(forms.Form):
     variant = forms.ChoiceField(choices=list(VARIANT_LABELS.items()), label=_("Dynamic LQ variant"), initial="compound")
 
     def __init__(self, data=None, **kwargs):
-        regions = regions_with_grdp()
+        self.regions = {region.code: region for region in regions_with_grdp()}
         price_basis = (data or {}).get("price_basis") or PriceBasis.ADHK
         years = grdp_years(price_basis=price_basis if price_basis in PriceBasis.values else PriceBasis.ADHK)
         defaults = {
@@ -42,13 +43,19 @@ class LeadingSectorsForm(forms.Form):
         }
         merged = {**defaults, **{k: v for k, v in (data or {}).items() if v not in ("", None)}}
         super().__init__(merged, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["reference"].queryset = regions
+        self.fields["region"].choices = [(code, str(region)) for code, region in self.regions.items()]
+        self.fields["reference"].choices = self.fields["region"].choices
         # Years as plain text: the Indonesian number format would print 2.019.
         self.fields["start"].choices = [(y, str(y)) for y in years]
         self.fields["end"].choices = [(y, str(y)) for y in years]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_region(self):
+        return self.regions[self.cleaned_data["region"]]
+
+    def clean_reference(self):
+        return self.regions[self.cleaned_data["reference"]]
 
     def clean(self):
         cleaned = super().clean()

@@ -155,7 +155,8 @@ class DirtyPeriod(models.Model):
     """A period of a data source whose records changed since the last recompute (set by imports and services)."""
 
     source = models.CharField(_("data source"), max_length=80)
-    period = models.CharField(_("period"), max_length=7)
+    # A period ("2023", "2023-05"), or "<indicator code>@<year>" for a changed target.
+    period = models.CharField(_("period"), max_length=100)
     marked_at = models.DateTimeField(_("marked at"), auto_now=True)
 
     class Meta:

@@ -52,7 +52,25 @@ class RegionTable(tables.Table):
 
 
 class SectorRowsTable(tables.Table):
-    """Rows are dicts with sector_code, sector_name and the measures; sorted in Python (17 rows)."""
+    """Rows are dicts with sector_code, sector_name and the measures; sorted in Python (17 rows).
+
+    ``compact_rows`` gives the display cells directly (NumberColumn's formatting, no per-cell template and
+    signature inspection): these tables are rendered on every analysis and must be cheap."""
+
+    def compact_rows(self):
+        columns = list(self.columns)
+        rows = []
+        for bound_row in self.rows:
+            record = bound_row.record
+            cells = []
+            for column in columns:
+                value = record.get(column.name)
+                if isinstance(column.column, NumberColumn):
+                    cells.append((column.column.render(value), "num"))
+                else:
+                    cells.append(("" if value is None else value, ""))
+            rows.append(cells)
+        return rows
 
     sector_code = tables.Column(verbose_name=_("Code"))
     sector_name = tables.Column(verbose_name=_("Sector"))

@@ -78,7 +78,7 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
     def get(self, request, *args, **kwargs):
         form = LeadingSectorsForm(request.GET)
         context = {"form": form, "title": _("Leading sectors")}
-        if not form.fields["region"].queryset.exists():
+        if not form.regions:
             context["no_data"] = True
             return self.render_to_response(context)
         if not form.is_valid():

@@ -44,7 +44,11 @@ def format_value(indicator, value):
 
 def _row(indicator, snapshots):
     latest = snapshots[-1] if snapshots else None
+    # When the newest period is still incomplete, the last complete value is shown beside it.
+    known = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), None)
     return {
+        "last_known": known if latest and known and known is not latest else None,
+        "last_known_value": format_value(indicator, known.value) if known else None,
         "indicator": indicator,
         "latest": latest,
         "value": format_value(indicator, latest.value if latest else None),
