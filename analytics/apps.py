@@ -37,7 +37,10 @@ class AnalyticsConfig(AppConfig):
     menu = (
         MenuSection(
             _("Smart Economy scorecard"),
-            (MenuItem(_("Scorecard"), "analytics:scorecard", "analytics.view_indicatorsnapshot"),),
+            (
+                MenuItem(_("Scorecard"), "analytics:scorecard", "analytics.view_indicatorsnapshot"),
+                MenuItem(_("Data completeness"), "analytics:completeness", "analytics.view_indicatorsnapshot"),
+            ),
             order=10,
         ),
         MenuSection(

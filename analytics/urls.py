@@ -7,6 +7,7 @@ app_name = "analytics"
 urlpatterns = [
     path("scorecard/", views.ScorecardView.as_view(), name="scorecard"),
     path("scorecard/recompute/", views.RecomputeView.as_view(), name="recompute"),
+    path("scorecard/completeness/", views.CompletenessView.as_view(), name="completeness"),
     path("indicators/<str:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("indicators/<str:code>/targets/", views.IndicatorTargetSetView.as_view(), name="indicator_target_set"),
     path("indicators/<str:code>/baseline/", views.IndicatorBaselineSetView.as_view(), name="indicator_baseline_set"),

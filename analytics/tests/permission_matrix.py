@@ -60,6 +60,7 @@ BASIS = {"code": "analytics.basis_sector_count"}
 SETTERS = {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": REDIRECT}
 MATRIX += [
     Case("analytics:scorecard", everyone(OK)),
+    Case("analytics:completeness", everyone(OK)),
     Case("analytics:indicator_detail", everyone(OK), kwargs=BASIS),
     Case("analytics:indicator_detail", everyone(NOT_FOUND), kwargs={"code": "no.such"}, label="indicator unknown"),
     Case(

@@ -274,3 +274,14 @@ def test_indicator_page_shows_definition_trend_targets_and_records(client, grdp,
     assert IndicatorTarget.objects.count() == 2
     assert "Not saved" in bad.content.decode() or "Tidak disimpan" in bad.content.decode()
     assert client.get(reverse("analytics:indicator_detail", args=["no.such"])).status_code == 404
+
+
+def test_the_completeness_page_lists_missing_inputs_by_office(client, grdp, role_users):
+    indicator_target_set(indicator_code=BASIS, year=2024, value=13, by=role_users["bappeda"])
+    indicators_recompute(full=True)
+    client.force_login(role_users["dpmptsp"])
+    response = client.get(reverse("analytics:completeness"))
+    offices = response.context["offices"]
+    assert len(offices) == 1 and offices[0]["missing"] == 2  # both regions' GRDP for 2024
+    html = response.content.decode()
+    assert "PDRB 64.71 2024 (ADHK)" in html and "0/17" in html

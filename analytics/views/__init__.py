@@ -6,6 +6,7 @@ from .leading_sectors import (
     RegionListView,
 )
 from .scorecard import (
+    CompletenessView,
     IndicatorBaselineSetView,
     IndicatorDetailView,
     IndicatorTargetSetView,
@@ -14,6 +15,7 @@ from .scorecard import (
 )
 
 __all__ = [
+    "CompletenessView",
     "GrdpValueDetailView",
     "GrdpValueListView",
     "IndicatorBaselineSetView",

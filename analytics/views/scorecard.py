@@ -131,7 +131,9 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         indicator = _indicator_or_404(code)
         snapshots = list(snapshot_list(indicator_code=code))
         latest = snapshots[-1] if snapshots else None
-        period = registry.Period.parse(latest.period) if latest else None
+        # The breakdown and the records link follow the newest period that has data.
+        shown = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), latest)
+        period = registry.Period.parse(shown.period) if shown else None
         rows = [
             {
                 "snapshot": s,
@@ -143,7 +145,10 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             }
             for s in reversed(snapshots)
         ]
-        breakdown = indicator.breakdown(period) if indicator.breakdown and period else None
+        breakdown = None
+        if indicator.breakdown and period:
+            columns, cells = indicator.breakdown(period)
+            breakdown = (columns, [[number(c, 3) if isinstance(c, float) else c for c in row] for row in cells])
         context.update(
             title=str(indicator.name),
             indicator=indicator,
@@ -155,6 +160,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             office_label=Role(indicator.source_office).label,
             rows=rows,
             latest=latest,
+            shown=shown,
             chart=charts.line_chart(
                 [(s.period, s.value if s.status != SnapshotStatus.INCOMPLETE else None) for s in snapshots],
                 title=_("%(name)s over time, with its target") % {"name": indicator.name},
@@ -231,3 +237,42 @@ class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
         transaction.on_commit(lambda: indicators_recompute_task.delay(full=full))
         messages.info(request, _("Recompute queued. The page shows the new “data as of” when it has finished."))
         return redirect("analytics:scorecard")
+
+
+class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Which office's data is missing for which period: the inputs of every snapshot, per source office.
+    An indicator with missing inputs shows as incomplete on the scorecard until its office submits them."""
+
+    permission_required = "analytics.view_indicatorsnapshot"
+    template_name = "analytics/completeness.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        indicators = {indicator.code: indicator for indicator in registry.all_indicators()}
+        offices = {}
+        for snapshot in snapshot_list().order_by("-period_start", "indicator_code"):
+            indicator = indicators.get(snapshot.indicator_code)
+            if indicator is None:
+                continue
+            inputs = snapshot.completeness.get("inputs", [])
+            offices.setdefault(indicator.source_office, []).append(
+                {
+                    "snapshot": snapshot,
+                    "indicator": indicator,
+                    "present": [item for item in inputs if item["present"]],
+                    "missing": [item for item in inputs if not item["present"]],
+                }
+            )
+        context.update(
+            title=_("Data completeness"),
+            offices=[
+                {
+                    "label": Role(office).label,
+                    "rows": rows,
+                    "missing": sum(len(row["missing"]) for row in rows),
+                }
+                for office, rows in sorted(offices.items())
+            ],
+            run=last_recompute(),
+        )
+        return context
