@@ -220,6 +220,19 @@ def _step_decimals(step: float) -> int:
     return min(8, max(0, -int(exponent)))
 
 
+def _vertical_grid(ticks, x, step, *, top, bottom, size, abbreviate, label_top=None):
+    """Grid lines of an x axis with their labels below (and above, with ``label_top``)."""
+    parts = []
+    for tick in ticks:
+        tx = x(tick)
+        text = _tick_label(tick, step, abbreviate=abbreviate)
+        parts.append(_line(tx, top, tx, bottom, stroke=GRID))
+        if label_top is not None:
+            parts.append(_text(tx, label_top, text, size=size, anchor="middle", fill=MUTED))
+        parts.append(_text(tx, bottom + 16, text, size=size, anchor="middle", fill=MUTED))
+    return parts
+
+
 def _tick_label(tick: float, step: float, *, abbreviate: bool) -> str:
     if abs(tick) < step * 1e-6:
         return "0"
@@ -391,19 +404,7 @@ def horizontal_bar_chart(
     zero_x = x(0.0)
 
     body = []
-    for tick in ticks:  # grid and tick labels
-        tx = x(tick)
-        body.append(_line(tx, top, tx, plot_bottom, stroke=GRID))
-        body.append(
-            _text(
-                tx,
-                plot_bottom + 16,
-                _tick_label(tick, step, abbreviate=False),
-                size=tick_size,
-                anchor="middle",
-                fill=MUTED,
-            )
-        )
+    body.extend(_vertical_grid(ticks, x, step, top=top, bottom=plot_bottom, size=tick_size, abbreviate=False))
 
     ref_x = x(reference) if reference is not None else None
     value_labels = []  # drawn last, above the reference line
@@ -574,12 +575,9 @@ def diverging_component_chart(
                     },
                 )
             )
-    for tick in ticks:
-        tx = x(tick)
-        text = _tick_label(tick, step, abbreviate=True)
-        body.append(_line(tx, top, tx, plot_bottom, stroke=GRID))
-        body.append(_text(tx, axis_top, text, size=tick_size, anchor="middle", fill=MUTED))
-        body.append(_text(tx, plot_bottom + 16, text, size=tick_size, anchor="middle", fill=MUTED))
+    body.extend(
+        _vertical_grid(ticks, x, step, top=top, bottom=plot_bottom, size=tick_size, abbreviate=True, label_top=axis_top)
+    )
 
     summary, value_labels = [], []
     for index, (label, mapping) in enumerate(rows):
@@ -749,19 +747,7 @@ def quadrant_scatter(
             },
         )
     ]
-    for tick in x_ticks:
-        tx = x(tick)
-        body.append(_line(tx, plot_top, tx, plot_bottom, stroke=GRID))
-        body.append(
-            _text(
-                tx,
-                plot_bottom + 16,
-                _tick_label(tick, x_step, abbreviate=True),
-                size=tick_size,
-                anchor="middle",
-                fill=MUTED,
-            )
-        )
+    body.extend(_vertical_grid(x_ticks, x, x_step, top=plot_top, bottom=plot_bottom, size=tick_size, abbreviate=True))
     for tick, text in zip(y_ticks, y_tick_texts, strict=True):
         ty = y(tick)
         body.append(_line(plot_left, ty, plot_right, ty, stroke=GRID))
