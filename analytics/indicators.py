@@ -10,7 +10,7 @@ from . import economics as ec
 from .choices import Direction, Frequency, IndicatorKind, Pillar, PriceBasis, Unit
 from .importers import GRDP_SOURCE
 from .registry import Indicator, Measurement, Period, register
-from .selectors import grdp_long_frame, grdp_sector_counts, grdp_years_of, sector_order
+from .selectors import grdp_long_frame, grdp_sector_counts, grdp_sources, grdp_years_of, sector_order
 
 REGION = "64.71"  # Kota Balikpapan
 REFERENCE = "64"  # Provinsi Kalimantan Timur
@@ -32,6 +32,12 @@ def _inputs(years):
     ]
 
 
+def _sources_note(years):
+    """The GRDP's source, shown with the value (the demo data says it is not official BPS data)."""
+    sources = grdp_sources(region_codes=[REGION, REFERENCE], price_basis=BASIS, start=min(years), end=max(years))
+    return "; ".join(sources)
+
+
 def _panel(years):
     frame = grdp_long_frame(region_codes=[REGION, REFERENCE], price_basis=BASIS, start=min(years), end=max(years))
     frame = frame[frame["year"].isin(years)]
@@ -50,7 +56,7 @@ def basis_sector_count(period):
         lq = ec.location_quotient(_panel([period.year]))[period.year]
     except ec.EconomicsError as exc:
         return Measurement(None, inputs, note=str(exc))
-    return Measurement(float((lq > 1).sum()), inputs)
+    return Measurement(float((lq > 1).sum()), inputs, note=_sources_note([period.year]))
 
 
 def _base_year(year):
@@ -67,7 +73,8 @@ def competitive_sector_count(period):
         shift = ec.shift_share(_panel([base, period.year]), base, period.year, "classic").drop(index=ec.TOTAL)
     except ec.EconomicsError as exc:
         return Measurement(None, inputs, note=str(exc))
-    return Measurement(float((shift["differential_shift"] > 0).sum()), inputs, note=f"{base}–{period.year}")
+    note = f"{base}–{period.year}. {_sources_note([base, period.year])}".strip()
+    return Measurement(float((shift["differential_shift"] > 0).sum()), inputs, note=note)
 
 
 def _all_years():

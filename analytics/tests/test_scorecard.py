@@ -285,3 +285,11 @@ def test_the_completeness_page_lists_missing_inputs_by_office(client, grdp, role
     assert len(offices) == 1 and offices[0]["missing"] == 2  # both regions' GRDP for 2024
     html = response.content.decode()
     assert "PDRB 64.71 2024 (ADHK)" in html and "0/17" in html
+
+
+def test_values_from_the_demo_data_carry_its_source_label(client, grdp, role_users):
+    indicators_recompute(full=True)
+    snapshot = IndicatorSnapshot.objects.get(indicator_code=BASIS, period="2023")
+    assert "not official BPS data" in snapshot.completeness["note"]
+    client.force_login(role_users["bappeda"])
+    assert "not official BPS data" in client.get(reverse("analytics:scorecard")).content.decode()

@@ -47,6 +47,7 @@ def _row(indicator, snapshots):
     # When the newest period is still incomplete, the last complete value is shown beside it.
     known = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), None)
     return {
+        "note": (known or latest).completeness.get("note", "") if (known or latest) else "",
         "last_known": known if latest and known and known is not latest else None,
         "last_known_value": format_value(indicator, known.value) if known else None,
         "indicator": indicator,
