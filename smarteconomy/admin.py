@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun, User
+from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
 
 
 @admin.register(User)
@@ -28,6 +28,13 @@ class KelurahanAdmin(SimpleHistoryAdmin):
 class SectorAdmin(SimpleHistoryAdmin):
     list_display = ("order", "code", "name_id", "name_en")
     search_fields = ("code", "name_id", "name_en")
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "name", "kind")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):

@@ -16,6 +16,7 @@ class SmartEconomyConfig(AppConfig):
         "kecamatan": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
         "kelurahan": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
         "sector": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
+        "publicholiday": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
         # Each office sees its own import batches (scoped in the queryset); everyone may view the list.
         "importbatch": {ALL_ROLES: VIEW},
         "exportlog": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},

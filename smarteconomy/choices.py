@@ -14,6 +14,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator (Diskominfo)")
 
 
+class HolidayKind(models.TextChoices):
+    NATIONAL = "national", _("National public holiday")
+    COLLECTIVE_LEAVE = "collective_leave", _("Collective leave (cuti bersama)")
+    REGIONAL = "regional", _("Regional holiday")
+
+
 class ImportStatus(models.TextChoices):
     VALIDATED = "validated", _("Checked (dry run), nothing written")
     COMMITTED = "committed", _("Imported")

@@ -3,10 +3,10 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .choices import Role
-from .importing import ChoiceColumn, Importer, IntegerColumn, TextColumn, register
+from .choices import HolidayKind, Role
+from .importing import ChoiceColumn, DateColumn, Importer, IntegerColumn, TextColumn, register
 from .importing.base import RowError
-from .models import Kecamatan, Kelurahan, Sector
+from .models import Kecamatan, Kelurahan, PublicHoliday, Sector
 from .services import record_upsert
 
 AREA_LEVELS = [("kota", "kota"), ("kecamatan", "kecamatan"), ("kelurahan", "kelurahan")]
@@ -159,5 +159,35 @@ class SectorImporter(Importer):
                 },
             )
             for _number, values in rows
+        ]
+        return _count(outcomes)
+
+
+@register
+class PublicHolidayImporter(Importer):
+    """Public holidays and cuti bersama (the yearly joint ministerial decree, SKB 3 Menteri)."""
+
+    code = "holidays"
+    label = gettext_lazy("Public holidays and collective leave")
+    office = Role.ADMIN
+    permission = "smarteconomy.add_publicholiday"
+    columns = (
+        DateColumn("date", example="2026-08-17"),
+        TextColumn("name", max_length=200, example="Hari Kemerdekaan Republik Indonesia"),
+        ChoiceColumn(
+            "kind", choices=HolidayKind.choices, required=False, default=HolidayKind.NATIONAL, example="national"
+        ),
+    )
+    key = ("date",)
+
+    def save(self, rows):
+        outcomes = [
+            record_upsert(
+                model=PublicHoliday,
+                lookup={"date": v["date"]},
+                values={"name": v["name"], "kind": v["kind"] or HolidayKind.NATIONAL},
+                by=self.ctx.user,
+            )
+            for _number, v in rows
         ]
         return _count(outcomes)

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import ExportFormat, ImportStatus, Role, TaskStatus
+from .choices import ExportFormat, HolidayKind, ImportStatus, Role, TaskStatus
 
 
 class User(AbstractUser):
@@ -118,10 +118,33 @@ class Sector(models.Model):
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
 
 
+class PublicHoliday(models.Model):
+    """A day the city's offices are closed (national holiday or cuti bersama): service levels counted in
+    working days skip it. Maintained by the administrators, imported from the yearly SKB list."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=HolidayKind.choices, default=HolidayKind.NATIONAL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
 class OfficeScopedQuerySet(models.QuerySet):
-    """Rows owned by an office: an office sees its own, Bappeda and the administrators see all."""
+    """Rows owned by an office: an office sees its own, Bappeda and the administrators see all.
+
+    Rows carry their office in ``office_field``; a model whose rows all belong to one office sets
+    ``owner_office`` instead."""
 
     office_field = "office"
+    owner_office = None
 
     def visible_to(self, user):
         from .roles import sees_all_offices, user_role
@@ -131,6 +154,8 @@ class OfficeScopedQuerySet(models.QuerySet):
         role = user_role(user)
         if role is None:
             return self.none()
+        if self.owner_office is not None:
+            return self if role == self.owner_office else self.none()
         return self.filter(**{self.office_field: role})
 
 

@@ -1,0 +1,67 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RiskLevel(models.TextChoices):
+    """Risk levels of business licensing (PP 5/2021, risk-based licensing)."""
+
+    LOW = "rendah", _("low (rendah)")
+    MEDIUM_LOW = "menengah_rendah", _("medium-low (menengah rendah)")
+    MEDIUM_HIGH = "menengah_tinggi", _("medium-high (menengah tinggi)")
+    HIGH = "tinggi", _("high (tinggi)")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("person")
+    COMPANY = "company", _("company")
+
+
+class Channel(models.TextChoices):
+    SPONTAN = "spontan", _("Spontan (online)")
+    OSS = "oss", _("OSS (online)")
+    COUNTER = "counter", _("Counter (loket)")
+
+
+ONLINE_CHANNELS = (Channel.SPONTAN, Channel.OSS)
+
+
+class PermitStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFICATION = "verification", _("In verification")
+    RETURNED = "returned", _("Returned for correction")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+    ISSUED = "issued", _("Issued")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ReturnReason(models.TextChoices):
+    WRONG_OR_MISSING_FILE = "wrong_file", _("Wrong or missing file")
+    DATA_MISMATCH = "data_mismatch", _("Data mismatch")
+    OTHER = "other", _("Other")
+
+
+class DisruptedSystem(models.TextChoices):
+    SPONTAN = "spontan", _("Spontan")
+    OSS = "oss", _("OSS")
+    NETWORK = "network", _("Network")
+    OTHER = "other", _("Other")
+
+
+# The workflow: which statuses may follow which. Decisions are approved or rejected; issued and rejected end it.
+TRANSITIONS = {
+    PermitStatus.SUBMITTED: (PermitStatus.VERIFICATION, PermitStatus.REJECTED),
+    PermitStatus.VERIFICATION: (PermitStatus.RETURNED, PermitStatus.APPROVED, PermitStatus.REJECTED),
+    PermitStatus.RETURNED: (PermitStatus.RESUBMITTED, PermitStatus.REJECTED),
+    PermitStatus.RESUBMITTED: (
+        PermitStatus.VERIFICATION,
+        PermitStatus.RETURNED,
+        PermitStatus.APPROVED,
+        PermitStatus.REJECTED,
+    ),
+    PermitStatus.APPROVED: (PermitStatus.ISSUED,),
+    PermitStatus.ISSUED: (),
+    PermitStatus.REJECTED: (),
+}
+DECISIONS = (PermitStatus.APPROVED, PermitStatus.REJECTED)
+OPEN_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.VERIFICATION, PermitStatus.RETURNED, PermitStatus.RESUBMITTED)

@@ -1,0 +1,164 @@
+"""Permit applications handled by DPMPTSP (Spontan, OSS, counter), their status history, and the log of
+service disruptions: the records behind indicator 2, online licensing."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from smarteconomy.choices import Role
+from smarteconomy.models import Kelurahan, OfficeScopedQuerySet
+
+from .choices import ApplicantKind, Channel, DisruptedSystem, PermitStatus, ReturnReason, RiskLevel
+
+nib_validator = RegexValidator(r"^\d{13}$", _("An NIB has exactly 13 digits."))
+kbli_validator = RegexValidator(
+    r"^\d{5}(,\d{5})*$", _("KBLI codes have 5 digits; separate several with commas (47111,56101).")
+)
+
+
+class DpmptspQuerySet(OfficeScopedQuerySet):
+    """Every licensing record belongs to DPMPTSP."""
+
+    owner_office = Role.DPMPTSP
+
+
+class PermitType(models.Model):
+    """A kind of permit the office issues, with its service level in working days and its risk level."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    service_level_days = models.PositiveSmallIntegerField(_("service level (working days)"))
+    risk_level = models.CharField(_("risk level"), max_length=20, choices=RiskLevel.choices)
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("permit type")
+        verbose_name_plural = _("permit types")
+        constraints = [models.CheckConstraint(condition=Q(service_level_days__gte=1), name="permit_type_sla_positive")]
+
+    def __str__(self):
+        return self.name
+
+
+class PermitApplication(models.Model):
+    """One application for a permit, from submission to issue or rejection. Its status changes only through
+    licensing.services, which enforce the workflow and record each step in PermitStatusChange."""
+
+    registration_number = models.CharField(_("registration number"), max_length=40, unique=True)
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_kind = models.CharField(_("applicant kind"), max_length=10, choices=ApplicantKind.choices)
+    nib = models.CharField(_("NIB"), max_length=13, blank=True, validators=[nib_validator])
+    kbli_codes = models.CharField(_("KBLI codes"), max_length=200, blank=True, validators=[kbli_validator])
+    permit_type = models.ForeignKey(
+        PermitType, on_delete=models.PROTECT, related_name="applications", verbose_name=_("permit type")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kelurahan")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=PermitStatus.choices, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    oss_reference = models.CharField(_("OSS reference"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DpmptspQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("permit application")
+        verbose_name_plural = _("permit applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True) | Q(decided_at__gte=F("submitted_at")),
+                name="permit_decided_after_submitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_at__isnull=True) | Q(issued_at__gte=F("submitted_at")),
+                name="permit_issued_after_submitted",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return self.registration_number
+
+    def get_absolute_url(self):
+        return reverse("licensing:application_detail", args=[self.pk])
+
+
+class PermitStatusChange(models.Model):
+    """One step of an application's workflow: who moved it from which status to which, when and why."""
+
+    application = models.ForeignKey(
+        PermitApplication, on_delete=models.CASCADE, related_name="changes", verbose_name=_("application")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=PermitStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=PermitStatus.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=ReturnReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    history = HistoricalRecords()
+    objects = DpmptspQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application", "at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.application} → {self.to_status}"
+
+
+class ServiceDisruption(models.Model):
+    """A disruption of Spontan, OSS or the network that kept applicants or staff from working."""
+
+    system = models.CharField(_("system"), max_length=10, choices=DisruptedSystem.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    impact = models.TextField(_("impact"))
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = DpmptspQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("service disruption")
+        verbose_name_plural = _("service disruptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="disruption_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_system_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("licensing:disruption_detail", args=[self.pk])
+
+    @property
+    def duration(self):
+        return self.ended_at - self.started_at if self.ended_at else None

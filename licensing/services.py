@@ -1,0 +1,98 @@
+"""Writes of the licensing app. The workflow is enforced here: every status change goes through
+``permit_application_transition``, which refuses any step the workflow does not allow, with a clear message."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.scorecard import mark_dirty
+
+from .choices import DECISIONS, TRANSITIONS, PermitStatus
+from .models import PermitApplication, PermitStatusChange, ServiceDisruption
+
+APPLICATIONS_SOURCE = "licensing.applications"
+DISRUPTIONS_SOURCE = "licensing.disruptions"
+
+
+def _month(moment):
+    return timezone.localtime(moment).strftime("%Y-%m")
+
+
+@transaction.atomic
+def permit_application_create(*, by=None, **fields):
+    """Record a new application as submitted (at ``submitted_at``)."""
+    application = PermitApplication(status=PermitStatus.SUBMITTED, **fields)
+    application._history_user = by
+    application.full_clean()
+    application.save()
+    PermitStatusChange.objects.create(
+        application=application, from_status="", to_status=PermitStatus.SUBMITTED, at=application.submitted_at, by=by
+    )
+    mark_dirty(source=APPLICATIONS_SOURCE, periods=[_month(application.submitted_at)])
+    return application
+
+
+def allowed_transitions(application):
+    return TRANSITIONS[PermitStatus(application.status)]
+
+
+@transaction.atomic
+def permit_application_transition(*, application, to_status, by=None, at=None, reason="", note=""):
+    """Move an application to ``to_status``. Refused (ValidationError, nothing written) when the workflow does not
+    allow it, when a return has no reason, or when the step is dated before the previous one."""
+    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    at = at or timezone.now()
+    current = PermitStatus(application.status)
+    target = PermitStatus(to_status)
+    if target not in TRANSITIONS[current]:
+        allowed = ", ".join(str(s.label) for s in TRANSITIONS[current]) or _("none: the application is closed")
+        raise ValidationError(
+            _("An application that is “%(current)s” cannot become “%(target)s”. Allowed next steps: %(allowed)s.")
+            % {"current": current.label, "target": target.label, "allowed": allowed}
+        )
+    if target == PermitStatus.RETURNED and not reason:
+        raise ValidationError(_("Say why the application is returned for correction."))
+    last = application.changes.order_by("-at", "-id").first()
+    if last is not None and at < last.at:
+        raise ValidationError(
+            _("This step is dated %(at)s, before the previous step (%(last)s).")
+            % {
+                "at": timezone.localtime(at).strftime("%d/%m/%Y %H:%M"),
+                "last": timezone.localtime(last.at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+    application.status = target
+    if target in DECISIONS:
+        application.decided_at = at
+    if target == PermitStatus.ISSUED:
+        application.issued_at = at
+    application._history_user = by
+    application.full_clean()
+    application.save()
+    change = PermitStatusChange.objects.create(
+        application=application,
+        from_status=current,
+        to_status=target,
+        reason=reason if target == PermitStatus.RETURNED else "",
+        note=note,
+        at=at,
+        by=by,
+    )
+    mark_dirty(source=APPLICATIONS_SOURCE, periods={_month(application.submitted_at), _month(at)})
+    return change
+
+
+@transaction.atomic
+def service_disruption_save(*, disruption=None, by=None, **fields):
+    disruption = disruption or ServiceDisruption()
+    for name, value in fields.items():
+        setattr(disruption, name, value)
+    disruption._history_user = by
+    disruption.full_clean()
+    disruption.save()
+    months = {_month(disruption.started_at)}
+    if disruption.ended_at:
+        months.add(_month(disruption.ended_at))
+    mark_dirty(source=DISRUPTIONS_SOURCE, periods=months)
+    return disruption
