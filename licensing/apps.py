@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role
+from smarteconomy.menu import MenuItem, MenuSection
 from smarteconomy.roles import ALL_ACTIONS, VIEW
 
 
@@ -16,4 +17,17 @@ class LicensingConfig(AppConfig):
         "permitstatuschange": {Role.DPMPTSP: ("view", "add"), Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
         "servicedisruption": {Role.DPMPTSP: ALL_ACTIONS, Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
     }
-    # The menu comes with the queue and its pages.
+
+    # DPMPTSP works the queue and records disruptions; Bappeda and the administrators see the lists only.
+    menu = (
+        MenuSection(
+            _("Online licensing"),
+            (
+                MenuItem(_("Queue"), "licensing:application_list", "licensing.view_permitapplication"),
+                MenuItem(_("Add application"), "licensing:application_add", "licensing.add_permitapplication"),
+                MenuItem(_("Service disruptions"), "licensing:disruption_list", "licensing.view_servicedisruption"),
+                MenuItem(_("Permit types"), "licensing:permittype_list", "licensing.view_permittype"),
+            ),
+            order=30,
+        ),
+    )

@@ -23,5 +23,6 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
-        translation.deactivate()
+        # Like Django's LocaleMiddleware, the language stays active after the response (every request
+        # activates its own), so that lazily translated texts rendered afterwards use the same language.
         return response

@@ -51,5 +51,6 @@ urlpatterns = [
     ),
     path("analytics/", include("analytics.urls")),
     path("api/", include("analytics.api_urls")),
+    path("licensing/", include("licensing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -160,27 +160,29 @@ def panels(draw, years=2):
     return panel(q, e)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(panels())
 def test_property_shift_share_identity_holds_for_every_sector_and_the_total(data):
     for method in ("classic", "esteban-marquillas"):
         ss = ec.shift_share(data, 2019, 2020, method)
         residual = ss.regional_share + ss.proportional_shift + ss.differential_shift - ss.delta
-        scale = ss[["regional_share", "proportional_shift", "differential_shift", "delta"]].abs().max(axis=1) + 1
+        # Rounding error grows with the size of the values themselves (q ~ 1e9), not only the components.
+        columns = ["base_value", "end_value", "regional_share", "proportional_shift", "differential_shift", "delta"]
+        scale = ss[columns].abs().max(axis=1) + 1
         assert ((residual.abs() / scale) < 1e-9).all()
         if method == "esteban-marquillas":
             split = ss.competitive_effect + ss.allocation_effect - ss.differential_shift
             assert ((split.abs() / (ss.differential_shift.abs() + scale)) < 1e-9).all()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(panels(years=4), st.floats(min_value=1e-3, max_value=1e6))
 def test_property_lq_does_not_depend_on_the_unit(data, factor):
     scaled = ec.Panel(q=data.q * factor, e=data.e * factor)
     assert ec.location_quotient(scaled).to_numpy() == pytest.approx(ec.location_quotient(data).to_numpy(), rel=1e-9)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(panels(years=5))
 def test_property_dynamic_sums_telescope_to_the_change_over_the_window(data):
     dynamic = ec.shift_share(data, 2019, 2023, "dynamic")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from licensing.choices import TRANSITIONS, PermitStatus
 from licensing.models import PermitApplication, PermitStatusChange, PermitType
@@ -17,6 +17,13 @@ HOLIDAYS = {date(2025, 8, 18)}  # a Monday off (cuti bersama after Independence 
 
 def at(day, hour=9):
     return timezone.make_aware(datetime(2025, 8, day, hour))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English messages (the interface is Indonesian by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "smarteconomy.tests.sampleapp"]
 # Tasks run in-process unless a test starts a real worker (see test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# seed_demo runs before every browser test: a tenth of the demo licensing year keeps it quick.
+DEMO_LICENSING_SCALE = 0.1
 
 if not REDIS_URL:
     # The real-worker test uses the file-system broker; give each test run its own folder.

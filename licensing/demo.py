@@ -1,0 +1,203 @@
+"""Demo licensing data: permit types, the 2025 holidays and a year of applications (fixed random seed),
+recorded through the services so that every application has its status history. Idempotent."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from smarteconomy.choices import ImportStatus
+from smarteconomy.importing import run_import
+from smarteconomy.models import Kelurahan
+from smarteconomy.services import record_upsert
+
+from .choices import Channel, DisruptedSystem, PermitStatus, ReturnReason, RiskLevel
+from .models import PermitApplication, PermitType
+from .selectors import holiday_dates
+from .services import permit_application_create, permit_application_transition, service_disruption_save
+from .workingdays import add_working_days, is_working_day
+
+HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays_2025.csv"
+S = PermitStatus
+YEAR = 2025
+DEMO_NOTE = "Demo data (not DPMPTSP records)"
+
+# code, name, service level (working days), risk level, usual channel, business permit (NIB/KBLI)
+PERMIT_TYPES = [
+    ("demo-pbg", "Persetujuan Bangunan Gedung (PBG)", 28, RiskLevel.MEDIUM_HIGH, Channel.SPONTAN, False),
+    ("demo-slf", "Sertifikat Laik Fungsi (SLF)", 10, RiskLevel.MEDIUM_HIGH, Channel.SPONTAN, False),
+    ("demo-usaha-mikro", "Izin usaha mikro dan kecil (OSS)", 3, RiskLevel.LOW, Channel.OSS, True),
+    ("demo-reklame", "Izin penyelenggaraan reklame", 7, RiskLevel.MEDIUM_LOW, Channel.SPONTAN, True),
+    ("demo-praktik-nakes", "Surat izin praktik tenaga kesehatan", 5, RiskLevel.MEDIUM_LOW, Channel.SPONTAN, False),
+    (
+        "demo-operasional-sekolah",
+        "Izin operasional satuan pendidikan",
+        14,
+        RiskLevel.MEDIUM_HIGH,
+        Channel.COUNTER,
+        False,
+    ),
+    ("demo-sertifikat-standar", "Sertifikat standar usaha (OSS)", 10, RiskLevel.MEDIUM_LOW, Channel.OSS, True),
+]
+TYPE_WEIGHTS = [12, 6, 40, 10, 12, 3, 17]
+# Applications per month: fewer around Idul Fitri (31 March / 1 April) and the cuti bersama, more in the second half.
+# A scaled-down volume: every application goes through the services (about 40 ms each with its history), and the
+# whole demo must load in seconds.
+MONTHLY = [24, 25, 18, 17, 26, 26, 31, 32, 34, 35, 36, 29]
+KBLI = ["47111", "56101", "56102", "47721", "96111", "10710", "47191", "49431", "68111", "85131"]
+NAMES = ["Maju Jaya", "Teluk Balikpapan", "Borneo Sejahtera", "Manggar Indah", "Sepinggan Makmur", "Klandasan"]
+PERSONS = ["Andi", "Siti", "Budi", "Rina", "Yusuf", "Dewi", "Agus", "Nurul", "Hendra", "Fitri", "Rahmat", "Lestari"]
+
+
+def _aware(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _later(previous, day, rng):
+    """A time on ``day`` during office hours, after ``previous``."""
+    moment = _aware(day, rng.randint(8, 15), rng.randint(0, 59))
+    return max(moment, previous + timedelta(minutes=rng.randint(5, 90)))
+
+
+def _plan(rng, permit_type, submitted, holidays, cutoff):
+    """The workflow steps of one application: [(status, at, reason)], stopping at ``cutoff`` (still open)."""
+    steps = []
+    day = submitted.date()
+    sla = permit_type.service_level_days
+    late = rng.random() < 0.12
+    budget = rng.randint(sla + 1, sla + 6) if late else rng.randint(max(1, sla // 3), sla)
+    used = 0
+    verify_day = add_working_days(day, rng.choice([0, 1, 1]), holidays) if rng.random() < 0.5 else day
+    used += 0 if verify_day == day else 1
+    last = submitted
+    steps.append((S.VERIFICATION, _later(last, verify_day, rng), ""))
+    day = verify_day
+    roll = rng.random()
+    if roll < 0.16:  # returned for correction, then resubmitted
+        reason = ReturnReason.WRONG_OR_MISSING_FILE if roll < 0.12 else ReturnReason.DATA_MISMATCH
+        step = min(rng.randint(1, 2), max(1, budget - used - 1))
+        day = add_working_days(day, step, holidays)
+        used += step
+        steps.append((S.RETURNED, _aware(day, 14, rng.randint(0, 59)), reason))
+        day = day + timedelta(days=rng.randint(2, 12))
+        steps.append((S.RESUBMITTED, _aware(day, 9, rng.randint(0, 59)), ""))
+        steps.append((S.VERIFICATION, _aware(day, 13, rng.randint(0, 59)), ""))
+    remaining = max(budget - used, 1 if not steps or steps[-1][0] != S.VERIFICATION else 0)
+    day = add_working_days(day, remaining, holidays)
+    decision = S.REJECTED if rng.random() < 0.04 else S.APPROVED
+    steps.append((decision, _aware(day, 15, rng.randint(0, 59)), ""))
+    if decision == S.APPROVED:
+        steps.append((S.ISSUED, _aware(day, 16, rng.randint(0, 59)), ""))
+    ordered, last = [], submitted
+    for status, moment, reason in steps:
+        moment = max(moment, last + timedelta(minutes=1))
+        if moment > cutoff:
+            break
+        ordered.append((status, moment, reason))
+        last = moment
+    return ordered
+
+
+def seed(stdout):
+    if PermitApplication.objects.filter(permit_type__code__startswith="demo-").exists():
+        stdout.write("Licensing demo data: already there.")
+        return
+    User = get_user_model()
+    admin = User.objects.filter(username="admin").first()
+    officer = User.objects.filter(username="dpmptsp").first()
+    batch = run_import(
+        "holidays", data=HOLIDAYS_FILE.read_bytes(), filename=HOLIDAYS_FILE.name, user=admin, source="seed_demo"
+    )
+    if batch.status != ImportStatus.COMMITTED:
+        raise RuntimeError(f"2025 holidays did not import: {batch.message} {batch.errors[:5]}")
+    stdout.write(f"Holidays 2025 (check against SKB 3 Menteri 2025): {batch.message}")
+    with transaction.atomic():
+        count = _seed_records(officer)
+    stdout.write(f"Licensing demo data: {count} applications in {YEAR}, {len(PERMIT_TYPES)} demo permit types.")
+
+    from analytics.scorecard import indicators_recompute
+    from smarteconomy.tasking import run_logged
+
+    run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": False}, pass_run=True)
+    stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")
+
+
+def _seed_records(officer):
+    rng = random.Random(2025)
+    types = []
+    for code, name, sla, risk, channel, business in PERMIT_TYPES:
+        record_upsert(
+            model=PermitType,
+            lookup={"code": code},
+            values={"name": f"{name} [demo]", "service_level_days": sla, "risk_level": risk, "legal_basis": DEMO_NOTE},
+            by=officer,
+        )
+        types.append((PermitType.objects.get(code=code), channel, business))
+    holidays = holiday_dates(date(YEAR, 1, 1), date(YEAR + 1, 12, 31))
+    kelurahan = list(Kelurahan.objects.all())
+    cutoff = _aware(date(YEAR, 12, 31), 17)
+    count = 0
+    # The test settings shrink the year (the browser tests seed it for every test); the shape stays the same.
+    scale = getattr(settings, "DEMO_LICENSING_SCALE", 1.0)
+    for month, volume in enumerate(MONTHLY, start=1):
+        volume = max(1, round(volume * scale))
+        days = [date(YEAR, month, 1) + timedelta(days=n) for n in range(31)]
+        days = [d for d in days if d.month == month]
+        working = [d for d in days if is_working_day(d, holidays)]
+        for _n in range(volume):
+            permit_type, usual, business = rng.choices(types, weights=TYPE_WEIGHTS)[0]
+            roll = rng.random()
+            if usual == Channel.COUNTER:
+                channel = Channel.COUNTER if roll < 0.6 else Channel.SPONTAN
+            elif usual == Channel.OSS:
+                channel = Channel.OSS if roll < 0.9 else Channel.COUNTER
+            else:
+                channel = Channel.SPONTAN if roll < 0.8 else (Channel.COUNTER if roll < 0.95 else Channel.OSS)
+            online = channel != Channel.COUNTER
+            day = rng.choice(days if online and rng.random() < 0.15 else working)
+            submitted = _aware(day, rng.randint(7 if online else 8, 21 if online else 15), rng.randint(0, 59))
+            company = business and rng.random() < 0.6
+            count += 1
+            prefix = {Channel.SPONTAN: "SPT", Channel.OSS: "OSS", Channel.COUNTER: "LKT"}[channel]
+            application = permit_application_create(
+                by=officer,
+                registration_number=f"DEMO-{prefix}/{YEAR}/{count:05d}",
+                applicant_name=(
+                    f"{rng.choice(['CV', 'PT'])} {rng.choice(NAMES)}"
+                    if company
+                    else f"{rng.choice(PERSONS)} {rng.choice(PERSONS)}"
+                ),
+                applicant_kind="company" if company else "person",
+                nib=f"91{rng.randint(0, 10**11 - 1):011d}" if business else "",
+                kbli_codes=",".join(sorted(set(rng.sample(KBLI, rng.randint(1, 2))))) if business else "",
+                permit_type=permit_type,
+                channel=channel,
+                kelurahan=rng.choice(kelurahan) if kelurahan and rng.random() < 0.8 else None,
+                submitted_at=submitted,
+                oss_reference=f"OSS-{YEAR}{count:07d}" if channel == Channel.OSS else "",
+            )
+            for status, moment, reason in _plan(rng, permit_type, submitted, holidays, cutoff):
+                permit_application_transition(
+                    application=application, to_status=status, at=moment, reason=reason, by=officer
+                )
+    for system, start, hours, impact in [
+        (DisruptedSystem.OSS, _aware(date(YEAR, 1, 14), 9), 6, "OSS RBA tidak dapat diakses (gangguan pusat)."),
+        (DisruptedSystem.NETWORK, _aware(date(YEAR, 3, 5), 13), 3, "Jaringan kantor DPMPTSP terputus."),
+        (DisruptedSystem.SPONTAN, _aware(date(YEAR, 6, 17), 20), 14, "Server Spontan dalam pemeliharaan darurat."),
+        (DisruptedSystem.OSS, _aware(date(YEAR, 9, 2), 10), 4, "Integrasi OSS–Spontan gagal sinkron."),
+        (DisruptedSystem.NETWORK, _aware(date(YEAR, 11, 20), 8), 2, "Gangguan listrik di gedung pelayanan."),
+    ]:
+        service_disruption_save(
+            by=officer,
+            system=system,
+            started_at=start,
+            ended_at=start + timedelta(hours=hours),
+            impact=f"{impact} ({DEMO_NOTE})",
+            follow_up="Dilaporkan ke pengelola sistem; antrean diproses setelah pulih.",
+            responsible_unit="Bidang Data dan Sistem Informasi (demo)",
+        )
+    return count

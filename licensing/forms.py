@@ -1,0 +1,93 @@
+"""Forms of the licensing pages. They only collect input: the writes go through licensing.services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.models import Kelurahan
+
+from .choices import ReturnReason
+from .models import PermitApplication, PermitType, ServiceDisruption
+
+
+def _style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class PermitApplicationForm(forms.ModelForm):
+    """A new application; it is recorded as submitted (licensing.services.permit_application_create)."""
+
+    class Meta:
+        model = PermitApplication
+        fields = (
+            "registration_number",
+            "applicant_name",
+            "applicant_kind",
+            "nib",
+            "kbli_codes",
+            "permit_type",
+            "channel",
+            "kelurahan",
+            "submitted_at",
+            "oss_reference",
+        )
+        widgets = {"submitted_at": DateTimeLocalInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permit_type"].queryset = PermitType.objects.filter(active=True)
+        self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan").order_by(
+            "kecamatan__name", "name"
+        )
+        self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} ({k.kecamatan.name})"
+        self.fields["submitted_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        self.fields["nib"].help_text = _("13 digits, from OSS.")
+        self.fields["kbli_codes"].help_text = _("5 digits each; separate several with commas (47111,56101).")
+        if not self.is_bound:
+            self.initial.setdefault("submitted_at", timezone.localtime().replace(second=0, microsecond=0))
+        _style(self)
+
+    def clean_submitted_at(self):
+        value = self.cleaned_data["submitted_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("The submission cannot be in the future."))
+        return value
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.CharField()
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "---------"), *ReturnReason.choices], required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ServiceDisruptionForm(forms.ModelForm):
+    class Meta:
+        model = ServiceDisruption
+        fields = ("system", "started_at", "ended_at", "impact", "follow_up", "responsible_unit")
+        widgets = {
+            "started_at": DateTimeLocalInput(),
+            "ended_at": DateTimeLocalInput(),
+            "impact": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("started_at", "ended_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        _style(self)

@@ -1,0 +1,365 @@
+"""Indicator 2 (online licensing) in the scorecard: five monthly indicators, each also computed directly for
+whole years (a year's rate is recomputed from its applications, never averaged from months).
+
+Each value is one aggregate query per period (two for the working-day indicators: the decided applications'
+steps and the holidays), so the recompute stays fast on a large queue."""
+
+import statistics
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
+from analytics.registry import Indicator, Measurement, Period, register
+from smarteconomy.choices import Role
+
+from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
+from .models import PermitApplication, PermitStatusChange, ServiceDisruption
+from .selectors import holiday_dates
+from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE
+
+S = PermitStatus
+
+
+# Periods ------------------------------------------------------------------------------------------------------
+
+
+def period_bounds(period):
+    """[start, end) of a month or a year, as aware local (WITA) datetimes."""
+    start = date(period.year, period.month or 1, 1)
+    if period.is_month:
+        end = date(period.year + (period.month == 12), period.month % 12 + 1, 1)
+    else:
+        end = date(period.year + 1, 1, 1)
+    return (
+        timezone.make_aware(datetime.combine(start, datetime.min.time())),
+        timezone.make_aware(datetime.combine(end, datetime.min.time())),
+    )
+
+
+def _ended_input(period):
+    """A period is complete once it has ended: the current month (or year) is still moving."""
+    ended = period_bounds(period)[1] <= timezone.now()
+    return {
+        "name": _gettext("Period %(period)s has ended") % {"period": period},
+        "present": ended,
+        "detail": "" if ended else _gettext("in progress"),
+    }
+
+
+def _holidays_input(period):
+    has = holiday_dates(date(period.year, 1, 1), date(period.year, 12, 31))
+    return {
+        "name": _gettext("Public holidays of %(year)d recorded") % {"year": period.year},
+        "present": bool(has),
+        "detail": str(len(has)),
+    }, has
+
+
+def application_periods():
+    """Every month with an application submitted or decided, and every year of those months."""
+    tz = timezone.get_current_timezone()
+    months = set()
+    for field in ("submitted_at", "decided_at"):
+        months |= {
+            (moment.year, moment.month) for moment in PermitApplication.objects.datetimes(field, "month", tzinfo=tz)
+        }
+    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
+    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+
+
+def disruption_periods():
+    """The application periods plus every month touched by a disruption (an ongoing one: up to now)."""
+    periods = set(application_periods())
+    now = timezone.localtime()
+    for started, ended in ServiceDisruption.objects.values_list("started_at", "ended_at"):
+        moment = timezone.localtime(started)
+        last = timezone.localtime(ended) if ended else now
+        year, month = moment.year, moment.month
+        while (year, month) <= (last.year, last.month):
+            periods |= {Period(year, month), Period(year)}
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+
+
+# Shares of the applications submitted in the period -----------------------------------------------------------
+
+
+def _submitted(period):
+    start, end = period_bounds(period)
+    return PermitApplication.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+
+
+def _share(part, total):
+    return None if not total else part / total * 100
+
+
+def online_share(period):
+    counts = _submitted(period).aggregate(total=Count("id"), online=Count("id", filter=Q(channel__in=ONLINE_CHANNELS)))
+    return Measurement(
+        _share(counts["online"], counts["total"]),
+        [_ended_input(period)],
+        note=_gettext("%(online)d of %(total)d applications online") % counts,
+    )
+
+
+def returned_share(period):
+    wrong_file = PermitStatusChange.objects.filter(
+        application=OuterRef("pk"), to_status=S.RETURNED, reason=ReturnReason.WRONG_OR_MISSING_FILE
+    )
+    counts = _submitted(period).aggregate(total=Count("id"), returned=Count("id", filter=Exists(wrong_file)))
+    return Measurement(
+        _share(counts["returned"], counts["total"]),
+        [_ended_input(period)],
+        note=_gettext("%(returned)d of %(total)d applications returned for a wrong or missing file") % counts,
+    )
+
+
+# Processing time of the applications decided in the period ----------------------------------------------------
+
+CLOCK_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.RETURNED, *DECISIONS)
+
+
+class WorkingDayCounter:
+    """``between(a, b)``: working days after a up to and including b, as workingdays.working_days_between, in
+    constant time from a cumulative count over the days the period's applications span."""
+
+    def __init__(self, first, last, holidays):
+        self.first = first
+        self.cumulative = [0]
+        day, count = first, 0
+        while day <= last:
+            day += timedelta(days=1)
+            count += day.weekday() < 5 and day not in holidays
+            self.cumulative.append(count)
+
+    def between(self, start, end):
+        if end <= start:
+            return 0
+        return self.cumulative[(end - self.first).days] - self.cumulative[(start - self.first).days]
+
+
+def processing_days(changes, counter):
+    """workingdays.processing_working_days for a decided application, with a WorkingDayCounter."""
+    total, clock_from = 0, None
+    for status, day in changes:
+        if status in DECISIONS:
+            return total + (counter.between(clock_from, day) if clock_from is not None else 0)
+        if status in (S.SUBMITTED, S.RESUBMITTED) and clock_from is None:
+            clock_from = day
+        elif status == S.RETURNED and clock_from is not None:
+            total += counter.between(clock_from, day)
+            clock_from = None
+    return None
+
+
+def decided_processing(period):
+    """[(working days, service level days)] of the applications decided in the period, and the inputs."""
+    start, end = period_bounds(period)
+    rows = (
+        PermitStatusChange.objects.filter(
+            application__decided_at__gte=start, application__decided_at__lt=end, to_status__in=CLOCK_STATUSES
+        )
+        .order_by("application_id", "at", "id")
+        .values_list("application_id", "to_status", TruncDate("at"), "application__permit_type__service_level_days")
+    )
+    by_application = {}
+    for application_id, status, day, service_level in rows:
+        by_application.setdefault(application_id, (service_level, []))[1].append((status, day))
+    inputs = [_ended_input(period)]
+    if not by_application:
+        return [], inputs
+    days = [day for _level, changes in by_application.values() for _status, day in changes]
+    holidays_input, _year_holidays = _holidays_input(period)
+    holidays = holiday_dates(min(days), max(days))
+    counter = WorkingDayCounter(min(days), max(days), holidays)
+    result = []
+    for service_level, changes in by_application.values():
+        days_used = processing_days(changes, counter)
+        if days_used is not None:
+            result.append((days_used, service_level))
+    return result, [*inputs, holidays_input]
+
+
+def median_processing_days(period):
+    decided, inputs = decided_processing(period)
+    if not decided:
+        return Measurement(None, inputs, note=_gettext("No decision in the period."))
+    return Measurement(
+        float(statistics.median(days for days, _level in decided)),
+        inputs,
+        note=_gettext("%(count)d decisions") % {"count": len(decided)},
+    )
+
+
+def within_service_level_share(period):
+    decided, inputs = decided_processing(period)
+    within = sum(1 for days, level in decided if days <= level)
+    return Measurement(
+        _share(within, len(decided)),
+        inputs,
+        note=_gettext("%(within)d of %(total)d decisions within the service level")
+        % {"within": within, "total": len(decided)},
+    )
+
+
+# Service disruptions ------------------------------------------------------------------------------------------
+
+
+def disruption_hours(period):
+    start, end = period_bounds(period)
+    now = timezone.now()
+    rows = ServiceDisruption.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start), started_at__lt=end)
+    seconds = 0.0
+    for started, ended in rows.values_list("started_at", "ended_at"):
+        until = min(ended or now, end)
+        seconds += max((until - max(started, start)).total_seconds(), 0)
+    return Measurement(round(seconds / 3600, 2), [_ended_input(period)])
+
+
+# Records behind the numbers -----------------------------------------------------------------------------------
+
+
+def _queue_url(name, prefix=None):
+    """The records behind a value: the queue (or the disruption log) filtered to the period. Built at call time
+    (the pages may not be installed); None when the page does not exist."""
+
+    def url(period):
+        try:
+            base = reverse(name)
+        except NoReverseMatch:
+            return None
+        if prefix is None:
+            return base
+        start, end = period_bounds(period)
+        last = (end - timedelta(days=1)).date()
+        return base + "?" + urlencode({f"{prefix}_after": start.date().isoformat(), f"{prefix}_before": last})
+
+    return url
+
+
+_submitted_records = _queue_url("licensing:application_list", "submitted")
+# The queue has no filter by decision date: its decided applications, newest first.
+_decided_records = _queue_url("licensing:application_list")
+_disruption_records = _queue_url("licensing:disruption_list", "started")
+
+
+COMMON = {
+    "pillar": Pillar.ONLINE_LICENSING,
+    "frequency": Frequency.MONTHLY,
+    "source_office": Role.DPMPTSP,
+    "decimals": 1,
+}
+
+register(
+    Indicator(
+        code="licensing.online_share",
+        name=_("Applications submitted online"),
+        definition=_(
+            "The share of the permit applications submitted in the period through Spontan or OSS (online), out of "
+            "all applications submitted in the period (online and at the counter)."
+        ),
+        formula=_("Applications submitted via Spontan or OSS ÷ all applications submitted in the period × 100."),
+        unit=Unit.PERCENT,
+        kind=IndicatorKind.RATE,
+        direction=Direction.HIGHER,
+        sources=(APPLICATIONS_SOURCE,),
+        compute=online_share,
+        periods=application_periods,
+        records_url=_submitted_records,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="licensing.median_processing_days",
+        name=_("Median processing time"),
+        definition=_(
+            "The median number of working days from submission to decision (approval or rejection) of the "
+            "applications decided in the period, not counting weekends, public holidays, cuti bersama and the "
+            "time an application was returned to the applicant for correction."
+        ),
+        formula=_(
+            "Median over the applications decided in the period of the working days from submission (or "
+            "resubmission) to the next return or to the decision, summed."
+        ),
+        unit=Unit.DAYS,
+        kind=IndicatorKind.RATE,
+        direction=Direction.LOWER,
+        sources=(APPLICATIONS_SOURCE,),
+        compute=median_processing_days,
+        periods=application_periods,
+        records_url=_decided_records,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="licensing.within_service_level_share",
+        name=_("Decisions within the service level"),
+        definition=_(
+            "The share of the applications decided in the period whose processing time, in working days without "
+            "the time returned to the applicant, was within the service level of their permit type."
+        ),
+        formula=_("Decisions with processing working days ≤ the permit type's service level ÷ all decisions × 100."),
+        unit=Unit.PERCENT,
+        kind=IndicatorKind.RATE,
+        direction=Direction.HIGHER,
+        sources=(APPLICATIONS_SOURCE,),
+        compute=within_service_level_share,
+        periods=application_periods,
+        records_url=_decided_records,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="licensing.returned_share",
+        name=_("Applications returned for a wrong or missing file"),
+        definition=_(
+            "The share of the applications submitted in the period that were returned to the applicant at least "
+            "once because a file was wrong or missing."
+        ),
+        formula=_(
+            "Applications submitted in the period with at least one return for a wrong or missing file ÷ all "
+            "applications submitted in the period × 100."
+        ),
+        unit=Unit.PERCENT,
+        kind=IndicatorKind.RATE,
+        direction=Direction.LOWER,
+        sources=(APPLICATIONS_SOURCE,),
+        compute=returned_share,
+        periods=application_periods,
+        records_url=_submitted_records,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="licensing.disruption_hours",
+        name=_("Hours of service disruption"),
+        definition=_(
+            "The hours during the period in which Spontan, OSS or the network was disrupted, as logged by DPMPTSP. "
+            "A disruption that is still going on counts up to the end of the period or up to now."
+        ),
+        formula=_("Sum over the disruptions of the hours between their start and end that fall within the period."),
+        unit=Unit.HOURS,
+        kind=IndicatorKind.FLOW,
+        direction=Direction.LOWER,
+        sources=(DISRUPTIONS_SOURCE,),
+        compute=disruption_hours,
+        periods=disruption_periods,
+        records_url=_disruption_records,
+        **COMMON,
+    )
+)

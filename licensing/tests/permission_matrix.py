@@ -1,0 +1,82 @@
+"""The licensing pages in the permission matrix (see smarteconomy/testing.py).
+
+DPMPTSP keeps these records; Bappeda and the administrators read them; the other offices have no view
+permission, so PermissionRequiredMixin refuses them (403) before any record is looked up."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from licensing.models import PermitType, ServiceDisruption
+from licensing.services import permit_application_create
+from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case
+
+READ = {"*": FORBIDDEN, "anonymous": LOGIN, "dpmptsp": OK, "bappeda": OK, "admin": OK}
+WRITE_FORM = {"*": FORBIDDEN, "anonymous": LOGIN, "dpmptsp": OK}
+WRITE = {"*": FORBIDDEN, "anonymous": LOGIN, "dpmptsp": REDIRECT}
+
+
+def permit_type():
+    return PermitType.objects.get_or_create(
+        code="siup", defaults={"name": "Izin usaha", "service_level_days": 5, "risk_level": "rendah"}
+    )[0]
+
+
+def application(users):
+    created = permit_application_create(
+        registration_number=f"REG-{timezone.now().timestamp()}",
+        applicant_name="CV Maju",
+        applicant_kind="company",
+        nib="1234567890123",
+        permit_type=permit_type(),
+        channel="spontan",
+        submitted_at=timezone.make_aware(datetime(2025, 8, 4, 9)),
+    )
+    return {"pk": created.pk}
+
+
+def disruption(users):
+    created = ServiceDisruption.objects.create(
+        system="oss", started_at=timezone.make_aware(datetime(2025, 8, 4, 9)), impact="OSS down"
+    )
+    return {"pk": created.pk}
+
+
+MATRIX = [
+    Case("licensing:application_list", READ),
+    Case("licensing:application_detail", READ, kwargs=application),
+    Case("licensing:application_add", WRITE_FORM),
+    Case(
+        "licensing:application_transition",
+        WRITE,
+        kwargs=application,
+        method="post",
+        data={"to_status": "verification"},
+    ),
+    Case(
+        "licensing:application_transition",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "dpmptsp": NOT_ALLOWED},
+        kwargs=application,
+        label="application_transition (GET)",
+    ),
+    Case("licensing:disruption_list", READ),
+    Case("licensing:disruption_detail", READ, kwargs=disruption),
+    Case("licensing:disruption_add", WRITE_FORM),
+    Case(
+        "licensing:disruption_add",
+        WRITE,
+        method="post",
+        data={"system": "network", "started_at": "2025-08-04T09:00", "impact": "Network down"},
+        label="disruption_add (POST)",
+    ),
+    Case("licensing:disruption_edit", WRITE_FORM, kwargs=disruption),
+    Case(
+        "licensing:disruption_edit",
+        WRITE,
+        kwargs=disruption,
+        method="post",
+        data={"system": "oss", "started_at": "2025-08-04T09:00", "ended_at": "2025-08-04T11:00", "impact": "OSS down"},
+        label="disruption_edit (POST)",
+    ),
+    Case("licensing:permittype_list", READ),
+]

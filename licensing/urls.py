@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "licensing"
+
+urlpatterns = [
+    path("applications/", views.PermitApplicationListView.as_view(), name="application_list"),
+    path("new-application/", views.PermitApplicationCreateView.as_view(), name="application_add"),
+    path("applications/<int:pk>/", views.PermitApplicationDetailView.as_view(), name="application_detail"),
+    path(
+        "applications/<int:pk>/transition/",
+        views.PermitApplicationTransitionView.as_view(),
+        name="application_transition",
+    ),
+    path("disruptions/", views.ServiceDisruptionListView.as_view(), name="disruption_list"),
+    path("disruptions/add/", views.ServiceDisruptionCreateView.as_view(), name="disruption_add"),
+    path("disruptions/<int:pk>/", views.ServiceDisruptionDetailView.as_view(), name="disruption_detail"),
+    path("disruptions/<int:pk>/edit/", views.ServiceDisruptionUpdateView.as_view(), name="disruption_edit"),
+    path("permit-types/", views.PermitTypeListView.as_view(), name="permittype_list"),
+]
