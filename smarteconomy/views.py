@@ -101,7 +101,10 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
                 delta = record.diff_against(previous)
                 for change in delta.changes:
                     field = self.model._meta.get_field(change.field)
-                    changes.append((field.verbose_name, change.old, change.new))
+                    labels = dict(field.flatchoices) if field.choices else {}
+                    changes.append(
+                        (field.verbose_name, labels.get(change.old, change.old), labels.get(change.new, change.new))
+                    )
             rows.append({"record": record, "changes": changes})
         return rows
 

@@ -64,3 +64,26 @@ def test_import_batches_and_exports_are_logged(client, role_users, reference_dat
     client.force_login(role_users["bappeda"])
     b"".join(client.get(reverse("reference:sector_list"), {"export": "xlsx"}).streaming_content)
     assert ExportLog.objects.filter(user=role_users["bappeda"], format="xlsx", rows=17).exists()
+
+
+@pytest.mark.django_db
+def test_the_history_shows_choice_labels_not_codes(client, role_users):
+    from django.utils import timezone
+
+    from licensing.models import PermitType
+    from licensing.services import permit_application_create, permit_application_transition
+
+    permit_type = PermitType.objects.create(code="x", name="X", service_level_days=3, risk_level="rendah")
+    application = permit_application_create(
+        registration_number="R-1",
+        applicant_name="A",
+        applicant_kind="person",
+        permit_type=permit_type,
+        channel="counter",
+        submitted_at=timezone.now(),
+    )
+    permit_application_transition(application=application, to_status="verification")
+    client.force_login(role_users["dpmptsp"])
+    client.cookies["django_language"] = "en"
+    rows = client.get(application.get_absolute_url()).context["history_rows"]
+    assert [(str(old), str(new)) for _label, old, new in rows[0]["changes"]] == [("Submitted", "In verification")]
