@@ -23,6 +23,7 @@ from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption
 from .selectors import holiday_dates
 from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE
+from .workingdays import WorkingDayCounter, processing_working_days
 
 S = PermitStatus
 
@@ -126,39 +127,6 @@ def returned_share(period):
 CLOCK_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.RETURNED, *DECISIONS)
 
 
-class WorkingDayCounter:
-    """``between(a, b)``: working days after a up to and including b, as workingdays.working_days_between, in
-    constant time from a cumulative count over the days the period's applications span."""
-
-    def __init__(self, first, last, holidays):
-        self.first = first
-        self.cumulative = [0]
-        day, count = first, 0
-        while day <= last:
-            day += timedelta(days=1)
-            count += day.weekday() < 5 and day not in holidays
-            self.cumulative.append(count)
-
-    def between(self, start, end):
-        if end <= start:
-            return 0
-        return self.cumulative[(end - self.first).days] - self.cumulative[(start - self.first).days]
-
-
-def processing_days(changes, counter):
-    """workingdays.processing_working_days for a decided application, with a WorkingDayCounter."""
-    total, clock_from = 0, None
-    for status, day in changes:
-        if status in DECISIONS:
-            return total + (counter.between(clock_from, day) if clock_from is not None else 0)
-        if status in (S.SUBMITTED, S.RESUBMITTED) and clock_from is None:
-            clock_from = day
-        elif status == S.RETURNED and clock_from is not None:
-            total += counter.between(clock_from, day)
-            clock_from = None
-    return None
-
-
 def decided_processing(period):
     """[(working days, service level days)] of the applications decided in the period, and the inputs."""
     start, end = period_bounds(period)
@@ -181,9 +149,8 @@ def decided_processing(period):
     counter = WorkingDayCounter(min(days), max(days), holidays)
     result = []
     for service_level, changes in by_application.values():
-        days_used = processing_days(changes, counter)
-        if days_used is not None:
-            result.append((days_used, service_level))
+        if any(status in DECISIONS for status, _day in changes):
+            result.append((processing_working_days(changes, holidays, between=counter.between), service_level))
     return result, [*inputs, holidays_input]
 
 
