@@ -87,7 +87,9 @@ class SnapshotSerializer(serializers.ModelSerializer):
     pillar = serializers.ChoiceField(choices=Pillar.choices)
     status = serializers.ChoiceField(choices=SnapshotStatus.choices)
     completeness = serializers.JSONField(
-        help_text='Inputs present out of those expected: {"present", "expected", "inputs": [...], "note"}.'
+        source="shown_completeness",
+        read_only=True,
+        help_text='Inputs present out of those expected: {"present", "expected", "inputs": [...], "note"}.',
     )
 
     class Meta:

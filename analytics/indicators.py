@@ -3,13 +3,14 @@
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from smarteconomy.choices import Role
 
 from . import economics as ec
 from .choices import Direction, Frequency, IndicatorKind, Pillar, PriceBasis, Unit
 from .importers import GRDP_SOURCE
-from .registry import Indicator, Measurement, Period, register
+from .registry import Indicator, Measurement, Period, register, text
 from .selectors import grdp_long_frame, grdp_sector_counts, grdp_sources, grdp_years_of, sector_order
 
 REGION = "64.71"  # Kota Balikpapan
@@ -67,7 +68,9 @@ def _base_year(year):
 def competitive_sector_count(period):
     base = _base_year(period.year)
     if base is None:
-        return Measurement(None, [{"name": str(_("an earlier year of GRDP")), "present": False, "detail": ""}])
+        return Measurement(
+            None, [{"name": text(gettext_noop("an earlier year of GRDP")), "present": False, "detail": ""}]
+        )
     inputs = _inputs([base, period.year])
     try:
         shift = ec.shift_share(_panel([base, period.year]), base, period.year, "classic").drop(index=ec.TOTAL)

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -93,6 +94,13 @@ class IndicatorBaseline(models.Model):
     def get_absolute_url(self):
         return reverse("analytics:indicator_detail", args=[self.indicator_code])
 
+    @cached_property
+    def shown_completeness(self):
+        """The completeness with its texts in the reader's language (they are stored untranslated)."""
+        from .registry import render_completeness
+
+        return render_completeness(self.completeness)
+
 
 class IndicatorTarget(models.Model):
     """The target of an indicator for one year. Set by Bappeda; every change is kept in the history."""
@@ -115,6 +123,13 @@ class IndicatorTarget(models.Model):
 
     def get_absolute_url(self):
         return reverse("analytics:indicator_detail", args=[self.indicator_code])
+
+    @cached_property
+    def shown_completeness(self):
+        """The completeness with its texts in the reader's language (they are stored untranslated)."""
+        from .registry import render_completeness
+
+        return render_completeness(self.completeness)
 
 
 class IndicatorSnapshot(models.Model):
@@ -149,6 +164,13 @@ class IndicatorSnapshot(models.Model):
 
     def get_absolute_url(self):
         return reverse("analytics:indicator_detail", args=[self.indicator_code])
+
+    @cached_property
+    def shown_completeness(self):
+        """The completeness with its texts in the reader's language (they are stored untranslated)."""
+        from .registry import render_completeness
+
+        return render_completeness(self.completeness)
 
 
 class DirtyPeriod(models.Model):

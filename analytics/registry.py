@@ -5,10 +5,14 @@ A declaration says what the indicator is (the Satu Data "definition sheet"), how
 how to compute it for one period: ``compute(period) -> Measurement``, reading through the app's selectors.
 """
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import wraps
 
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext
 
 from .choices import Direction, Frequency, IndicatorKind
 
@@ -52,14 +56,48 @@ class Period:
         return self.month is not None
 
 
+def text(message, **params):
+    """A text of a measurement (an input's name or detail, the note) kept as data: the untranslated message,
+    marked with ``gettext_noop``, and its parameters. The snapshot stores it as such and it is translated when
+    shown, so a value computed by the nightly task reads in each reader's language, and a recompute run in
+    another language does not rewrite an unchanged snapshot. Parameters must be JSON values."""
+    return {"message": str(message), "params": params}
+
+
+def render_text(value):
+    """A stored text in the active language; plain strings (data such as a source's name) are shown as they are."""
+    if isinstance(value, dict) and "message" in value:
+        message = gettext(value["message"])
+        return message % value["params"] if value.get("params") else message
+    return "" if value is None else str(value)
+
+
+def render_completeness(data):
+    """A snapshot's stored completeness with its texts translated for display."""
+    data = data or {}
+    return {
+        "present": data.get("present", 0),
+        "expected": data.get("expected", 0),
+        "note": render_text(data.get("note", "")),
+        "inputs": [
+            {
+                "name": render_text(item.get("name")),
+                "present": item.get("present"),
+                "detail": render_text(item.get("detail")),
+            }
+            for item in data.get("inputs", [])
+        ],
+    }
+
+
 @dataclass
 class Measurement:
     """The value of an indicator for a period and which of its inputs were there. ``value`` is None when it
     cannot be computed at all; an incomplete measurement keeps its value but is shown as incomplete."""
 
     value: float | None
-    inputs: list = field(default_factory=list)  # [{"name": ..., "present": bool, "detail": ...}]
-    note: str = ""
+    inputs: list = field(default_factory=list)  # [{"name": text, "present": bool, "detail": text}]
+    note: object = ""  # a text() or a plain string
 
     @property
     def complete(self):
@@ -97,6 +135,37 @@ class Indicator:
             raise RegistryError(f"{self.code}: unknown kind {self.kind!r}")
         if self.direction not in Direction.values or self.frequency not in Frequency.values:
             raise RegistryError(f"{self.code}: unknown direction or frequency")
+
+
+_run_cache = contextvars.ContextVar("indicator_run_cache", default=None)
+
+
+@contextmanager
+def shared_computations():
+    """Within this block (one recompute of the scorecard), a computation marked ``shared_per_run`` is done once
+    per arguments and its result shared: e.g. two indicators reading the same decided applications."""
+    token = _run_cache.set({})
+    try:
+        yield
+    finally:
+        _run_cache.reset(token)
+
+
+def shared_per_run(function):
+    """Share a computation's result between the indicators of one recompute (see ``shared_computations``).
+    Outside a recompute it is computed on every call. The result must not be changed by its callers."""
+
+    @wraps(function)
+    def wrapper(*args):
+        cache = _run_cache.get()
+        if cache is None:
+            return function(*args)
+        key = (function.__module__, function.__qualname__, args)
+        if key not in cache:
+            cache[key] = function(*args)
+        return cache[key]
+
+    return wrapper
 
 
 def register(indicator):

@@ -97,14 +97,14 @@ class ReportRow:
     def completeness(self):
         if not self.snapshot:
             return "–"
-        data = self.snapshot.completeness or {}
+        data = self.snapshot.shown_completeness
         return f"{data.get('present', 0)}/{data.get('expected', 0)}"
 
     def missing(self):
         """(input, detail) of what is missing for the period shown."""
         if not self.snapshot:
             return [("–", _("No snapshot for this period: not computed yet."))]
-        data = self.snapshot.completeness or {}
+        data = self.snapshot.shown_completeness
         items = [
             (item.get("name", ""), item.get("detail", "")) for item in data.get("inputs", []) if not item["present"]
         ]
@@ -114,7 +114,7 @@ class ReportRow:
 
     @property
     def note(self):
-        return (self.snapshot.completeness or {}).get("note", "") if self.snapshot else ""
+        return self.snapshot.shown_completeness["note"] if self.snapshot else ""
 
     def trend(self):
         """[(period, value, target)] for the trend chart; an incomplete value is left out, as on the page."""

@@ -136,6 +136,16 @@ def indicators_recompute(*, full=False, run=None):
         have.setdefault(code, set()).add(period)
     targets = load_targets()
     details = {"mode": "full" if full else "incremental", "indicators": {}, "failures": {}}
+    with registry.shared_computations():  # indicators reading the same records read them once
+        written_total = _recompute_all(dirty, have, targets, full, run, details)
+    # Dirty marks seen at the start are consumed; marks made during the run stay for the next one.
+    DirtyPeriod.objects.filter(pk__in=[row.pk for row in dirty_rows]).delete()
+    if details["failures"]:
+        details["failed_count"] = len(details["failures"])
+    return written_total, details
+
+
+def _recompute_all(dirty, have, targets, full, run, details):
     written_total = 0
     for indicator in registry.all_indicators():
         try:
@@ -154,11 +164,7 @@ def indicators_recompute(*, full=False, run=None):
             continue
         details["indicators"][indicator.code] = {"periods": len(periods), "written": written, "unchanged": unchanged}
         written_total += written
-    # Dirty marks seen at the start are consumed; marks made during the run stay for the next one.
-    DirtyPeriod.objects.filter(pk__in=[row.pk for row in dirty_rows]).delete()
-    if details["failures"]:
-        details["failed_count"] = len(details["failures"])
-    return written_total, details
+    return written_total
 
 
 # Target and baseline changes mark "<indicator code>@<year>" of this pseudo-source dirty.

@@ -2,7 +2,8 @@
 whole years (a year's rate is recomputed from its applications, never averaged from months).
 
 Each value is one aggregate query per period (two for the working-day indicators: the decided applications'
-steps and the holidays), so the recompute stays fast on a large queue."""
+steps and the holidays, read once per month for both indicators and the year), so the recompute stays fast on
+a large queue. Notes and input names are stored untranslated (``text``) and translated when shown."""
 
 import statistics
 from datetime import date, datetime, timedelta
@@ -12,11 +13,11 @@ from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, Period, register
+from analytics.registry import Indicator, Measurement, Period, register, shared_per_run, text
 from smarteconomy.choices import Role
 
 from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
@@ -48,16 +49,16 @@ def _ended_input(period):
     """A period is complete once it has ended: the current month (or year) is still moving."""
     ended = period_bounds(period)[1] <= timezone.now()
     return {
-        "name": _gettext("Period %(period)s has ended") % {"period": period},
+        "name": text(gettext_noop("Period %(period)s has ended"), period=str(period)),
         "present": ended,
-        "detail": "" if ended else _gettext("in progress"),
+        "detail": "" if ended else text(gettext_noop("in progress")),
     }
 
 
 def _holidays_input(period):
     has = holiday_dates(date(period.year, 1, 1), date(period.year, 12, 31))
     return {
-        "name": _gettext("Public holidays of %(year)d recorded") % {"year": period.year},
+        "name": text(gettext_noop("Public holidays of %(year)d recorded"), year=period.year),
         "present": bool(has),
         "detail": str(len(has)),
     }, has
@@ -106,7 +107,7 @@ def online_share(period):
     return Measurement(
         _share(counts["online"], counts["total"]),
         [_ended_input(period)],
-        note=_gettext("%(online)d of %(total)d applications online") % counts,
+        note=text(gettext_noop("%(online)d of %(total)d applications online"), **counts),
     )
 
 
@@ -118,7 +119,9 @@ def returned_share(period):
     return Measurement(
         _share(counts["returned"], counts["total"]),
         [_ended_input(period)],
-        note=_gettext("%(returned)d of %(total)d applications returned for a wrong or missing file") % counts,
+        note=text(
+            gettext_noop("%(returned)d of %(total)d applications returned for a wrong or missing file"), **counts
+        ),
     )
 
 
@@ -127,8 +130,18 @@ def returned_share(period):
 CLOCK_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.RETURNED, *DECISIONS)
 
 
+@shared_per_run
 def decided_processing(period):
-    """[(working days, service level days)] of the applications decided in the period, and the inputs."""
+    """[(working days, service level days)] of the applications decided in the period, and the inputs.
+
+    Shared by the two working-day indicators within a recompute; a year is the concatenation of its months
+    (each application is decided in exactly one month), so in a recompute every decision is counted once."""
+    if not period.is_month:
+        decided = []
+        for month in range(1, 13):
+            decided += decided_processing(Period(period.year, month))[0]
+        inputs = [_ended_input(period)]
+        return decided, [*inputs, _holidays_input(period)[0]] if decided else inputs
     start, end = period_bounds(period)
     rows = (
         PermitStatusChange.objects.filter(
@@ -157,11 +170,11 @@ def decided_processing(period):
 def median_processing_days(period):
     decided, inputs = decided_processing(period)
     if not decided:
-        return Measurement(None, inputs, note=_gettext("No decision in the period."))
+        return Measurement(None, inputs, note=text(gettext_noop("No decision in the period.")))
     return Measurement(
         float(statistics.median(days for days, _level in decided)),
         inputs,
-        note=_gettext("%(count)d decisions") % {"count": len(decided)},
+        note=text(gettext_noop("%(count)d decisions"), count=len(decided)),
     )
 
 
@@ -171,8 +184,11 @@ def within_service_level_share(period):
     return Measurement(
         _share(within, len(decided)),
         inputs,
-        note=_gettext("%(within)d of %(total)d decisions within the service level")
-        % {"within": within, "total": len(decided)},
+        note=text(
+            gettext_noop("%(within)d of %(total)d decisions within the service level"),
+            within=within,
+            total=len(decided),
+        ),
     )
 
 

@@ -47,7 +47,7 @@ def _row(indicator, snapshots):
     # When the newest period is still incomplete, the last complete value is shown beside it.
     known = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), None)
     return {
-        "note": (known or latest).completeness.get("note", "") if (known or latest) else "",
+        "note": (known or latest).shown_completeness["note"] if (known or latest) else "",
         "last_known": known if latest and known and known is not latest else None,
         "last_known_value": format_value(indicator, known.value) if known else None,
         "indicator": indicator,
@@ -142,7 +142,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
                 "target": format_value(indicator, s.target),
                 "style": STATUS_STYLE.get(s.status, "light"),
                 "status_label": SnapshotStatus(s.status).label,
-                "missing": [item for item in s.completeness.get("inputs", []) if not item["present"]],
+                "missing": [item for item in s.shown_completeness["inputs"] if not item["present"]],
             }
             for s in reversed(snapshots)
         ]
@@ -255,7 +255,7 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
             indicator = indicators.get(snapshot.indicator_code)
             if indicator is None:
                 continue
-            inputs = snapshot.completeness.get("inputs", [])
+            inputs = snapshot.shown_completeness["inputs"]
             offices.setdefault(indicator.source_office, []).append(
                 {
                     "snapshot": snapshot,

@@ -15,6 +15,7 @@ July: A5 only -> online 0 %, returned 0 %, no decision (None). Year 2025: online
 from datetime import date, datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from analytics import registry
@@ -119,7 +120,7 @@ def test_completeness_periods_and_records(data):
     august = indicator.compute(Period(2025, 8))
     assert august.complete
     median = registry.get_indicator("licensing.median_processing_days").compute(Period(2025, 8))
-    assert median.complete and any("holidays" in item["name"] for item in median.inputs)
+    assert median.complete and any("holidays" in item["name"]["message"] for item in median.inputs)
     url = indicator.records_url(Period(2025, 8))
     assert url is None or ("submitted_after=2025-08-01" in url and "submitted_before=2025-08-31" in url)
     now = timezone.localtime()
@@ -154,3 +155,34 @@ def test_fast_counting_matches_the_workflow_definition():
     counter = WorkingDayCounter(date(2025, 8, 4), date(2025, 8, 22), holidays)
     fast = processing_working_days(changes, holidays, between=counter.between)
     assert fast == processing_working_days(changes, holidays) == 2 + 2 + 4
+
+
+def test_one_recompute_reads_each_month_of_decisions_once(data, django_assert_num_queries):
+    from licensing.indicators import decided_processing
+
+    with registry.shared_computations():
+        year_days, year_inputs = decided_processing(Period(2025))
+        assert sorted(days for days, _level in year_days) == [2, 4, 5, 6]  # every decision of the year, once
+        with django_assert_num_queries(0):  # the second indicator and the months reuse what was read
+            assert decided_processing(Period(2025)) == (year_days, year_inputs)
+            assert sorted(days for days, _level in decided_processing(Period(2025, 8))[0]) == [2, 4, 5, 6]
+            assert decided_processing(Period(2025, 7))[0] == []
+    with django_assert_num_queries(3):  # outside a recompute nothing is kept: steps, holidays (range, year)
+        decided_processing(Period(2025, 8))
+
+
+def test_snapshot_texts_follow_the_reader_language(data, client, role_users):
+    from django.utils import translation
+
+    with translation.override("en"):
+        indicators_recompute(full=True)
+    snapshot = IndicatorSnapshot.objects.get(indicator_code="licensing.online_share", period="2025-08")
+    assert snapshot.completeness["note"]["params"] == {"online": 3, "total": 4}  # stored as data
+    with translation.override("id"):
+        written, _details = indicators_recompute(full=True)
+    assert written == 0  # computing in another language changes nothing stored
+    with translation.override("en"):
+        assert IndicatorSnapshot.objects.get(pk=snapshot.pk).shown_completeness["note"] == "3 of 4 applications online"
+    client.force_login(role_users["dpmptsp"])
+    page = client.get(reverse("analytics:indicator_detail", args=["licensing.online_share"])).content.decode()
+    assert "3 dari 4 permohonan daring" in page and "3 of 4 applications online" not in page
