@@ -1,17 +1,15 @@
-"""Demo licensing data: permit types, the 2025 holidays and a year of applications (fixed random seed),
-recorded through the services so that every application has its status history. Idempotent."""
+"""Demo licensing data: permit types and a year (2025) of applications (fixed random seed), counted against
+the public holidays of the reference data, recorded through the services so that every application has its status
+history. Idempotent."""
 
 import random
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from smarteconomy.choices import ImportStatus
-from smarteconomy.importing import run_import
 from smarteconomy.models import Kelurahan
 from smarteconomy.services import record_upsert
 
@@ -21,7 +19,6 @@ from .selectors import holiday_dates
 from .services import permit_application_create, permit_application_transition, service_disruption_save
 from .workingdays import add_working_days, is_working_day
 
-HOLIDAYS_FILE = Path(__file__).resolve().parent / "data" / "holidays_2025.csv"
 S = PermitStatus
 YEAR = 2025
 DEMO_NOTE = "Demo data (not DPMPTSP records)"
@@ -107,14 +104,7 @@ def seed(stdout):
         stdout.write("Licensing demo data: already there.")
         return
     User = get_user_model()
-    admin = User.objects.filter(username="admin").first()
     officer = User.objects.filter(username="dpmptsp").first()
-    batch = run_import(
-        "holidays", data=HOLIDAYS_FILE.read_bytes(), filename=HOLIDAYS_FILE.name, user=admin, source="seed_demo"
-    )
-    if batch.status != ImportStatus.COMMITTED:
-        raise RuntimeError(f"2025 holidays did not import: {batch.message} {batch.errors[:5]}")
-    stdout.write(f"Holidays 2025 (check against SKB 3 Menteri 2025): {batch.message}")
     with transaction.atomic():
         count = _seed_records(officer)
     stdout.write(f"Licensing demo data: {count} applications in {YEAR}, {len(PERMIT_TYPES)} demo permit types.")

@@ -35,6 +35,7 @@ class SmartEconomyConfig(AppConfig):
     reference_data = (
         ("wilayah", "data/reference/wilayah_balikpapan.csv"),
         ("sectors", "data/reference/bps_sectors.csv"),
+        ("holidays", "data/reference/holidays.csv"),
     )
 
     menu = (

@@ -60,6 +60,7 @@ def test_import_batches_and_exports_are_logged(client, role_users, reference_dat
         ("wilayah", "committed"),
         ("sectors", "committed"),
         ("regions", "committed"),
+        ("holidays", "committed"),
     }
     client.force_login(role_users["bappeda"])
     b"".join(client.get(reverse("reference:sector_list"), {"export": "xlsx"}).streaming_content)

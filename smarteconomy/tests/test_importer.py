@@ -20,7 +20,7 @@ from django.utils import translation
 from smarteconomy.choices import ImportStatus, Role
 from smarteconomy.importing import get_importer, run_import
 from smarteconomy.importing.command import BaseImportCommand
-from smarteconomy.models import ImportBatch, Kecamatan, Kelurahan, Sector
+from smarteconomy.models import ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector
 from smarteconomy.tests.sampleapp.models import Payment
 
 CODE = "sample-payments"
@@ -577,6 +577,17 @@ def test_load_reference_is_idempotent(reference_data):
         assert (latest[code].rows_created, latest[code].rows_updated) == (0, 0)
         assert latest[code].source == "command"
     assert "0 new, 0 updated" in out.getvalue()
+
+
+def test_reference_holidays_follow_the_skb_and_its_amendment(reference_data):
+    by_year = {}
+    for holiday in PublicHoliday.objects.all():
+        by_year.setdefault((holiday.date.year, holiday.kind), []).append(holiday.date)
+    # SKB 3 Menteri 2025: 17 national holidays, 10 cuti bersama, plus 18 August added by the 2025 amendment.
+    assert (len(by_year[2025, "national"]), len(by_year[2025, "collective_leave"])) == (17, 11)
+    assert date(2025, 8, 18) in by_year[2025, "collective_leave"]
+    # SKB 3 Menteri 2026: 17 national holidays, 8 cuti bersama.
+    assert (len(by_year[2026, "national"]), len(by_year[2026, "collective_leave"])) == (17, 8)
 
 
 class ImportPaymentsCommand(BaseImportCommand):
