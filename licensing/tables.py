@@ -8,16 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.tables import StatusBadgeColumn
 
+from .choices import PermitStatus
 from .models import PermitApplication, PermitType, ServiceDisruption
 from .selectors import holiday_dates, working_days_left
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
-def clock_style(days_left):
-    """Bootstrap colour of a deadline clock: red when overdue or at most one working day left, amber at two."""
+def clock_style(days_left, paused=False):
+    """Bootstrap colour of a deadline clock: red when overdue or at most one working day left, amber at two;
+    grey while the clock is paused (the application is with the applicant for correction)."""
     if days_left is None:
         return None
+    if paused and days_left >= 0:
+        return "secondary"
     if days_left <= 1:
         return "danger"
     if days_left <= 2:
@@ -25,15 +29,17 @@ def clock_style(days_left):
     return "success"
 
 
-def render_clock(days_left):
+def render_clock(days_left, paused=False):
     if days_left is None:
         return "–"
-    style = clock_style(days_left)
+    style = clock_style(days_left, paused)
     if days_left < 0:
         text = _("%(n)s working days overdue") % {"n": -days_left}
+    elif paused:
+        text = _("paused, %(n)s working days left") % {"n": days_left}
     else:
         text = _("%(n)s working days left") % {"n": days_left}
-    return format_html('<span class="badge text-bg-{}" data-testid="deadline-clock">{}</span>', style, text)
+    return format_html('<span class="badge text-bg-{} text-wrap" data-testid="deadline-clock">{}</span>', style, text)
 
 
 class PermitStatusColumn(StatusBadgeColumn):
@@ -59,7 +65,7 @@ class DeadlineClockColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, record, table):
-        return render_clock(table.days_left(record))
+        return render_clock(table.days_left(record), paused=record.status == PermitStatus.RETURNED)
 
     def value(self, record, table):
         return table.days_left(record)

@@ -98,7 +98,8 @@ class PermitApplicationDetailView(ObjectDetailView):
         days_left = working_days_left(application, holiday_dates())
         context["days_left"] = days_left
         context["days_overdue"] = -days_left if days_left is not None and days_left < 0 else 0
-        context["clock_style"] = tables.clock_style(days_left)
+        context["clock_paused"] = application.status == PermitStatus.RETURNED
+        context["clock_style"] = tables.clock_style(days_left, context["clock_paused"])
         context["status_style"] = tables.PermitStatusColumn.STYLES.get(application.status, "secondary")
         context["timeline"] = list(application.changes.all())
         if self.request.user.has_perm("licensing.change_permitapplication"):
