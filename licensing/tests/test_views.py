@@ -88,7 +88,9 @@ def test_the_queue_filters_by_status_overdue_and_search(client, officer, permit_
     # The returned application's clock is paused: grey, with the working days it had left when it was returned.
     row = next(line for line in page.split("<tr") if "REG-BACK" in line)
     assert "text-bg-secondary" in row and "paused," in row and "working days left" in row
-    assert "paused while the application is with the applicant" in client.get(returned.get_absolute_url()).content.decode()
+    assert (
+        "paused while the application is with the applicant" in client.get(returned.get_absolute_url()).content.decode()
+    )
 
 
 def test_the_queue_costs_the_same_queries_for_5_and_40_applications(client, officer, permit_type):
