@@ -2,14 +2,14 @@
 whole years (a year's rate is recomputed from its applications, never averaged from months).
 
 Each value is one aggregate query per period (two for the working-day indicators: the decided applications'
-steps and the holidays, read once per month for both indicators and the year), so the recompute stays fast on
-a large queue. Notes and input names are stored untranslated (``text``) and translated when shown."""
+steps and the holidays, read once per year for both indicators and all the periods of the year), so the
+recompute stays fast on a large queue. Notes and input names are stored untranslated (``text``) and translated when shown."""
 
 import statistics
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractMonth, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -131,40 +131,49 @@ CLOCK_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.RETURNED, *DECISIONS)
 
 
 @shared_per_run
-def decided_processing(period):
-    """[(working days, service level days)] of the applications decided in the period, and the inputs.
-
-    Shared by the two working-day indicators within a recompute; a year is the concatenation of its months
-    (each application is decided in exactly one month), so in a recompute every decision is counted once."""
-    if not period.is_month:
-        decided = []
-        for month in range(1, 13):
-            decided += decided_processing(Period(period.year, month))[0]
-        inputs = [_ended_input(period)]
-        return decided, [*inputs, _holidays_input(period)[0]] if decided else inputs
-    start, end = period_bounds(period)
+def decided_in_year(year):
+    """{local month: [(working days, service level days)]} of the applications decided in the year: one read of
+    their steps, shared within a recompute by both working-day indicators and every period of the year."""
+    start, end = period_bounds(Period(year))
     rows = (
         PermitStatusChange.objects.filter(
             application__decided_at__gte=start, application__decided_at__lt=end, to_status__in=CLOCK_STATUSES
         )
         .order_by("application_id", "at", "id")
-        .values_list("application_id", "to_status", TruncDate("at"), "application__permit_type__service_level_days")
+        .values_list(
+            "application_id",
+            "to_status",
+            TruncDate("at"),
+            "application__permit_type__service_level_days",
+            ExtractMonth("application__decided_at"),  # in the current time zone (WITA)
+        )
     )
     by_application = {}
-    for application_id, status, day, service_level in rows:
-        by_application.setdefault(application_id, (service_level, []))[1].append((status, day))
-    inputs = [_ended_input(period)]
+    for application_id, status, day, service_level, month in rows:
+        by_application.setdefault(application_id, (month, service_level, []))[2].append((status, day))
+    by_month = {}
     if not by_application:
-        return [], inputs
-    days = [day for _level, changes in by_application.values() for _status, day in changes]
-    holidays_input, _year_holidays = _holidays_input(period)
+        return by_month
+    days = [day for _month, _level, changes in by_application.values() for _status, day in changes]
     holidays = holiday_dates(min(days), max(days))
     counter = WorkingDayCounter(min(days), max(days), holidays)
-    result = []
-    for service_level, changes in by_application.values():
+    for month, service_level, changes in by_application.values():
         if any(status in DECISIONS for status, _day in changes):
-            result.append((processing_working_days(changes, holidays, between=counter.between), service_level))
-    return result, [*inputs, holidays_input]
+            working_days = processing_working_days(changes, holidays, between=counter.between)
+            by_month.setdefault(month, []).append((working_days, service_level))
+    return by_month
+
+
+@shared_per_run
+def decided_processing(period):
+    """[(working days, service level days)] of the applications decided in the period, and the inputs."""
+    by_month = decided_in_year(period.year)
+    months = [period.month] if period.is_month else range(1, 13)
+    decided = [item for month in months for item in by_month.get(month, ())]
+    inputs = [_ended_input(period)]
+    if decided:
+        inputs.append(_holidays_input(period)[0])
+    return decided, inputs
 
 
 def median_processing_days(period):

@@ -88,7 +88,11 @@ class PermitApplication(models.Model):
                 name="permit_issued_after_submitted",
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The working-day indicators read the applications decided in a month.
+            models.Index(fields=["decided_at"], name="permit_decided_at_idx"),
+        ]
 
     def __str__(self):
         return self.registration_number
@@ -124,6 +128,8 @@ class PermitStatusChange(models.Model):
         ordering = ["application", "at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        # An application's steps in order: the timeline and the working-day indicators.
+        indexes = [models.Index(fields=["application", "at"], name="status_change_timeline_idx")]
 
     def __str__(self):
         return f"{self.application} → {self.to_status}"
