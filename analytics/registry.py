@@ -144,11 +144,18 @@ _run_cache = contextvars.ContextVar("indicator_run_cache", default=None)
 def shared_computations():
     """Within this block (one recompute of the scorecard), a computation marked ``shared_per_run`` is done once
     per arguments and its result shared: e.g. two indicators reading the same decided applications."""
+    if _run_cache.get() is not None:  # already inside one: share its results
+        yield
+        return
     token = _run_cache.set({})
     try:
         yield
     finally:
         _run_cache.reset(token)
+
+
+def in_shared_computations():
+    return _run_cache.get() is not None
 
 
 def shared_per_run(function):

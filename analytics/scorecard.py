@@ -75,7 +75,7 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
     targets = targets if targets is not None else load_targets()
     now = timezone.now()
     written = unchanged = 0
-    with transaction.atomic():
+    with transaction.atomic(), registry.shared_computations():  # its periods share what they read
         existing = {s.period: s for s in IndicatorSnapshot.objects.filter(indicator_code=indicator.code)}
         for period in periods:
             measurement = indicator.compute(period)

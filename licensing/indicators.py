@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, Period, register, shared_per_run, text
+from analytics.registry import Indicator, Measurement, Period, in_shared_computations, register, shared_per_run, text
 from smarteconomy.choices import Role
 
 from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
@@ -131,10 +131,11 @@ CLOCK_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.RETURNED, *DECISIONS)
 
 
 @shared_per_run
-def decided_in_year(year):
-    """{local month: [(working days, service level days)]} of the applications decided in the year: one read of
-    their steps, shared within a recompute by both working-day indicators and every period of the year."""
-    start, end = period_bounds(Period(year))
+def decided_by_month(period):
+    """{local month: [(working days, service level days)]} of the applications decided in the period: one read
+    of their steps. Within a recompute the whole year is read once and shared by both working-day indicators
+    and every period of the year; outside one, only the period asked for is read."""
+    start, end = period_bounds(period)
     rows = (
         PermitStatusChange.objects.filter(
             application__decided_at__gte=start, application__decided_at__lt=end, to_status__in=CLOCK_STATUSES
@@ -167,7 +168,7 @@ def decided_in_year(year):
 @shared_per_run
 def decided_processing(period):
     """[(working days, service level days)] of the applications decided in the period, and the inputs."""
-    by_month = decided_in_year(period.year)
+    by_month = decided_by_month(Period(period.year) if in_shared_computations() else period)
     months = [period.month] if period.is_month else range(1, 13)
     decided = [item for month in months for item in by_month.get(month, ())]
     inputs = [_ended_input(period)]
