@@ -140,6 +140,14 @@ def test_recompute_writes_licensing_snapshots(data):
     indicators_recompute(full=True)
     snapshot = IndicatorSnapshot.objects.get(indicator_code="licensing.within_service_level_share", period="2025-08")
     assert snapshot.value == 75.0 and snapshot.pillar == "online_licensing"
+    # In a recompute each year is read once and shared: the same values as computed period by period above.
+    stored = {
+        (s.indicator_code, s.period): s.value for s in IndicatorSnapshot.objects.filter(pillar="online_licensing")
+    }
+    assert stored["licensing.online_share", "2025"] == 60.0 and stored["licensing.online_share", "2025-07"] == 0.0
+    assert stored["licensing.returned_share", "2025"] == 20.0 and stored["licensing.returned_share", "2025-08"] == 25.0
+    assert stored["licensing.median_processing_days", "2025"] == 4.5
+    assert stored["licensing.median_processing_days", "2025-07"] is None
 
 
 def test_fast_counting_matches_the_workflow_definition():
