@@ -21,13 +21,10 @@ def seed(stdout):
 
 
 def seed_scorecard(stdout):
-    """Demo baselines and targets (marked as demo in their notes), then a full recompute so that the
-    dashboard has snapshots and a "data as of"."""
+    """Demo baselines and targets (marked as demo in their notes); seed_demo then recomputes the scorecard."""
     from django.contrib.auth import get_user_model
 
-    from smarteconomy.tasking import run_logged
-
-    from .scorecard import indicator_baseline_set, indicator_target_set, indicators_recompute
+    from .scorecard import indicator_baseline_set, indicator_target_set
 
     bappeda = get_user_model().objects.filter(username="bappeda").first()
     indicator_baseline_set(
@@ -43,5 +40,3 @@ def seed_scorecard(stdout):
         ("analytics.competitive_sector_count", 2023, 5),
     ]:
         indicator_target_set(indicator_code=code, year=year, value=value, note="Demo target", by=bappeda)
-    run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": True}, pass_run=True)
-    stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")

@@ -55,6 +55,13 @@ class Period:
     def is_month(self):
         return self.month is not None
 
+    @property
+    def end(self):
+        """The first day after the period."""
+        if self.month is None:
+            return date(self.year + 1, 1, 1)
+        return date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+
 
 def text(message, **params):
     """A text of a measurement (an input's name or detail, the note) kept as data: the untranslated message,

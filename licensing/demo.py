@@ -1,8 +1,9 @@
-"""Demo licensing data: permit types and a year (2025) of applications (fixed random seed), counted against
-the public holidays of the reference data, recorded through the services so that every application has its status
-history. Idempotent."""
+"""Demo licensing data: permit types and the applications of the last twelve months up to today (fixed random seed,
+so the same day gives the same data), counted against the public holidays of the reference data and recorded
+through the services so that every application has its status history. Idempotent."""
 
 import random
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -20,7 +21,6 @@ from .services import permit_application_create, permit_application_transition, 
 from .workingdays import add_working_days, is_working_day
 
 S = PermitStatus
-YEAR = 2025
 DEMO_NOTE = "Demo data (not DPMPTSP records)"
 
 # code, name, service level (working days), risk level, usual channel, business permit (NIB/KBLI)
@@ -41,7 +41,8 @@ PERMIT_TYPES = [
     ("demo-sertifikat-standar", "Sertifikat standar usaha (OSS)", 10, RiskLevel.MEDIUM_LOW, Channel.OSS, True),
 ]
 TYPE_WEIGHTS = [12, 6, 40, 10, 12, 3, 17]
-# Applications per month: fewer around Idul Fitri (31 March / 1 April) and the cuti bersama, more in the second half.
+# Applications per calendar month: fewer around Idul Fitri (March in 2025 and 2026) and the cuti bersama, more in the
+# second half of the year.
 # A scaled-down volume: every application goes through the services (about 40 ms each with its history), and the
 # whole demo must load in seconds.
 MONTHLY = [24, 25, 18, 17, 26, 26, 31, 32, 34, 35, 36, 29]
@@ -99,6 +100,16 @@ def _plan(rng, permit_type, submitted, holidays, cutoff):
     return ordered
 
 
+def _last_twelve_months(today):
+    """[(year, month)] of the twelve months ending with the current one, oldest first."""
+    year, month = today.year, today.month
+    months = []
+    for _n in range(12):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
 def seed(stdout):
     if PermitApplication.objects.filter(permit_type__code__startswith="demo-").exists():
         stdout.write("Licensing demo data: already there.")
@@ -107,13 +118,29 @@ def seed(stdout):
     officer = User.objects.filter(username="dpmptsp").first()
     with transaction.atomic():
         count = _seed_records(officer)
-    stdout.write(f"Licensing demo data: {count} applications in {YEAR}, {len(PERMIT_TYPES)} demo permit types.")
+    stdout.write(
+        f"Licensing demo data: {count} applications in the last 12 months, {len(PERMIT_TYPES)} demo permit types."
+    )
+    _seed_targets(User.objects.filter(username="bappeda").first())
 
-    from analytics.scorecard import indicators_recompute
-    from smarteconomy.tasking import run_logged
 
-    run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": False}, pass_run=True)
-    stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")
+# Demo targets of Bappeda for the licensing indicators (a monthly flow gets a twelfth of the yearly target).
+TARGETS = {
+    "licensing.online_share": 80,
+    "licensing.median_processing_days": 5,
+    "licensing.within_service_level_share": 90,
+    "licensing.returned_share": 10,
+    "licensing.disruption_hours": 36,
+}
+
+
+def _seed_targets(bappeda):
+    from analytics.scorecard import indicator_target_set
+
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year):
+        for code, value in TARGETS.items():
+            indicator_target_set(indicator_code=code, year=year, value=value, note="Demo target", by=bappeda)
 
 
 def _seed_records(officer):
@@ -127,17 +154,22 @@ def _seed_records(officer):
             by=officer,
         )
         types.append((PermitType.objects.get(code=code), channel, business))
-    holidays = holiday_dates(date(YEAR, 1, 1), date(YEAR + 1, 12, 31))
+    today = timezone.localdate()
+    months = _last_twelve_months(today)
+    holidays = holiday_dates(date(*months[0], 1), today + timedelta(days=366))
     kelurahan = list(Kelurahan.objects.all())
-    cutoff = _aware(date(YEAR, 12, 31), 17)
+    cutoff = timezone.now()  # what would happen later is not there yet: those applications are still open
     count = 0
     # The test settings shrink the year (the browser tests seed it for every test); the shape stays the same.
     scale = getattr(settings, "DEMO_LICENSING_SCALE", 1.0)
-    for month, volume in enumerate(MONTHLY, start=1):
-        volume = max(1, round(volume * scale))
-        days = [date(YEAR, month, 1) + timedelta(days=n) for n in range(31)]
-        days = [d for d in days if d.month == month]
+    for year, month in months:
+        days = [date(year, month, 1) + timedelta(days=n) for n in range(31)]
+        days = [d for d in days if d.month == month and d < today]
         working = [d for d in days if is_working_day(d, holidays)]
+        if not working:
+            continue
+        # The current month so far: its share of the month's volume.
+        volume = max(1, round(MONTHLY[month - 1] * scale * len(days) / monthrange(year, month)[1]))
         for _n in range(volume):
             permit_type, usual, business = rng.choices(types, weights=TYPE_WEIGHTS)[0]
             roll = rng.random()
@@ -155,7 +187,7 @@ def _seed_records(officer):
             prefix = {Channel.SPONTAN: "SPT", Channel.OSS: "OSS", Channel.COUNTER: "LKT"}[channel]
             application = permit_application_create(
                 by=officer,
-                registration_number=f"DEMO-{prefix}/{YEAR}/{count:05d}",
+                registration_number=f"DEMO-{prefix}/{year}/{count:05d}",
                 applicant_name=(
                     f"{rng.choice(['CV', 'PT'])} {rng.choice(NAMES)}"
                     if company
@@ -168,19 +200,23 @@ def _seed_records(officer):
                 channel=channel,
                 kelurahan=rng.choice(kelurahan) if kelurahan and rng.random() < 0.8 else None,
                 submitted_at=submitted,
-                oss_reference=f"OSS-{YEAR}{count:07d}" if channel == Channel.OSS else "",
+                oss_reference=f"OSS-{year}{count:07d}" if channel == Channel.OSS else "",
             )
             for status, moment, reason in _plan(rng, permit_type, submitted, holidays, cutoff):
                 permit_application_transition(
                     application=application, to_status=status, at=moment, reason=reason, by=officer
                 )
-    for system, start, hours, impact in [
-        (DisruptedSystem.OSS, _aware(date(YEAR, 1, 14), 9), 6, "OSS RBA tidak dapat diakses (gangguan pusat)."),
-        (DisruptedSystem.NETWORK, _aware(date(YEAR, 3, 5), 13), 3, "Jaringan kantor DPMPTSP terputus."),
-        (DisruptedSystem.SPONTAN, _aware(date(YEAR, 6, 17), 20), 14, "Server Spontan dalam pemeliharaan darurat."),
-        (DisruptedSystem.OSS, _aware(date(YEAR, 9, 2), 10), 4, "Integrasi OSS–Spontan gagal sinkron."),
-        (DisruptedSystem.NETWORK, _aware(date(YEAR, 11, 20), 8), 2, "Gangguan listrik di gedung pelayanan."),
+    # (month of the window, day, hour, hours, system, impact)
+    for index, day, hour, hours, system, impact in [
+        (0, 14, 9, 6, DisruptedSystem.OSS, "OSS RBA tidak dapat diakses (gangguan pusat)."),
+        (2, 5, 13, 3, DisruptedSystem.NETWORK, "Jaringan kantor DPMPTSP terputus."),
+        (5, 17, 20, 14, DisruptedSystem.SPONTAN, "Server Spontan dalam pemeliharaan darurat."),
+        (8, 2, 10, 4, DisruptedSystem.OSS, "Integrasi OSS–Spontan gagal sinkron."),
+        (10, 20, 8, 2, DisruptedSystem.NETWORK, "Gangguan listrik di gedung pelayanan."),
     ]:
+        start = _aware(date(*months[index], day), hour)
+        if start + timedelta(hours=hours) > cutoff:
+            continue
         service_disruption_save(
             by=officer,
             system=system,

@@ -144,8 +144,10 @@ def test_snapshots_page_by_cursor(api):
 
 def test_snapshots_from_the_demo_recompute(client, reference_data, role_users):
     from analytics import demo
+    from analytics.scorecard import indicators_recompute
 
     demo.seed(io.StringIO())
+    indicators_recompute(full=True)
     client.force_login(role_users["bappeda"])
     data = client.get(reverse("api:snapshot-list"), {"indicator": CODE}).json()
     periods = {row["period"]: row for row in data["results"]}

@@ -11,7 +11,9 @@ from django.utils import translation
 
 from analytics import demo, registry, reports
 from analytics.registry import Period
+from analytics.scorecard import indicators_recompute
 from smarteconomy.models import ExportLog
+from smarteconomy.tasking import run_logged
 
 BASIS = "Basis sectors (LQ > 1)"
 COMPETITIVE = "Competitive sectors (DS > 0)"
@@ -20,6 +22,7 @@ COMPETITIVE = "Competitive sectors (DS > 0)"
 @pytest.fixture
 def demo_scorecard(reference_data, role_users):
     demo.seed(io.StringIO())
+    run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": True}, pass_run=True)
     return role_users
 
 

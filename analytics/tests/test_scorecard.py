@@ -252,6 +252,40 @@ def test_the_dashboard_reads_snapshots_with_a_constant_number_of_queries(client,
     assert few <= 12
 
 
+def test_a_month_in_progress_is_shown_beside_the_last_ended_month_which_carries_the_status(client, role_users):
+    code = "licensing.online_share"  # a monthly indicator
+    today = timezone.localdate()
+    this_month = registry.Period(today.year, today.month)
+    last_month = registry.Period(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+
+    def snapshot(period, value, status):
+        IndicatorSnapshot.objects.create(
+            indicator_code=code,
+            pillar="online_licensing",
+            period=str(period),
+            period_start=period.start,
+            value=value,
+            target=80,
+            status=status,
+            completeness={"present": 1, "expected": 1},
+            computed_at=timezone.now(),
+        )
+
+    snapshot(last_month, 91.0, "on_track")
+    snapshot(registry.Period(today.year), 12.0, "incomplete")  # the year so far: never in the monthly trend
+    snapshot(this_month, 50.0, "incomplete")  # this month so far
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:scorecard"))
+    row = next(r for p in response.context["pillars"] for r in p["rows"] if r["indicator"].code == code)
+    assert row["latest"].period == str(last_month) and row["status_label"] == SnapshotStatus.ON_TRACK.label
+    assert row["running"].period == str(this_month)
+    assert response.context["counts"]["on_track"] == 1 and response.context["counts"]["incomplete"] == 0
+    html = response.content.decode()
+    assert f"50,0% pada {this_month} sejauh ini" in html
+    chart = str(client.get(reverse("analytics:indicator_detail", args=[code])).context["chart"])
+    assert f">{last_month}<" in chart and f">{today.year}<" not in chart  # the months only, no year among them
+
+
 def test_indicator_page_shows_definition_trend_targets_and_records(client, grdp, role_users):
     indicator_target_set(indicator_code=BASIS, year=2023, value=12, by=role_users["bappeda"])
     indicators_recompute(full=True)

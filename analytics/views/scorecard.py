@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -42,12 +43,30 @@ def format_value(indicator, value):
     return {Unit.DAYS: _("%(n)s days"), Unit.HOURS: _("%(n)s hours")}.get(indicator.unit, "%(n)s") % {"n": text}
 
 
+def _series(indicator, snapshots):
+    """The snapshots of the indicator's own frequency (a monthly indicator's months; its years are kept for the
+    tables), so that a trend never mixes a year's value among the months."""
+    length = 7 if indicator.frequency == Frequency.MONTHLY else 4
+    return [s for s in snapshots if len(s.period) == length]
+
+
 def _row(indicator, snapshots):
+    snapshots = _series(indicator, snapshots)
+    # The period still running (this month, this year) is shown beside the last period that has ended, which
+    # carries the status: a month in progress is incomplete by nature and says nothing about the data.
+    today = timezone.localdate()
+    running = snapshots[-1] if snapshots and registry.Period.parse(snapshots[-1].period).end > today else None
+    if running and len(snapshots) > 1:
+        snapshots = snapshots[:-1]
+    else:
+        running = None
     latest = snapshots[-1] if snapshots else None
     # When the newest period is still incomplete, the last complete value is shown beside it.
     known = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), None)
     return {
         "note": (known or latest).shown_completeness["note"] if (known or latest) else "",
+        "running": running,
+        "running_value": format_value(indicator, running.value) if running else None,
         "last_known": known if latest and known and known is not latest else None,
         "last_known_value": format_value(indicator, known.value) if known else None,
         "indicator": indicator,
@@ -131,9 +150,10 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         context = super().get_context_data(**kwargs)
         indicator = _indicator_or_404(code)
         snapshots = list(snapshot_list(indicator_code=code))
-        latest = snapshots[-1] if snapshots else None
+        series = _series(indicator, snapshots)
+        latest = series[-1] if series else None
         # The breakdown and the records link follow the newest period that has data.
-        shown = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), latest)
+        shown = next((s for s in reversed(series) if s.status != SnapshotStatus.INCOMPLETE), latest)
         period = registry.Period.parse(shown.period) if shown else None
         rows = [
             {
@@ -144,7 +164,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
                 "status_label": SnapshotStatus(s.status).label,
                 "missing": [item for item in s.shown_completeness["inputs"] if not item["present"]],
             }
-            for s in reversed(snapshots)
+            for s in sorted(snapshots, key=lambda s: (s.period_start, len(s.period)), reverse=True)
         ]
         breakdown = None
         if indicator.breakdown and period:
@@ -163,10 +183,10 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             latest=latest,
             shown=shown,
             chart=charts.line_chart(
-                [(s.period, s.value if s.status != SnapshotStatus.INCOMPLETE else None) for s in snapshots],
+                [(s.period, s.value if s.status != SnapshotStatus.INCOMPLETE else None) for s in series],
                 title=_("%(name)s over time, with its target") % {"name": indicator.name},
                 y_label=str(Unit(indicator.unit).label),
-                target_points=[(s.period, s.target) for s in snapshots],
+                target_points=[(s.period, s.target) for s in series],
                 value_format=indicator.decimals,
                 testid="chart-indicator",
             ),
