@@ -163,6 +163,8 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
                 "style": STATUS_STYLE.get(s.status, "light"),
                 "status_label": SnapshotStatus(s.status).label,
                 "missing": [item for item in s.shown_completeness["inputs"] if not item["present"]],
+                # A monthly indicator's year, recomputed from the year's records, stands out among its months.
+                "is_year_total": indicator.frequency == Frequency.MONTHLY and len(s.period) == 4,
             }
             for s in sorted(snapshots, key=lambda s: (s.period_start, len(s.period)), reverse=True)
         ]
