@@ -632,7 +632,9 @@ def render_pdf(report, *, compress=True):
 
     story.append(Paragraph(_markup(_("Achievement per indicator")), styles["h2"]))
     if any(row.snapshot and row.snapshot.achievement is not None for row in report.rows):
-        story.append(achievement_chart(report.rows, width))
+        # One chart per page-sized group of indicators (a drawing cannot break across pages).
+        for first in range(0, len(report.rows), ACHIEVEMENT_ROWS_PER_CHART):
+            story.append(achievement_chart(report.rows[first : first + ACHIEVEMENT_ROWS_PER_CHART], width))
     else:
         story.append(Paragraph(_markup(_("No indicator has an achievement for this period.")), styles["note"]))
 
@@ -737,6 +739,9 @@ def _wrap(text, width, lines):
         wrapped = wrapped[:lines]
         wrapped[-1] = _plain(wrapped[-1][: width - 1].rstrip() + "…")
     return wrapped
+
+
+ACHIEVEMENT_ROWS_PER_CHART = 18  # 18 bands of 30 pt and the axes fit in the frame of an A4 page
 
 
 def achievement_chart(rows, width):

@@ -190,3 +190,32 @@ def test_view_refuses_a_bad_period_or_format(client, demo_scorecard, query):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert next(iter(query.values())).encode() in response.content  # the message names what was wrong
     assert not ExportLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_pdf_with_more_indicators_than_fit_one_chart_page(monkeypatch):
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from analytics.models import IndicatorSnapshot
+
+    template = registry.get_indicator("analytics.basis_sector_count")
+    many = {f"test.indicator_{n:02d}": replace(template, code=f"test.indicator_{n:02d}") for n in range(45)}
+    monkeypatch.setattr(registry, "_INDICATORS", many)
+    for n, code in enumerate(many):
+        IndicatorSnapshot.objects.create(
+            indicator_code=code,
+            pillar=template.pillar,
+            period="2023",
+            period_start="2023-01-01",
+            value=n,
+            target=10,
+            achievement=n * 4.0,
+            status="on_track" if n >= 25 else "off_track",
+            completeness={"present": 1, "expected": 1},
+            computed_at=timezone.now(),
+        )
+    content = reports.monitoring_report_pdf(period=Period(2023), compress=False)
+    assert content.startswith(b"%PDF")
+    assert content.count(b"/Type /Page\n") + content.count(b"/Type /Page ") >= 4  # the charts took several pages
