@@ -8,11 +8,12 @@ how to compute it for one period: ``compute(period) -> Measurement``, reading th
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import wraps
 
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from .choices import Direction, Frequency, IndicatorKind
 
@@ -61,6 +62,41 @@ class Period:
         if self.month is None:
             return date(self.year + 1, 1, 1)
         return date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+
+    @property
+    def last_day(self):
+        return self.end - timedelta(days=1)
+
+    def moments(self):
+        """[start, end) as aware datetimes at local (WITA) midnight, for filtering timestamps."""
+        return (
+            timezone.make_aware(datetime.combine(self.start, time.min)),
+            timezone.make_aware(datetime.combine(self.end, time.min)),
+        )
+
+    def has_ended(self):
+        return self.end <= timezone.localdate()
+
+
+def periods_of_months(months):
+    """Every (year, month) given as a monthly period, plus the year of each, oldest first."""
+    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
+    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+
+
+def share(part, total):
+    """part ÷ total in %, or None when there is nothing to divide by (never a zero that means "no data")."""
+    return None if not total else part / total * 100
+
+
+def ended_input(period):
+    """The input every period-based indicator has: the period is over (a running month is still incomplete)."""
+    ended = period.has_ended()
+    return {
+        "name": text(gettext_noop("Period %(period)s has ended"), period=str(period)),
+        "present": ended,
+        "detail": "" if ended else text(gettext_noop("in progress")),
+    }
 
 
 def text(message, **params):

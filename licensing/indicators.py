@@ -6,7 +6,7 @@ steps and the holidays, read once per year for both indicators and all the perio
 recompute stays fast on a large queue. Notes and input names are stored untranslated (``text``) and translated when shown."""
 
 import statistics
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth, TruncDate
@@ -17,7 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, Period, in_shared_computations, register, shared_per_run, text
+from analytics.registry import (
+    Indicator,
+    Measurement,
+    Period,
+    ended_input,
+    in_shared_computations,
+    periods_of_months,
+    register,
+    share,
+    shared_per_run,
+    text,
+)
 from smarteconomy.choices import Role
 
 from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
@@ -30,29 +41,6 @@ S = PermitStatus
 
 
 # Periods ------------------------------------------------------------------------------------------------------
-
-
-def period_bounds(period):
-    """[start, end) of a month or a year, as aware local (WITA) datetimes."""
-    start = date(period.year, period.month or 1, 1)
-    if period.is_month:
-        end = date(period.year + (period.month == 12), period.month % 12 + 1, 1)
-    else:
-        end = date(period.year + 1, 1, 1)
-    return (
-        timezone.make_aware(datetime.combine(start, datetime.min.time())),
-        timezone.make_aware(datetime.combine(end, datetime.min.time())),
-    )
-
-
-def _ended_input(period):
-    """A period is complete once it has ended: the current month (or year) is still moving."""
-    ended = period_bounds(period)[1] <= timezone.now()
-    return {
-        "name": text(gettext_noop("Period %(period)s has ended"), period=str(period)),
-        "present": ended,
-        "detail": "" if ended else text(gettext_noop("in progress")),
-    }
 
 
 def _holidays_input(period):
@@ -72,34 +60,29 @@ def application_periods():
         months |= {
             (moment.year, moment.month) for moment in PermitApplication.objects.datetimes(field, "month", tzinfo=tz)
         }
-    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
-    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+    return periods_of_months(months)
 
 
 def disruption_periods():
     """The application periods plus every month touched by a disruption (an ongoing one: up to now)."""
-    periods = set(application_periods())
+    months = {(p.year, p.month) for p in application_periods() if p.is_month}
     now = timezone.localtime()
     for started, ended in ServiceDisruption.objects.values_list("started_at", "ended_at"):
         moment = timezone.localtime(started)
         last = timezone.localtime(ended) if ended else now
         year, month = moment.year, moment.month
         while (year, month) <= (last.year, last.month):
-            periods |= {Period(year, month), Period(year)}
+            months.add((year, month))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+    return periods_of_months(months)
 
 
 # Shares of the applications submitted in the period -----------------------------------------------------------
 
 
 def _submitted(period):
-    start, end = period_bounds(period)
+    start, end = period.moments()
     return PermitApplication.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-
-
-def _share(part, total):
-    return None if not total else part / total * 100
 
 
 @shared_per_run
@@ -133,8 +116,8 @@ def _submitted_counts(period, *keys):
 def online_share(period):
     counts = _submitted_counts(period, "online")
     return Measurement(
-        _share(counts["online"], counts["total"]),
-        [_ended_input(period)],
+        share(counts["online"], counts["total"]),
+        [ended_input(period)],
         note=text(gettext_noop("%(online)d of %(total)d applications online"), **counts),
     )
 
@@ -142,8 +125,8 @@ def online_share(period):
 def returned_share(period):
     counts = _submitted_counts(period, "returned")
     return Measurement(
-        _share(counts["returned"], counts["total"]),
-        [_ended_input(period)],
+        share(counts["returned"], counts["total"]),
+        [ended_input(period)],
         note=text(
             gettext_noop("%(returned)d of %(total)d applications returned for a wrong or missing file"), **counts
         ),
@@ -160,7 +143,7 @@ def decided_by_month(period):
     """{local month: [(working days, service level days)]} of the applications decided in the period: one read
     of their steps. Within a recompute the whole year is read once and shared by both working-day indicators
     and every period of the year; outside one, only the period asked for is read."""
-    start, end = period_bounds(period)
+    start, end = period.moments()
     rows = (
         PermitStatusChange.objects.filter(
             application__decided_at__gte=start, application__decided_at__lt=end, to_status__in=CLOCK_STATUSES
@@ -196,7 +179,7 @@ def decided_processing(period):
     by_month = decided_by_month(Period(period.year) if in_shared_computations() else period)
     months = [period.month] if period.is_month else range(1, 13)
     decided = [item for month in months for item in by_month.get(month, ())]
-    inputs = [_ended_input(period)]
+    inputs = [ended_input(period)]
     if decided:
         inputs.append(_holidays_input(period)[0])
     return decided, inputs
@@ -217,7 +200,7 @@ def within_service_level_share(period):
     decided, inputs = decided_processing(period)
     within = sum(1 for days, level in decided if days <= level)
     return Measurement(
-        _share(within, len(decided)),
+        share(within, len(decided)),
         inputs,
         note=text(
             gettext_noop("%(within)d of %(total)d decisions within the service level"),
@@ -231,14 +214,14 @@ def within_service_level_share(period):
 
 
 def disruption_hours(period):
-    start, end = period_bounds(period)
+    start, end = period.moments()
     now = timezone.now()
     rows = ServiceDisruption.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start), started_at__lt=end)
     seconds = 0.0
     for started, ended in rows.values_list("started_at", "ended_at"):
         until = min(ended or now, end)
         seconds += max((until - max(started, start)).total_seconds(), 0)
-    return Measurement(round(seconds / 3600, 2), [_ended_input(period)])
+    return Measurement(round(seconds / 3600, 2), [ended_input(period)])
 
 
 # Records behind the numbers -----------------------------------------------------------------------------------
@@ -255,7 +238,7 @@ def _queue_url(name, prefix=None):
             return None
         if prefix is None:
             return base
-        start, end = period_bounds(period)
+        start, end = period.moments()
         last = (end - timedelta(days=1)).date()
         return base + "?" + urlencode({f"{prefix}_after": start.date().isoformat(), f"{prefix}_before": last})
 
