@@ -84,3 +84,24 @@ def scheduled_task(name, *, pass_run=False):
         return task
 
     return decorator
+
+
+def enqueue(task, **kwargs):
+    """Queue ``task`` now if the broker answers; return False (and log) when it does not, instead of raising or
+    hanging the request. Callers tell the user that the job was not queued; the nightly run catches up, since
+    the work to do (dirty periods, stored files) is in the database, not in the message."""
+    from kombu.exceptions import OperationalError
+
+    from .celery import app
+
+    if app.conf.task_always_eager:
+        task.apply_async(kwargs=kwargs)
+        return True
+    try:
+        with app.connection_for_write(connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+            task.apply_async(kwargs=kwargs, connection=connection, retry=False)
+    except (OperationalError, OSError) as exc:
+        logger.error("task %s not queued: the broker is unavailable (%s)", task.name, exc)
+        return False
+    return True
