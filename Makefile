@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: run test test-browser install install-dev migrate lint messages clean \
-	run-prod prod-release prod-web prod-worker prod-beat backup restore backup-check check-deploy
+	run-prod prod-release prod-web prod-worker prod-beat backup restore backup-check check-deploy fault-checks
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -77,6 +77,9 @@ restore:
 # Dump a PostgreSQL database, restore it into a fresh one and compare the row counts of every table.
 backup-check: install
 	$(BIN)/python scripts/backup_check.py
+# A Celery worker killed with SIGKILL mid-recompute, and two recomputes at once (scripts/fault_checks.py).
+fault-checks: install
+	$(BIN)/python scripts/fault_checks.py
 
 clean:
 	rm -rf var staticfiles artifacts .pytest_cache
