@@ -103,7 +103,11 @@ def main():
         with tempfile.TemporaryDirectory(prefix="se-backup-check-") as tmp:
             if args.seed:
                 create_fresh(args.source)
-                env = {"DATABASE_URL": args.source, "DJANGO_VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "smarteconomy.settings"}
+                env = {
+                    "DATABASE_URL": args.source,
+                    "DJANGO_VAR_DIR": tmp,
+                    "DJANGO_SETTINGS_MODULE": "smarteconomy.settings",
+                }
                 for key in ("REDIS_URL",):
                     os.environ.pop(key, None)
                 run([python, "manage.py", "migrate", "--noinput", "-v0"], **env)

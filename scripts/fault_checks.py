@@ -56,8 +56,19 @@ def as_worker():
     from smarteconomy.celery import app
 
     app.worker_main(
-        ["worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO", "--without-mingle",
-         "--without-gossip", "--hostname", f"fault-{os.getpid()}@%h"]
+        [
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"fault-{os.getpid()}@%h",
+        ]
     )
 
 
@@ -75,9 +86,7 @@ def as_recompute():
 
 
 def child(mode, env, **kwargs):
-    return subprocess.Popen(
-        [sys.executable, __file__, mode], cwd=ROOT, env=env, start_new_session=True, **kwargs
-    )
+    return subprocess.Popen([sys.executable, __file__, mode], cwd=ROOT, env=env, start_new_session=True, **kwargs)
 
 
 def wait_for(condition, timeout, what):
@@ -196,7 +205,9 @@ def main():
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(DJANGO_SETTINGS_MODULE="smarteconomy.settings", DJANGO_VAR_DIR=str(tmp), PYTHONUNBUFFERED="1")
     os.environ.update(env)
-    print(f"database: {env.get('DATABASE_URL', 'SQLite in ' + str(tmp))}; broker: {env.get('REDIS_URL') or 'file system'}")
+    print(
+        f"database: {env.get('DATABASE_URL', 'SQLite in ' + str(tmp))}; broker: {env.get('REDIS_URL') or 'file system'}"
+    )
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
     import django
