@@ -8,10 +8,10 @@ import logging
 import re
 from datetime import UTC, datetime
 
-# A NIK is 16 digits; a run of 16 digits that is part of a longer number (an id, an amount) is left alone.
-NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-# Indonesian phone numbers: 08..., 628..., +62 8..., with optional spaces, dots or dashes between groups.
-PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)[\s.-]?8\d{1,3}(?:[\s.-]?\d{2,5}){1,3}(?!\d)")
+# A NIK is 16 digits; 16 digits within a longer number (an id, an amount, the decimals of a duration) are left alone.
+NIK = re.compile(r"(?<![\d.,])\d{16}(?!\d|[.,]\d)")
+# Indonesian phone numbers: 08..., 628..., +62 8..., with optional spaces, dots or dashes between the groups.
+PHONE = re.compile(r"(?<![\w+.,])(?:\+62[\s-]?|62[\s-]?|0)8\d{1,3}(?:[\s.-]?\d{2,5}){1,3}(?!\d|[.,]\d)")
 
 
 def _keep_edges(text, start, end):

@@ -50,3 +50,5 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["personal_data"], "formatter": "json"},
     },
 }
+# The Celery worker and beat log through LOGGING too (JSON, personal data masked), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

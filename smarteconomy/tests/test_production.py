@@ -132,6 +132,8 @@ def test_the_log_filter_masks_nik_and_phone_numbers_in_messages_arguments_and_tr
         "Rp 1.234.567,89",
         "2025-01-31 08:00:00",
         "KBLI 10792",
+        "Task succeeded in 0.7628123456789059s",  # a duration's decimals (Celery's log line)
+        "ratio 0.8123456789012",
     ],
 )
 def test_the_log_filter_leaves_other_numbers_alone(kept):
