@@ -320,3 +320,27 @@ def test_uploads_need_no_redis(client, clerk, cache_down, broker_down):
     response = client.post(upload_url(), {"file": SimpleUploadedFile("p.csv", payments_csv(3))})
     assert response.status_code == 200
     assert Payment.objects.count() == 3
+
+
+# --- Service files ----------------------------------------------------------------------------------------------
+
+
+def test_the_service_scripts_parse_and_each_unit_starts_an_existing_script():
+    import re
+    from pathlib import Path
+
+    root = Path(ROOT)
+    for script in sorted((root / "scripts").glob("*.sh")):
+        result = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{script.name}: {result.stderr}"
+    units = {unit.name: unit.read_text() for unit in (root / "deploy" / "systemd").glob("*.service")}
+    assert set(units) == {"smarteconomy-web.service", "smarteconomy-worker.service", "smarteconomy-beat.service"}
+    for name, text in units.items():
+        start = re.search(r"^ExecStart=/opt/smarteconomy/(\S+)$", text, re.M).group(1)
+        assert (root / start).is_file() and os.access(root / start, os.X_OK), f"{name}: {start}"
+        assert "EnvironmentFile=/etc/smarteconomy/env" in text
+    # One worker pool without a beat; the beat alone, guarded by a lock.
+    worker = (root / "scripts" / "prod-worker.sh").read_text()
+    command = worker[worker.index("\nexec ") :]
+    assert " worker " in command and "--beat" not in command and "--pool prefork" in command
+    assert "flock -n" in (root / "scripts" / "prod-beat.sh").read_text()
