@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser install install-dev migrate lint messages clean
+.PHONY: run test test-browser install install-dev migrate lint messages clean \
+	run-prod prod-release prod-web prod-worker prod-beat backup restore backup-check check-deploy fault-checks
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -49,6 +50,36 @@ lint: install-dev
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
+
+# --- Production (README "Running in production"). The environment comes from /etc/smarteconomy/env or
+# .env.production (deploy/env.example), or from the calling shell.
+run-prod: install
+	@bash scripts/run-prod.sh
+prod-release: install
+	@bash scripts/prod-release.sh
+prod-web: install
+	@bash scripts/prod-web.sh
+prod-worker: install
+	@bash scripts/prod-worker.sh
+prod-beat: install
+	@bash scripts/prod-beat.sh
+# Django's deployment checks on the production settings, with example values for the required variables.
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=smarteconomy.settings.production \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-smarteconomy.balikpapan.go.id} \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+# pg_dump / pg_restore of DATABASE_URL (scripts/backup.sh, scripts/restore.sh).
+backup:
+	@bash scripts/backup.sh
+restore:
+	@bash scripts/restore.sh $(FILE)
+# Dump a PostgreSQL database, restore it into a fresh one and compare the row counts of every table.
+backup-check: install
+	$(BIN)/python scripts/backup_check.py
+# A Celery worker killed with SIGKILL mid-recompute, and two recomputes at once (scripts/fault_checks.py).
+fault-checks: install
+	$(BIN)/python scripts/fault_checks.py
 
 clean:
 	rm -rf var staticfiles artifacts .pytest_cache

@@ -5,9 +5,15 @@ English browser; the product's language is Indonesian, so only the user's own ch
 cookie set by the switch) changes it.
 """
 
+import errno
+import logging
+
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 
 class LanguageMiddleware:
@@ -26,3 +32,25 @@ class LanguageMiddleware:
         # Like Django's LocaleMiddleware, the language stays active after the response (every request
         # activates its own), so that lazily translated texts rendered afterwards use the same language.
         return response
+
+
+class UploadGuardMiddleware:
+    """Reads a multipart body before any other middleware does (the CSRF check reads it too), so that a disk
+    that is full while the upload is stored in a temporary file gives a clear page, not a server error.
+    Placed after the language middleware (the page is translated) and before CsrfViewMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018  (parses the body and stores the files)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise
+                logger.error("upload refused: no space left on the device for the temporary file")
+                from .importing.base import DISK_FULL_MESSAGE
+
+                return render(request, "upload_refused.html", {"message": DISK_FULL_MESSAGE}, status=507)
+        return self.get_response(request)

@@ -1,6 +1,7 @@
 """Shared pages: home, the generic detail page, reference data, imports, exports and task runs."""
 
 import csv
+import logging
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -21,6 +22,8 @@ from .importing.template import build_template
 from .lists import ObjectListView
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 from .roles import user_role
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -193,8 +196,25 @@ class ImportView(ImporterMixin, View):
     def get(self, request, importer):
         return render(request, self.template_name, self.context(ImportForm()))
 
+    def refuse(self, message, status):
+        form = ImportForm()
+        form.full_clean()  # an unbound form: no errors of its own, only the refusal below
+        form.cleaned_data = {}
+        form.add_error(None, message)
+        return render(self.request, self.template_name, self.context(form), status=status)
+
     def post(self, request, importer):
+        # (A disk too full for the temporary file is answered by UploadGuardMiddleware before this.)
         form = ImportForm(request.POST, request.FILES)
+        too_large = getattr(request, "upload_too_large", None)
+        if too_large:
+            limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+            if too_large is True:  # the client did not announce the size
+                message = _("The file is larger than %(max)d MB, the most that is accepted. Split it into smaller files.")
+                return self.refuse(message % {"max": limit}, 413)
+            message = _("The file is %(size).1f MB; at most %(max)d MB are accepted. Split it into smaller files.")
+            logger.warning("upload refused: %s bytes for the %s import", too_large, self.importer.code)
+            return self.refuse(message % {"size": too_large / (1024 * 1024), "max": limit}, 413)
         if not form.is_valid():
             return render(request, self.template_name, self.context(form), status=400)
         upload = form.cleaned_data["file"]

@@ -4,7 +4,6 @@ targets and the records behind it), target setting, and the "recompute now" butt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
+from smarteconomy.tasking import enqueue
 from smarteconomy.templatetags.formatting import number
 
 from .. import charts, registry
@@ -257,8 +257,19 @@ class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
         from ..tasks import indicators_recompute_task
 
         full = request.POST.get("full") == "1"
-        transaction.on_commit(lambda: indicators_recompute_task.delay(full=full))
-        messages.info(request, _("Recompute queued. The page shows the new “data as of” when it has finished."))
+        # Nothing is lost when the queue is down: the changed periods stay marked in the database and the
+        # nightly run (or the next click) recomputes them.
+        if enqueue(indicators_recompute_task, full=full):
+            messages.info(request, _("Recompute queued. The page shows the new “data as of” when it has finished."))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "The task queue is unavailable right now, so the recompute could not be queued. Nothing is "
+                    "lost: the changed data will be included in the nightly recompute at 01:00 WITA, or try "
+                    "again in a few minutes."
+                ),
+            )
         return redirect("analytics:scorecard")
 
 

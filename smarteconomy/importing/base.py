@@ -1,5 +1,6 @@
 """The Importer base class, the registry of importers and ``run_import``, the one way files get in."""
 
+import errno
 import hashlib
 import logging
 import zoneinfo
@@ -11,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..choices import ImportStatus
 from ..models import ImportBatch
@@ -21,6 +22,11 @@ from .readers import FileRefused, read_table
 logger = logging.getLogger(__name__)
 
 _REGISTRY = {}
+
+DISK_FULL_MESSAGE = gettext_lazy(
+    "The server has no room to store this file right now; nothing was imported. Please try again later and tell "
+    "the IT office (Diskominfo) if it happens again."
+)
 
 
 class ImportError_(Exception):
@@ -238,7 +244,20 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web"):
     if not isinstance(data, bytes):
         data = data.read()
     batch.sha256 = hashlib.sha256(data).hexdigest()
-    batch.file.save(filename[-100:] or "upload", ContentFile(data), save=False)
+    try:
+        batch.file.save(filename[-100:] or "upload", ContentFile(data), save=False)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        # Disk full: refuse the file whole (nothing validated, nothing written) and say so.
+        logger.error("import %s refused: no space left to store the file", code)
+        batch.file = None
+        batch.errors_count = 1
+        batch.errors = [RowError(None, "", str(DISK_FULL_MESSAGE)).as_dict()]
+        batch.message = batch.errors[0]["message"]
+        batch.finished_at = timezone.now()
+        batch.save()
+        return batch
     ctx = ImportContext(user=user, office=importer_class.office)
     importer = importer_class(ctx)
     result = validate(importer, data, filename)

@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_list
+from .base import LOGGING, env_bool, env_list
 
 IS_PRODUCTION = True
 DEBUG = False
@@ -24,6 +24,8 @@ if not ALLOWED_HOSTS:
 # TLS ends at the reverse proxy, which must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# The load balancer and the service manager probe /health/ over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = 365 * 24 * 3600
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -39,3 +41,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Structured logs: one JSON object per line on stderr (journald keeps them), personal data masked.
+LOGGING = {
+    **LOGGING,
+    "formatters": {"json": {"()": "smarteconomy.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"], "formatter": "json"},
+    },
+}
+# The Celery worker and beat log through LOGGING too (JSON, personal data masked), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

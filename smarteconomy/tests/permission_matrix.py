@@ -58,6 +58,8 @@ MATRIX = [
     # Bappeda starts on the scorecard (ROLE_HOME_PAGES); everyone else on the home page.
     Case("home", everyone(OK, bappeda=REDIRECT)),
     Case("login", everyone(REDIRECT, anonymous=OK)),
+    # For the load balancer: no login, and nothing in it but "ok"/"failing" per part.
+    Case("health", everyone(OK, anonymous=OK)),
     Case("logout", everyone(LOGIN), method="post"),
     Case("logout", everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), label="logout (GET)"),
     Case("password_change", everyone(OK)),

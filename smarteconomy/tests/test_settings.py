@@ -84,7 +84,7 @@ def test_environment_selects_database_and_broker():
     assert configured.stdout.split() == [
         "django.db.backends.postgresql",
         "redis",
-        "django.core.cache.backends.redis.RedisCache",
+        "smarteconomy.cache.TolerantRedisCache",
     ], configured.stderr
 
 

@@ -1,0 +1,128 @@
+"""Security checks over the whole URL list: CSRF on every form and every POST, no CSRF-exempt view that can
+write, the Content Security Policy as served, and the session's idle timeout as it behaves.
+(Login lockout: test_accounts.py; every URL × role: test_permission_matrix.py.)"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from smarteconomy.testing import OK, REDIRECT, ROLES, collect_matrix
+
+CASES = collect_matrix()
+FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S | re.I)
+POST_FORM = re.compile(r"""<form\b[^>]*\bmethod=["']?post""", re.I)
+TOKEN = re.compile(r"""<input[^>]+name=["']csrfmiddlewaretoken["'][^>]+value=["'][^"']{32,}""", re.I)
+SAFE_METHODS = {"get", "head", "options"}
+
+
+def case_url(case, users):
+    kwargs = case.kwargs(users) if callable(case.kwargs) else (case.kwargs or {})
+    return reverse(case.url_name, kwargs=kwargs)
+
+
+@pytest.mark.django_db
+def test_every_post_form_on_every_page_carries_a_csrf_token(client, role_users):
+    """Every page of the matrix that a role may open, as that role: each POST form has Django's CSRF token."""
+    checked_pages = checked_forms = 0
+    for case in CASES:
+        if case.method != "get":
+            continue
+        for role in ROLES:
+            if case.expected_for(role) != OK:
+                continue
+            client.logout()
+            if role != "anonymous":
+                client.force_login(role_users[role])
+            response = client.get(case_url(case, role_users), case.data)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            checked_pages += 1
+            for form in FORM.findall(response.content.decode()):
+                if POST_FORM.match(form):
+                    checked_forms += 1
+                    assert TOKEN.search(form), f"{case.id} as {role}: a POST form without a CSRF token:\n{form[:300]}"
+    assert checked_pages > 30 and checked_forms > 30, (checked_pages, checked_forms)
+
+
+@pytest.mark.django_db
+def test_every_post_of_the_matrix_is_refused_without_the_csrf_token(role_users):
+    """As a role that may post, but from another site (no token): 403, and nothing happens."""
+    posts = [case for case in CASES if case.method == "post"]
+    assert posts
+    for case in posts:
+        # A role the case lets through (the CSRF check comes before the view's own permission check).
+        allowed = [role for role in ROLES if role != "anonymous" and case.expected_for(role) in (OK, REDIRECT)]
+        role = allowed[0] if allowed else "anonymous"
+        browser = Client(enforce_csrf_checks=True)
+        if role != "anonymous":
+            browser.force_login(role_users[role])
+        response = browser.post(case_url(case, role_users), case.data)
+        assert response.status_code == 403, f"{case.id} as {role}: {response.status_code} without a CSRF token"
+
+
+@pytest.mark.django_db
+def test_the_login_form_itself_needs_the_csrf_token(make_user):
+    make_user("clerk")
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(reverse("login"), {"username": "clerk", "password": "x-test-password-1"})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in browser.session
+
+
+def _views(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _views(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def test_no_view_that_accepts_writes_is_exempt_from_csrf():
+    """The only CSRF-exempt views are Django REST framework's (its session authentication checks CSRF itself),
+    and every one of them is read-only."""
+    exempt = {route: view for route, view in _views() if getattr(view, "csrf_exempt", False)}
+    for route, view in exempt.items():
+        cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+        assert cls is not None and cls.__module__.startswith(("analytics.api", "drf_spectacular", "rest_framework")), (
+            route
+        )
+        if getattr(view, "actions", None):  # a viewset: the methods it routes
+            methods = set(view.actions)
+        else:  # a view: the methods it implements
+            methods = {m for m in cls.http_method_names if hasattr(cls, m)}
+        assert methods <= SAFE_METHODS, f"{route} is CSRF-exempt and accepts {sorted(methods - SAFE_METHODS)}"
+
+
+@pytest.mark.django_db
+def test_pages_are_served_with_a_csp_without_eval_or_inline_script(client, role_users):
+    client.force_login(role_users["bappeda"])
+    for name in ("analytics:scorecard", "reference:kelurahan_list", "login"):
+        response = client.get(reverse(name), follow=True)
+        policy = response["Content-Security-Policy"]
+        directives = dict(
+            (part.split()[0], part.split()[1:]) for part in (p.strip() for p in policy.split(";")) if part
+        )
+        assert "'unsafe-eval'" not in policy, name
+        assert "'unsafe-inline'" not in directives["script-src"], name
+        assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_30_idle_minutes_and_activity_keeps_it_alive(client, role_users):
+    client.force_login(role_users["dkumkmp"])
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get()
+    remaining = session.expire_date - timezone.now()
+    # Each request pushes the end 30 minutes ahead (SESSION_SAVE_EVERY_REQUEST).
+    assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
+
+    # 31 minutes without a request: the session is over, the next page asks for the login again.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(minutes=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
