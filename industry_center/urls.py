@@ -1,0 +1,2 @@
+app_name = "industry_center"
+urlpatterns = []
