@@ -33,5 +33,7 @@ def make_tenant(name="UD Tempe Barokah", owner_name="Siti Aminah", **fields):
 
 def make_tenancy(centre, unit_code="RP-01", tenant_name="UD Tempe Barokah", levy=150_000, start=date(2025, 1, 1), **kw):
     house = make_house(centre, unit_code)
-    tenant = make_tenant(tenant_name, owner_name=kw.pop("owner_name", "Siti Aminah"))
+    tenant_fields = {name: kw.pop(name) for name in ("owner_name", "phone", "nib") if name in kw}
+    tenant_fields.setdefault("owner_name", "Siti Aminah")
+    tenant = make_tenant(tenant_name, **tenant_fields)
     return tenancy_save(tenant=tenant, house=house, start=start, monthly_levy=levy, **kw)

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "industry_center.levy_bills_issue_month",
         "schedule": crontab(day_of_month=1, hour=0, minute=30),
     },
+    "industry-center-levy-overdue-nightly": {
+        "task": "industry_center.levy_bills_mark_overdue",
+        "schedule": crontab(hour=0, minute=45),
+    },
 }
 # A run older than this is taken as crashed and no longer blocks the next run of the same task.
 TASK_LOCK_STALE_AFTER = timedelta(hours=6)
