@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from analytics.scorecard import mark_dirty
 
@@ -177,14 +178,14 @@ def levy_bills_issue_month(*, period=None, today=None, by=None):
         try:
             with transaction.atomic():
                 overdue = levy_bills_mark_overdue(today=today)
-                created = _issue_month(period, today)
+                created = _issue_month(period, today, by)
         except IntegrityError:
             continue  # another run issued some of these bills at the same moment: recount and try again
         return created, {"period": _period_text(period), "bills_issued": created, "bills_now_overdue": overdue}
     raise ValidationError(_("The bills of %(period)s could not be issued; try again.") % {"period": period})
 
 
-def _issue_month(period, today):
+def _issue_month(period, today, by=None):
     last_day = period.replace(day=calendar.monthrange(period.year, period.month)[1])
     tenancies = (
         Tenancy.objects.filter(start__lte=last_day)
@@ -214,7 +215,7 @@ def _issue_month(period, today):
                     status=BillStatus.OVERDUE if today > due else BillStatus.ISSUED,
                 )
             )
-    LevyBill.objects.bulk_create(bills, batch_size=500)
+    bulk_create_with_history(bills, LevyBill, batch_size=500, default_user=by)
     if bills:
         mark_dirty(source=LEVY_SOURCE, periods=[_period_text(period)])
     return len(bills)
