@@ -7,6 +7,7 @@ bulk inserts (the whole seed takes a few seconds); idempotent."""
 import random
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -131,10 +132,11 @@ def seed(stdout):
         return
     officer = get_user_model().objects.filter(username="dkumkmp").first()
     today = timezone.localdate()
-    first_month = add_months(month_start(today), -(MONTHS - 1))
+    months = getattr(settings, "DEMO_INDUSTRY_MONTHS", MONTHS)  # the test settings shrink it
+    first_month = add_months(month_start(today), -(months - 1))
     with transaction.atomic():
         centre = _seed_centre_and_houses(first_month, officer)
-        bills_count, payments_count = _seed_bills_and_payments(centre, first_month, today, officer)
+        bills_count, payments_count = _seed_bills_and_payments(centre, first_month, months, today, officer)
     settlement = _seed_settlement_file(centre, today, officer)
     stdout.write(
         f"Industry-centre demo data: {HOUSES} production houses, {TENANTS} tenants, {bills_count} levy bills from "
@@ -143,7 +145,7 @@ def seed(stdout):
     from analytics.scorecard import indicators_recompute, mark_dirty
     from smarteconomy.tasking import run_logged
 
-    periods = {f"{(add_months(first_month, n)):%Y-%m}" for n in range(MONTHS)}
+    periods = {f"{(add_months(first_month, n)):%Y-%m}" for n in range(months)}
     mark_dirty(source=LEVY_SOURCE, periods=periods)
     mark_dirty(source=HOUSES_SOURCE, periods=periods)
     run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": False}, pass_run=True)
@@ -182,7 +184,7 @@ def _seed_centre_and_houses(first_month, officer):
     for index, house in enumerate(rng.sample(traditional, 9)):
         house.equipment_level = EquipmentLevel.APPROPRIATE
         house.upgrade_notes = "Hibah mesin teknologi tepat guna (demo): penggiling dan pemasak uap"
-        house._history_date = _at(add_months(first_month, 2 + index * 2), 9)
+        house._history_date = min(_at(add_months(first_month, 2 + index * 2), 9), timezone.now())
         house._history_user = officer
         house.save()
     tenants = []
@@ -216,9 +218,9 @@ def _seed_centre_and_houses(first_month, officer):
     return centre
 
 
-def _seed_bills_and_payments(centre, first_month, today, officer):
+def _seed_bills_and_payments(centre, first_month, months, today, officer):
     rng = random.Random(2024)
-    for n in range(MONTHS):
+    for n in range(months):
         period = add_months(first_month, n)
         levy_bills_issue_month(period=period, today=period, by=officer)
     this_month = month_start(today)
