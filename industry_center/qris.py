@@ -160,9 +160,9 @@ def _parse_objects(text, *, where=""):
 def parse(payload):
     """The payload's data objects (templates with their nested objects). Checks the TLV structure only; see
     ``validate`` for the CRC and the mandatory objects. Raises QrisError on a malformed payload."""
-    if not isinstance(payload, str) or not payload.strip():
+    if not isinstance(payload, str) or not payload:
         raise QrisError(_("The payload is empty."))
-    return _parse_objects(payload.strip())
+    return _parse_objects(payload)
 
 
 def _encode_object(obj, *, where=""):
@@ -200,7 +200,6 @@ def build(objects):
 
 def crc_problem(payload):
     """None when the payload ends with a correct CRC object, else a message."""
-    payload = payload.strip()
     if len(payload) < 8 or payload[-8:-4] != TAG_CRC + "04":
         return _("The payload does not end with the CRC object (6304 and 4 hexadecimal digits).")
     given = payload[-4:]

@@ -41,7 +41,7 @@ def add_months(day, months, *, on_day=None):
 
 
 def due_date_for(period):
-    """The due date of a monthly bill: LEVY_DUE_DAY of the billed month (its last day if shorter)."""
+    """The due date of a monthly bill issued on time: LEVY_DUE_DAY of the billed month (its last day if shorter)."""
     return period.replace(day=min(settings.LEVY_DUE_DAY, calendar.monthrange(period.year, period.month)[1]))
 
 
@@ -197,8 +197,13 @@ def _issue_month(period, today, by=None):
     by_centre = {}
     for tenancy in tenancies:
         by_centre.setdefault(tenancy.house.centre, []).append(tenancy)
+    # Issued on the 1st, or later when a run was missed or a tenancy recorded late (never after the month for a
+    # past month being caught up: then it is issued today). A bill issued after the month's due day gets the same
+    # term from its issue date, so that no bill is born overdue.
+    issued_on = max(period, today)
     due = due_date_for(period)
-    issued_on = max(period, min(today, due))
+    if issued_on > due:
+        due = issued_on + timedelta(days=settings.LEVY_DUE_DAY - 1)
     bills = []
     for centre, items in by_centre.items():
         numbers = _next_numbers(_bill_prefix(BillKind.MONTHLY, centre, period), len(items))
@@ -212,7 +217,7 @@ def _issue_month(period, today, by=None):
                     amount=tenancy.monthly_levy,
                     issued_on=issued_on,
                     due_date=due,
-                    status=BillStatus.OVERDUE if today > due else BillStatus.ISSUED,
+                    status=BillStatus.ISSUED,
                 )
             )
     bulk_create_with_history(bills, LevyBill, batch_size=500, default_user=by)

@@ -11,6 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,13 @@ STATIC = (
     "00020101021126740024ID.CO.BANKKALTIMTARA.WWW0119936001240000012345602120001950123450303UMI51440014ID.CO.QRIS"
     ".WWW0215ID10200678123450303UMI5204939953033605802ID5917PEMKOT BALIKPAPAN6010BALIKPAPAN610576114630499B3"
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English messages (the interface is Indonesian by default)."""
+    with translation.override("en"):
+        yield
 
 
 def independent_crc(text):
@@ -353,3 +361,8 @@ def test_command_dynamic_prints_the_payload():
 def test_command_fails_with_a_clear_message(args):
     with pytest.raises(CommandError, match="invalid QRIS"):
         run(*args)
+
+
+def test_command_accepts_a_payload_pasted_with_a_newline_but_parse_keeps_values_exact():
+    assert json.loads(run("decode", STATIC + "\n"))["valid"] is True
+    assert qris.parse("5901 ") == [O("59", " ")]

@@ -135,13 +135,17 @@ def test_the_beat_schedule_issues_bills_on_the_first_of_the_month():
     assert entry["schedule"] == crontab(day_of_month=1, hour=0, minute=30)
 
 
-def test_bills_issued_late_in_the_month_are_overdue_and_open_bills_turn_overdue(centre, tenancy):
+def test_a_bill_issued_late_is_never_born_overdue_and_open_bills_turn_overdue(centre, tenancy):
     levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 1, 1))
-    levy_bills_issue_month(period=date(2025, 2, 1), today=date(2025, 2, 1))
-    january = LevyBill.objects.get(period=date(2025, 1, 1))
-    assert january.status == BillStatus.OVERDUE
-    levy_bills_issue_month(period=date(2025, 2, 1), today=date(2025, 2, 20))
-    assert LevyBill.objects.get(period=date(2025, 2, 1)).status == BillStatus.OVERDUE
+    late = make_tenancy(centre, "RP-02", "CV Terlambat", start=date(2025, 1, 1))
+    levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 1, 20))
+    bill = LevyBill.objects.get(tenancy=late)
+    assert (bill.issued_on, bill.due_date, bill.status) == (date(2025, 1, 20), date(2025, 2, 3), BillStatus.ISSUED)
+    first = LevyBill.objects.get(tenancy=tenancy)
+    assert first.status == BillStatus.OVERDUE  # the same run marked the on-time bill overdue (due 15/01)
+    levy_bills_issue_month(period=date(2025, 2, 1), today=date(2025, 2, 4))
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.OVERDUE
 
 
 @override_settings(LEVY_DUE_DAY=31)

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         dynamic.add_argument("--bill-number", help="bill number, put in tag 62 sub-tag 01")
 
     def handle(self, *args, **options):
+        options["payload"] = options["payload"].strip()  # pasted with a trailing newline
         try:
             if options["action"] == "decode":
                 result = qris.decode(options["payload"])
