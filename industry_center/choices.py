@@ -44,7 +44,7 @@ class SettlementStatus(models.TextChoices):
     MATCHED = "matched", _("Matched")
     UNMATCHED = "unmatched", _("Unmatched")
     AMBIGUOUS = "ambiguous", _("Ambiguous")
-    REVIEW = "review", _("Needs review (overpayment or double payment)")
+    REVIEW = "review", _("Needs review")
     RESOLVED = "resolved", _("Resolved by hand")
     IGNORED = "ignored", _("Set aside")
 

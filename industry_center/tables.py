@@ -99,7 +99,7 @@ class TenancyTable(tables.Table):
 
 
 class LevyBillTable(tables.Table):
-    number = tables.Column(linkify=True)
+    number = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
     tenant = tables.Column(accessor="tenancy__tenant", verbose_name=_("Tenant"), order_by=("tenancy__tenant__name",))
     house = tables.Column(accessor="tenancy__house", verbose_name=_("House"), order_by=("tenancy__house__unit_code",))
     period = PeriodColumn()
@@ -126,10 +126,18 @@ class PaymentTable(tables.Table):
 
 class SettlementRowTable(tables.Table):
     rrn = tables.Column(linkify=True)
-    transaction_at = tables.DateTimeColumn(short=True)
+    transaction_at = tables.DateTimeColumn(short=True, attrs={"td": {"class": "text-nowrap"}})
     amount = RupiahColumn()
-    status = SettlementStatusColumn()
-    bill = tables.Column(accessor="payment__bill", verbose_name=_("Paid bill"), orderable=False, linkify=True)
+    bill_number = tables.Column(verbose_name=_("Bill no. in the QRIS"), attrs={"td": {"class": "text-nowrap"}})
+    status = SettlementStatusColumn(attrs={"td": {"class": "text-nowrap"}})
+    bill = tables.Column(
+        accessor="payment__bill",
+        verbose_name=_("Paid bill"),
+        orderable=False,
+        linkify=True,
+        attrs={"td": {"class": "text-nowrap"}},
+    )
+    reason = tables.Column(attrs={"td": {"class": "small reason-cell"}})
 
     class Meta:
         model = SettlementRow
