@@ -56,7 +56,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SettlementRow)
-class SettlementRowAdmin(admin.ModelAdmin):
+class SettlementRowAdmin(SimpleHistoryAdmin):
     list_display = ("rrn", "transaction_at", "amount", "bill_number", "status")
     list_filter = ("status",)
     search_fields = ("rrn", "bill_number")

@@ -268,6 +268,7 @@ class SettlementRow(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
     class Meta:

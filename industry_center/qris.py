@@ -51,6 +51,8 @@ TAG_NAMES = {
     "62": "Additional Data Field Template",
     "63": "CRC",
     "64": "Merchant Information - Language Template",
+    **{tag: "Merchant Account Information" for tag in MERCHANT_ACCOUNT_TAGS},
+    **{f"{tag:02d}": "Unreserved Template" for tag in range(80, 100)},
 }
 ADDITIONAL_NAMES = {
     "01": "Bill Number",

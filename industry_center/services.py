@@ -480,6 +480,7 @@ def settlement_row_record(
         row.payment = payment_record(
             bill=bill, channel=PaymentChannel.QRIS, amount=amount, paid_at=transaction_at, reference=rrn, by=by
         )
+    row._history_user = by
     row.full_clean()
     row.save()
     if candidates:
@@ -507,6 +508,7 @@ def settlement_row_resolve(*, row, bill, by=None):
     row.status = SS.RESOLVED
     row.resolved_by = by
     row.resolved_at = timezone.now()
+    row._history_user = by
     row.save()
     return row
 
@@ -524,5 +526,6 @@ def settlement_row_set_aside(*, row, reason, by=None):
     row.reason = reason[:300]
     row.resolved_by = by
     row.resolved_at = timezone.now()
+    row._history_user = by
     row.save()
     return row

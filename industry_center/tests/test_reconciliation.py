@@ -168,3 +168,20 @@ def test_the_command_imports_the_file(bills, tmp_path):
     call_command("import_qris_settlement", str(path), stdout=out, stderr=StringIO())
     assert "1 row imported" in out.getvalue()
     assert SettlementRow.objects.get().status == SettlementStatus.MATCHED
+
+
+def test_an_xlsx_settlement_file_with_typed_cells_imports_the_same(bills):
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append([datetime(2025, 3, 5, 10, 21), 150000, "250305000001", bills["RP-01"].number, MERCHANT_ID, None])
+    buffer = BytesIO()
+    book.save(buffer)
+    batch = run_import("qris_settlement", data=buffer.getvalue(), filename="settlement.xlsx", user=None)
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    assert SettlementRow.objects.get().status == SettlementStatus.MATCHED
