@@ -6,6 +6,7 @@ bulk inserts (the whole seed takes a few seconds); idempotent."""
 
 import random
 from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,24 +17,24 @@ from simple_history.utils import bulk_create_with_history
 from smarteconomy.importing import run_import
 
 from . import qris
-from .choices import BillStatus, Commodity, EquipmentLevel, PaymentChannel
+from .choices import BillKind, BillStatus, Commodity, EquipmentLevel, PaymentChannel
 from .models import Centre, LevyBill, Payment, ProductionHouse, Tenancy, Tenant
 from .services import (
     HOUSES_SOURCE,
     LEVY_SOURCE,
     add_months,
     centre_save,
-    levy_bill_issue_arrears,
     levy_bills_issue_month,
     levy_bills_mark_overdue,
     month_start,
-    payment_record,
+    months_late,
 )
 
 DEMO_NOTE = "Data demo (bukan data DKUMKMP)"
 HOUSES = 94
 TENANTS = 80
 MONTHS = 24
+SETTLEMENT_ROWS = 24  # this month's bills paid through the demo settlement file
 T = qris.DataObject
 # The city's static QRIS for the demo: a made-up Bankaltimtara account and NMID (not a real merchant).
 DEMO_STATIC_QRIS = qris.build(
@@ -227,7 +228,9 @@ def _seed_bills_and_payments(centre, first_month, months, today, officer):
     # Payments of the earlier months (this month's QRIS payments come through the settlement file).
     payments, late = [], []
     rrn = 250000000000
-    bills = list(LevyBill.objects.filter(tenancy__house__centre=centre).exclude(period=this_month).order_by("id"))
+    month_bills = LevyBill.objects.filter(tenancy__house__centre=centre, period=this_month).order_by("number")
+    via_settlement = set(month_bills.values_list("pk", flat=True)[:SETTLEMENT_ROWS])
+    bills = list(LevyBill.objects.filter(tenancy__house__centre=centre).exclude(pk__in=via_settlement).order_by("id"))
     stubborn = {bill.tenancy_id for bill in rng.sample(bills, 4)}  # tenants in arrears for the last months
     for bill in bills:
         roll = rng.random()
@@ -259,20 +262,52 @@ def _seed_bills_and_payments(centre, first_month, months, today, officer):
     paid = [payment.bill for payment in payments]
     LevyBill.objects.bulk_update(paid, ["paid_amount", "paid_on", "status"], batch_size=500)
     levy_bills_mark_overdue(today=today)
-    for bill in late:
-        if bill.status == BillStatus.PAID:
-            arrears = levy_bill_issue_arrears(bill=bill, on=bill.paid_on, by=officer)
-            paid_day = arrears.issued_on + timedelta(days=rng.randint(1, 40))
-            if rng.random() < 0.8 and paid_day < today:
-                payment_record(
-                    bill=arrears,
-                    channel=rng.choice([PaymentChannel.QRIS, PaymentChannel.CASH]),
-                    amount=arrears.amount,
-                    paid_at=_at(paid_day, 10),
-                    reference=f"STRD{arrears.pk:08d}",
-                    by=officer,
-                )
+    _seed_arrears(centre, [bill for bill in late if bill.status == BillStatus.PAID], today, officer, rng)
     return LevyBill.objects.count(), len(payments)
+
+
+def _seed_arrears(centre, late_bills, today, officer, rng):
+    """The STRD of every bill paid late (its late interest, as levy_bill_issue_arrears computes it), most of them
+    paid a few weeks later; in bulk, like the rest of the demo."""
+    rate = Decimal(settings.LEVY_INTEREST_RATE_PER_MONTH) / 100
+    arrears, by_month = [], {}
+    for bill in sorted(late_bills, key=lambda b: (b.paid_on, b.pk)):
+        interest = int((bill.amount * rate * months_late(bill.due_date, bill.paid_on)).quantize(1, ROUND_HALF_UP))
+        month = month_start(bill.paid_on)
+        by_month[month] = by_month.get(month, 0) + 1
+        arrears.append(
+            LevyBill(
+                number=f"STRD-{centre.code}-{month:%Y%m}-{by_month[month]:04d}",
+                kind=BillKind.ARREARS,
+                tenancy_id=bill.tenancy_id,
+                period=month,
+                amount=interest,
+                issued_on=bill.paid_on,
+                due_date=bill.paid_on + timedelta(days=settings.LEVY_ARREARS_DUE_DAYS),
+                arrears_of=bill,
+            )
+        )
+    arrears = bulk_create_with_history(arrears, LevyBill, default_user=officer)
+    payments, paid = [], []
+    for strd in LevyBill.objects.filter(kind=BillKind.ARREARS, tenancy__house__centre=centre).order_by("id"):
+        paid_day = strd.issued_on + timedelta(days=rng.randint(1, 40))
+        if rng.random() < 0.8 and paid_day < today:
+            channel = rng.choice([PaymentChannel.QRIS, PaymentChannel.CASH])
+            payments.append(
+                Payment(
+                    bill=strd,
+                    channel=channel,
+                    amount=strd.amount,
+                    paid_at=_at(paid_day, 10),
+                    reference=f"STRD{strd.pk:08d}" if channel == PaymentChannel.QRIS else "",
+                    recorded_by=officer,
+                )
+            )
+            strd.paid_amount, strd.paid_on, strd.status = strd.amount, paid_day, BillStatus.PAID
+            paid.append(strd)
+    bulk_create_with_history(payments, Payment, default_user=officer)
+    LevyBill.objects.bulk_update(paid, ["paid_amount", "paid_on", "status"], batch_size=500)
+    levy_bills_mark_overdue(today=today)
 
 
 def _seed_settlement_file(centre, today, officer):
@@ -290,12 +325,12 @@ def _seed_settlement_file(centre, today, officer):
     rows = ["transaction_time,amount,rrn,bill_number,merchant_id,payer"]
     merchant = centre.merchant_id
     rrn = 260000000000 + today.toordinal() * 1000
-    for index, bill in enumerate(bills[: max(4, len(bills) * 2 // 3)]):
+    for index, bill in enumerate(bills[:SETTLEMENT_ROWS]):
         day = rng.choice(days)
         moment = f"{day:%Y-%m-%d} {rng.randint(7, 17):02d}:{rng.randint(0, 59):02d}"
         rrn += rng.randint(1, 999)
-        number = bill.number if index % 9 else ""
-        payer = bill.tenancy.tenant.owner_name.upper() if index % 18 else ""
+        number = bill.number if index % 6 else ""
+        payer = bill.tenancy.tenant.owner_name.upper() if index % 12 else ""
         rows.append(f"{moment},{bill.amount},{rrn},{number},{merchant},{payer}")
         if index == 5:  # paid twice by mistake: the second waits for a person
             rows.append(f"{moment},{bill.amount},{rrn + 1},{bill.number},{merchant},{payer}")

@@ -384,7 +384,9 @@ def payment_record(*, bill, channel, amount, paid_at, reference="", by=None, not
         bill=bill, channel=channel, amount=amount, paid_at=paid_at, reference=reference, recorded_by=by, note=note
     )
     payment._history_user = by
-    payment.full_clean()
+    # The reference, the amount and the bill's state were checked above with clear messages; the database
+    # constraints still hold the line. (Django would validate each constraint with its own query.)
+    payment.full_clean(validate_constraints=False)
     payment.save()
     bill.paid_amount += amount
     paid_day = _local_date(paid_at)
@@ -394,7 +396,7 @@ def payment_record(*, bill, channel, amount, paid_at, reference="", by=None, not
     else:
         bill.status = BillStatus.OVERDUE if timezone.localdate() > bill.due_date else BillStatus.PARTLY_PAID
     bill._history_user = by
-    bill.full_clean()
+    bill.full_clean(validate_constraints=False)
     bill.save()
     mark_dirty(source=LEVY_SOURCE, periods={_period_text(bill.period), _period_text(paid_day)})
     if (
@@ -481,7 +483,7 @@ def settlement_row_record(
             bill=bill, channel=PaymentChannel.QRIS, amount=amount, paid_at=transaction_at, reference=rrn, by=by
         )
     row._history_user = by
-    row.full_clean()
+    row.full_clean(validate_unique=False)  # the importer has checked the RRN; the database keeps it unique
     row.save()
     if candidates:
         row.candidates.set(candidates)
