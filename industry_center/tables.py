@@ -107,6 +107,9 @@ class LevyBillTable(tables.Table):
     paid_amount = RupiahColumn()
     status = BillStatusColumn()
 
+    def render_kind(self, record):
+        return "SKRD" if record.kind == "monthly" else "STRD"  # the official short names; the export has the label
+
     class Meta:
         model = LevyBill
         fields = ("number", "kind", "tenant", "house", "period", "amount", "paid_amount", "due_date", "status")
