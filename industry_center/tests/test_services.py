@@ -286,3 +286,11 @@ def test_cancelled_bill_takes_no_payment_and_stays_cancelled_in_later_runs(centr
     levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 3, 1))
     bill.refresh_from_db()
     assert bill.status == BillStatus.CANCELLED and LevyBill.objects.count() == 1
+
+
+def test_a_tenancy_cannot_be_shortened_past_its_bills(centre, tenancy):
+    levy_bills_issue_month(period=date(2025, 3, 1), today=date(2025, 3, 1))
+    with pytest.raises(ValidationError, match="SKRD-SIKS-202503-0001"):
+        tenancy_save(tenancy=tenancy, end=date(2025, 2, 28))
+    tenancy.refresh_from_db()
+    assert tenancy.end is None

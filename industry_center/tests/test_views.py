@@ -142,3 +142,31 @@ def test_tenancy_clash_is_shown_in_the_form(staff, bill):
     )
     assert response.status_code == 200
     assert "already let to UD Tempe Barokah" in response.content.decode()
+
+
+def test_a_person_resolves_an_ambiguous_settlement_row_from_its_page(staff, bill):
+    from industry_center.models import SettlementRow
+    from industry_center.services import settlement_row_record
+
+    from .factories import MERCHANT_ID, at
+
+    row = settlement_row_record(
+        centre=bill.tenancy.house.centre,
+        row_number=2,
+        transaction_at=at(2025, 3, 5),
+        amount=999,
+        rrn="R-9",
+        merchant_id=MERCHANT_ID,
+    )
+    assert row.status == "unmatched"
+    page = staff.get(row.get_absolute_url()).content.decode()
+    assert 'data-testid="resolve"' in page
+    url = reverse("industry_center:settlement_resolve", args=[row.pk])
+    response = staff.post(url, {"bill_number": "NOPE"}, follow=True)
+    assert "No bill with number “NOPE”" in response.content.decode()
+    response = staff.post(url, {"bill_number": bill.number}, follow=True)
+    assert f"RRN R-9 recorded as payment of bill {bill.number}" in response.content.decode()
+    row.refresh_from_db()
+    assert row.status == "resolved" and row.resolved_by.username == "dkumkmp"
+    assert Payment.objects.get().reference == "R-9"
+    assert SettlementRow.history.filter(status="resolved").exists()
