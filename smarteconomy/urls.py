@@ -53,5 +53,6 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     path("api/", include("analytics.api_urls")),
     path("licensing/", include("licensing.urls")),
+    path("industry-centre/", include("industry_center.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -168,6 +168,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.indicators_recompute",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Issues the month's levy bills (SKRD) of the industry centre on the 1st; idempotent.
+    "industry-center-levy-bills-monthly": {
+        "task": "industry_center.levy_bills_issue_month",
+        "schedule": crontab(day_of_month=1, hour=0, minute=30),
+    },
+    "industry-center-levy-overdue-nightly": {
+        "task": "industry_center.levy_bills_mark_overdue",
+        "schedule": crontab(hour=0, minute=45),
+    },
 }
 # A run older than this is taken as crashed and no longer blocks the next run of the same task.
 TASK_LOCK_STALE_AFTER = timedelta(hours=6)
@@ -297,6 +306,18 @@ LOGGING = {
 # The page each role starts on after logging in ("home" for the others).
 ROLE_HOME_PAGES = {"bappeda": "analytics:scorecard"}
 SCORECARD_AT_RISK_FROM = float(os.environ.get("SCORECARD_AT_RISK_FROM", "90"))
+
+# --- Industry-centre levy (industry_center) -----------------------------------------------------------------
+# Defaults follow UU 1/2022 (HKPD) on retribusi: late payment is charged interest of 1 % a month of the unpaid
+# levy, for at most 24 months, billed with an STRD. The due day and the arrears bill's term are the centre's
+# practice. CHECK all four against the Perda/Perwali on retribusi of Kota Balikpapan before production use.
+LEVY_DUE_DAY = int(os.environ.get("LEVY_DUE_DAY", "15"))  # day of the billed month (clamped to its last day)
+LEVY_INTEREST_RATE_PER_MONTH = os.environ.get("LEVY_INTEREST_RATE_PER_MONTH", "1")  # percent, a decimal text
+LEVY_INTEREST_CAP_MONTHS = int(os.environ.get("LEVY_INTEREST_CAP_MONTHS", "24"))
+LEVY_ARREARS_DUE_DAYS = int(os.environ.get("LEVY_ARREARS_DUE_DAYS", "30"))  # an STRD is due this many days later
+# A QRIS settlement row without a bill number matches an open bill of the same amount issued at most this many
+# days before the transaction.
+QRIS_MATCH_WINDOW_DAYS = int(os.environ.get("QRIS_MATCH_WINDOW_DAYS", "45"))
 
 # --- JSON API (analytics/api.py) -------------------------------------------------------------------------------
 # Read-only, for open-data portals. A portal sends "Authorization: Token <key>" (tokens are created by an

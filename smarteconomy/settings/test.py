@@ -11,6 +11,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # seed_demo runs before every browser test: a tenth of the demo licensing year keeps it quick.
 DEMO_LICENSING_SCALE = 0.1
+# ... and three months of the industry centre's levy instead of 24.
+DEMO_INDUSTRY_MONTHS = 3
 
 if not REDIS_URL:
     # The real-worker test uses the file-system broker; give each test run its own folder.

@@ -1,0 +1,71 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Bills, payments and settlement rows change only through industry_center.services (amounts, states and
+    the reconciliation must stay consistent); the back office shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Centre)
+class CentreAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "merchant_id")
+
+
+@admin.register(ProductionHouse)
+class ProductionHouseAdmin(SimpleHistoryAdmin):
+    list_display = ("unit_code", "centre", "commodity", "equipment_level", "active")
+    list_filter = ("centre", "commodity", "equipment_level", "active")
+    search_fields = ("unit_code",)
+
+
+@admin.register(Tenant)
+class TenantAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "owner_name", "nib")
+    search_fields = ("name", "owner_name", "nib")
+
+
+@admin.register(Tenancy)
+class TenancyAdmin(ReadOnlyAdmin):
+    list_display = ("house", "tenant", "start", "end", "monthly_levy")
+
+
+@admin.register(LevyBill)
+class LevyBillAdmin(ReadOnlyAdmin):
+    list_display = ("number", "kind", "tenancy", "period", "amount", "paid_amount", "status", "due_date")
+    list_filter = ("status", "kind")
+    search_fields = ("number",)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("bill", "channel", "amount", "paid_at", "reference", "recorded_by")
+    list_filter = ("channel",)
+    search_fields = ("reference", "bill__number")
+
+
+@admin.register(SettlementRow)
+class SettlementRowAdmin(SimpleHistoryAdmin):
+    list_display = ("rrn", "transaction_at", "amount", "bill_number", "status")
+    list_filter = ("status",)
+    search_fields = ("rrn", "bill_number")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
