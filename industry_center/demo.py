@@ -143,14 +143,12 @@ def seed(stdout):
         f"Industry-centre demo data: {HOUSES} production houses, {TENANTS} tenants, {bills_count} levy bills from "
         f"{first_month:%m/%Y}, {payments_count} payments; this month's QRIS settlement file: {settlement}"
     )
-    from analytics.scorecard import indicators_recompute, mark_dirty
-    from smarteconomy.tasking import run_logged
+    from analytics.scorecard import mark_dirty
 
+    # The bulk inserts bypass the services: mark the periods for the scorecard recompute seed_demo runs next.
     periods = {f"{(add_months(first_month, n)):%Y-%m}" for n in range(months)}
     mark_dirty(source=LEVY_SOURCE, periods=periods)
     mark_dirty(source=HOUSES_SOURCE, periods=periods)
-    run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": False}, pass_run=True)
-    stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")
 
 
 def _seed_centre_and_houses(first_month, officer):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from licensing.forms import DateTimeLocalInput, _style
+from smarteconomy.forms import DateTimeLocalInput, style_form
 
 from .choices import PaymentChannel
 from .models import ProductionHouse, Tenancy, Tenant
@@ -27,7 +27,7 @@ class ProductionHouseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class TenantForm(forms.ModelForm):
@@ -39,7 +39,7 @@ class TenantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nib"].help_text = _("13 digits, from OSS; optional.")
-        _style(self)
+        style_form(self)
 
 
 class TenancyForm(forms.ModelForm):
@@ -52,7 +52,7 @@ class TenancyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["house"].queryset = ProductionHouse.objects.filter(active=True).select_related("centre")
         self.fields["end"].help_text = _("Empty while the tenancy goes on.")
-        _style(self)
+        style_form(self)
 
 
 class PaymentForm(forms.Form):
@@ -73,7 +73,7 @@ class PaymentForm(forms.Form):
             self.initial.setdefault("paid_at", timezone.localtime().replace(second=0, microsecond=0))
             if bill is not None:
                 self.initial.setdefault("amount", bill.outstanding)
-        _style(self)
+        style_form(self)
 
 
 class ReasonForm(forms.Form):

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from licensing.views import _errors_text, _ServiceFormView
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView
+from smarteconomy.views import ObjectDetailView, ServiceFormView, errors_text
 
 from . import filtersets, selectors, tables
 from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES, BillKind, BillStatus
@@ -36,10 +35,6 @@ from .services import (
 )
 
 
-class _FormView(_ServiceFormView):
-    template_name = "licensing/form.html"
-
-
 class _EditLinkMixin:
     """A detail page with an Edit button for those allowed to change the record."""
 
@@ -53,7 +48,7 @@ class _EditLinkMixin:
         return context
 
 
-class _EditView(_FormView):
+class _EditView(ServiceFormView):
     """Edit a record through its service. The form gets a copy, so a refused change leaves the record as it was."""
 
     model = None
@@ -83,7 +78,7 @@ class _EditView(_FormView):
         return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url))
 
 
-class _CreateView(_FormView):
+class _CreateView(ServiceFormView):
     service = None
     list_url = ""
 
@@ -341,7 +336,7 @@ class _BillActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         try:
             message = self.act(request, bill)
         except ValidationError as error:
-            messages.error(request, _("Not saved: %(error)s") % {"error": _errors_text(error)})
+            messages.error(request, _("Not saved: %(error)s") % {"error": errors_text(error)})
         else:
             messages.success(request, message)
         return redirect(bill)
@@ -458,7 +453,7 @@ class _SettlementActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
         try:
             message = self.act(request, row)
         except ValidationError as error:
-            messages.error(request, _("Not saved: %(error)s") % {"error": _errors_text(error)})
+            messages.error(request, _("Not saved: %(error)s") % {"error": errors_text(error)})
             return redirect(row)
         messages.success(request, message)
         return redirect(reverse("industry_center:settlement_list") + "?needs_attention=true")

@@ -4,29 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smarteconomy.forms import DateTimeLocalInput, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import ReturnReason
 from .models import PermitApplication, PermitType, ServiceDisruption
-
-
-def _style(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class PermitApplicationForm(forms.ModelForm):
@@ -60,7 +42,7 @@ class PermitApplicationForm(forms.ModelForm):
         self.fields["kbli_codes"].help_text = _("5 digits each; separate several with commas (47111,56101).")
         if not self.is_bound:
             self.initial.setdefault("submitted_at", timezone.localtime().replace(second=0, microsecond=0))
-        _style(self)
+        style_form(self)
 
     def clean_submitted_at(self):
         value = self.cleaned_data["submitted_at"]
@@ -90,4 +72,4 @@ class ServiceDisruptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("started_at", "ended_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-        _style(self)
+        style_form(self)

@@ -6,14 +6,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView
+from smarteconomy.views import ObjectDetailView, ServiceFormView, errors_text
 
 from . import filtersets, tables
 from .choices import PermitStatus, ReturnReason
@@ -42,10 +40,6 @@ TRANSITION_STYLES = {
     PermitStatus.REJECTED: "outline-danger",
     PermitStatus.RETURNED: "warning",
 }
-
-
-def _errors_text(error):
-    return " ".join(error.messages)
 
 
 # --- Applications ---------------------------------------------------------------------------------------
@@ -143,7 +137,7 @@ class PermitApplicationTransitionView(LoginRequiredMixin, PermissionRequiredMixi
                 note=data["note"],
             )
         except ValidationError as error:
-            messages.error(request, _("Not changed: %(error)s") % {"error": _errors_text(error)})
+            messages.error(request, _("Not changed: %(error)s") % {"error": errors_text(error)})
         else:
             messages.success(
                 request, _("The application is now “%(status)s”.") % {"status": change.get_to_status_display()}
@@ -151,32 +145,7 @@ class PermitApplicationTransitionView(LoginRequiredMixin, PermissionRequiredMixi
         return redirect(application)
 
 
-class _ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    template_name = "licensing/form.html"
-    title = ""
-    cancel_url_name = None
-
-    @property
-    def cancel_url(self):
-        return reverse(self.cancel_url_name)
-
-    def form_invalid_from(self, form, error):
-        """The service refused what the form accepted: show its message in the form, not an error page."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return self.form_invalid(form)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        context["cancel_url"] = self.cancel_url
-        return context
-
-
-class PermitApplicationCreateView(_ServiceFormView):
+class PermitApplicationCreateView(ServiceFormView):
     permission_required = "licensing.add_permitapplication"
     form_class = PermitApplicationForm
     title = gettext_lazy("Add a permit application")
@@ -212,7 +181,7 @@ class ServiceDisruptionDetailView(ObjectDetailView):
     fields = ("system", "started_at", "ended_at", "impact", "follow_up", "responsible_unit")
 
 
-class ServiceDisruptionCreateView(_ServiceFormView):
+class ServiceDisruptionCreateView(ServiceFormView):
     permission_required = "licensing.add_servicedisruption"
     form_class = ServiceDisruptionForm
     title = gettext_lazy("Record a service disruption")
@@ -227,7 +196,7 @@ class ServiceDisruptionCreateView(_ServiceFormView):
         return redirect(disruption)
 
 
-class ServiceDisruptionUpdateView(_ServiceFormView):
+class ServiceDisruptionUpdateView(ServiceFormView):
     permission_required = "licensing.change_servicedisruption"
     form_class = ServiceDisruptionForm
     title = gettext_lazy("Edit a service disruption")

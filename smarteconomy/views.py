@@ -8,10 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from . import filtersets, tables
 from .choices import ImportStatus, Role
@@ -210,7 +211,9 @@ class ImportView(ImporterMixin, View):
         if too_large:
             limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
             if too_large is True:  # the client did not announce the size
-                message = _("The file is larger than %(max)d MB, the most that is accepted. Split it into smaller files.")
+                message = _(
+                    "The file is larger than %(max)d MB, the most that is accepted. Split it into smaller files."
+                )
                 return self.refuse(message % {"max": limit}, 413)
             message = _("The file is %(size).1f MB; at most %(max)d MB are accepted. Split it into smaller files.")
             logger.warning("upload refused: %s bytes for the %s import", too_large, self.importer.code)
@@ -316,3 +319,36 @@ class TaskRunDetailView(ObjectDetailView):
     model = TaskRun
     template_name = "smarteconomy/taskrun_detail.html"
     fields = ("task", "status", "started_at", "finished_at", "rows_affected", "error", "celery_task_id")
+
+
+def errors_text(error):
+    """A ValidationError's messages as one sentence (for a flash message)."""
+    return " ".join(error.messages)
+
+
+class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """An entry form whose ``form_valid`` calls a service; a ValidationError from the service is shown in the
+    form (``form_invalid_from``), never as an error page."""
+
+    template_name = "smarteconomy/form.html"
+    title = ""
+    cancel_url_name = None
+
+    @property
+    def cancel_url(self):
+        return reverse(self.cancel_url_name)
+
+    def form_invalid_from(self, form, error):
+        """The service refused what the form accepted: show its message in the form, not an error page."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return self.form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["cancel_url"] = self.cancel_url
+        return context
