@@ -3,55 +3,27 @@ cashless share of the levy paid, arrears (amount and tenants) and the share of p
 technology. Each value is one or two aggregate queries per period; a year is recomputed from its records, never
 averaged from its months. Stocks are the state at the end of the period (for the current period: now)."""
 
-from datetime import date, datetime
-
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, Period, register
+from analytics.registry import Indicator, Measurement, ended_input, periods_of_months, register, share, text
 from smarteconomy.choices import Role
+from smarteconomy.templatetags.formatting import number
 
 from .choices import BillStatus, EquipmentLevel, PaymentChannel
 from .models import LevyBill, Payment, ProductionHouse, Tenancy
 from .services import HOUSES_SOURCE, LEVY_SOURCE
 
 
-def period_bounds(period):
-    """[first day, first day after) of a month or a year."""
-    start = date(period.year, period.month or 1, 1)
-    if period.is_month:
-        end = date(period.year + (period.month == 12), period.month % 12 + 1, 1)
-    else:
-        end = date(period.year + 1, 1, 1)
-    return start, end
-
-
-def _aware(day):
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
 def _moment(period):
     """The end of the period, or now while it is still running (a stock is read at that moment)."""
-    return min(_aware(period_bounds(period)[1]), timezone.now())
-
-
-def _ended_input(period):
-    ended = _aware(period_bounds(period)[1]) <= timezone.now()
-    return {
-        "name": _gettext("Period %(period)s has ended") % {"period": period},
-        "present": ended,
-        "detail": "" if ended else _gettext("in progress"),
-    }
-
-
-def _share(part, total):
-    return None if not total else part / total * 100
+    return min(period.moments()[1], timezone.now())
 
 
 def levy_periods():
@@ -60,12 +32,12 @@ def levy_periods():
     if first is None:
         return []
     today = timezone.localdate()
-    periods = set()
+    months = set()
     year, month = first.year, first.month
     while (year, month) <= (today.year, today.month):
-        periods |= {Period(year, month), Period(year)}
+        months.add((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+    return periods_of_months(months)
 
 
 # --- Houses ---------------------------------------------------------------------------------------------------------
@@ -78,7 +50,7 @@ def _houses_at(moment):
 
 def _reference_day(period):
     """The last day of the period, or today while it is still running."""
-    return min(date.fromordinal(period_bounds(period)[1].toordinal() - 1), timezone.localdate())
+    return min(period.last_day, timezone.localdate())
 
 
 def occupancy(period):
@@ -90,9 +62,9 @@ def occupancy(period):
         .values_list("house_id", flat=True)
     )
     return Measurement(
-        _share(len(let), len(houses)),
-        [_ended_input(period)],
-        note=_gettext("%(let)d of %(total)d production houses let") % {"let": len(let), "total": len(houses)},
+        share(len(let), len(houses)),
+        [ended_input(period)],
+        note=text(gettext_noop("%(let)d of %(total)d production houses let"), let=len(let), total=len(houses)),
     )
 
 
@@ -100,10 +72,13 @@ def appropriate_technology_share(period):
     houses = list(_houses_at(_moment(period)))
     modern = sum(1 for house in houses if house.equipment_level == EquipmentLevel.APPROPRIATE)
     return Measurement(
-        _share(modern, len(houses)),
-        [_ended_input(period)],
-        note=_gettext("%(modern)d of %(total)d production houses with appropriate technology")
-        % {"modern": modern, "total": len(houses)},
+        share(modern, len(houses)),
+        [ended_input(period)],
+        note=text(
+            gettext_noop("%(modern)d of %(total)d production houses with appropriate technology"),
+            modern=modern,
+            total=len(houses),
+        ),
     )
 
 
@@ -111,13 +86,12 @@ def appropriate_technology_share(period):
 
 
 def _bills_of(period):
-    start, end = period_bounds(period)
-    return LevyBill.objects.filter(period__gte=start, period__lt=end).exclude(status=BillStatus.CANCELLED)
+    return LevyBill.objects.filter(period__gte=period.start, period__lt=period.end).exclude(status=BillStatus.CANCELLED)
 
 
 def _bills_input(period, count):
     return {
-        "name": _gettext("Levy bills of %(period)s issued") % {"period": period},
+        "name": text(gettext_noop("Levy bills of %(period)s issued"), period=str(period)),
         "present": count > 0,
         "detail": str(count),
     }
@@ -127,24 +101,22 @@ def collection_rate(period):
     totals = _bills_of(period).aggregate(count=Count("id"), billed=Sum("amount"), paid=Sum("paid_amount"))
     billed, paid = totals["billed"] or 0, totals["paid"] or 0
     return Measurement(
-        _share(paid, billed),
-        [_ended_input(period), _bills_input(period, totals["count"])],
-        note=_gettext("Rp%(paid)s paid of Rp%(billed)s billed")
-        % {"paid": f"{paid:,}".replace(",", "."), "billed": f"{billed:,}".replace(",", ".")},
+        share(paid, billed),
+        [ended_input(period), _bills_input(period, totals["count"])],
+        note=text(gettext_noop("Rp%(paid)s paid of Rp%(billed)s billed"), paid=number(paid), billed=number(billed)),
     )
 
 
 def cashless_share(period):
-    start, end = period_bounds(period)
-    totals = Payment.objects.filter(paid_at__gte=_aware(start), paid_at__lt=_aware(end)).aggregate(
+    start, end = period.moments()
+    totals = Payment.objects.filter(paid_at__gte=start, paid_at__lt=end).aggregate(
         all=Sum("amount"), qris=Sum("amount", filter=Q(channel=PaymentChannel.QRIS))
     )
     paid, qris = totals["all"] or 0, totals["qris"] or 0
     return Measurement(
-        _share(qris, paid),
-        [_ended_input(period)],
-        note=_gettext("Rp%(qris)s by QRIS of Rp%(all)s paid")
-        % {"qris": f"{qris:,}".replace(",", "."), "all": f"{paid:,}".replace(",", ".")},
+        share(qris, paid),
+        [ended_input(period)],
+        note=text(gettext_noop("Rp%(qris)s by QRIS of Rp%(all)s paid"), qris=number(qris), all=number(paid)),
     )
 
 
@@ -170,14 +142,14 @@ def arrears_amount(period):
     totals = _arrears(period).aggregate(amount=Sum("owed"), bills=Count("id"))
     return Measurement(
         float(totals["amount"] or 0),
-        [_ended_input(period)],
-        note=_gettext("%(bills)d overdue bills") % {"bills": totals["bills"]},
+        [ended_input(period)],
+        note=text(gettext_noop("%(bills)d overdue bills"), bills=totals["bills"]),
     )
 
 
 def arrears_tenants(period):
     count = _arrears(period).values("tenancy__tenant").distinct().count()
-    return Measurement(float(count), [_ended_input(period)])
+    return Measurement(float(count), [ended_input(period)])
 
 
 # --- Records behind the numbers ----------------------------------------------------------------------------------------
@@ -189,8 +161,7 @@ def _bills_url(status=None):
             base = reverse("industry_center:bill_list")
         except NoReverseMatch:
             return None
-        start, end = period_bounds(period)
-        query = {"period_from": start.isoformat(), "period_to": date.fromordinal(end.toordinal() - 1).isoformat()}
+        query = {"period_from": period.start.isoformat(), "period_to": period.last_day.isoformat()}
         if status:
             query = {"status": status}
         return base + "?" + urlencode(query)

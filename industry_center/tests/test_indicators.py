@@ -80,7 +80,7 @@ def test_occupancy_at_the_end_of_the_period(centre):
     # 4 houses; at 31/03 A and B are let (C ended on 20/03)
     measurement = value("industry_center.occupancy")
     assert measurement.value == pytest.approx(50.0)
-    assert "2 of 4" in measurement.note
+    assert measurement.note["params"] == {"let": 2, "total": 4}
 
 
 def test_appropriate_technology_share_follows_the_history(centre):
