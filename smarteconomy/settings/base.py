@@ -156,6 +156,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smarteconomy.housekeeping_run",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Before the indicators: yesterday's e-parking summaries and any date an import left dirty.
+    "cashless-summaries-nightly": {
+        "task": "cashless.daily_summaries_nightly",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "indicators-recompute-nightly": {
         "task": "analytics.indicators_recompute",
         "schedule": crontab(hour=1, minute=0),

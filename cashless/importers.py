@@ -1,0 +1,54 @@
+"""The e-parking log importer: the bulk path of cashless.ingest behind the shared importer, so that the
+upload page, ``import_parking`` and the API produce the same ImportBatch and row-level report as every
+other import of the product."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smarteconomy.choices import Role
+from smarteconomy.importing import BulkImporter, BulkOutcome, ImportError_, RowError, register
+
+from . import ingest
+from .models import ParkingLocation
+
+IMPORTER_CODE = "parking"
+
+
+@register
+class ParkingTransactionImporter(BulkImporter):
+    code = IMPORTER_CODE
+    label = gettext_lazy("E-parking transactions")
+    description = gettext_lazy(
+        "The transaction log of one parking location, one row per transaction: transaction_id, entry_time, "
+        "exit_time, vehicle_class, amount, payment_method, issuer, status, failure_reason, gate. Times in "
+        "ISO 8601 (without an offset: WITA). Re-importing a file adds nothing; a transaction id already stored "
+        "with other content is reported as a conflict."
+    )
+    office = Role.PARKING_OPERATOR
+    permission = "cashless.add_parkingtransaction"
+    shared_upload = False  # the upload page is per location: cashless:upload
+
+    def import_file(self, data, filename, *, dry_run):
+        location = self.ctx.params.get("location")
+        if not isinstance(location, ParkingLocation):
+            raise ImportError_(_("No parking location was given for this file."))
+        postgres = ingest.connection.vendor == "postgresql"
+        checked, source, delimiter, header = ingest.validate_file(data, filename, keep_frames=not postgres)
+        if checked.errors_total or dry_run:
+            return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
+        if postgres:
+            written = ingest.write_postgresql(location, source, delimiter, header)
+            dates = checked.dates if written.created else set()
+        else:
+            written = ingest.write_generic(location, checked.frames)
+            dates = written.dates
+        if written.conflicts:
+            rows = ingest.rows_of(checked, written.conflicts)
+            errors = sorted(
+                (RowError(rows.get(tid), "transaction_id", ingest.conflict_message(tid)) for tid in written.conflicts),
+                key=lambda error: error.row or 0,
+            )
+            return BulkOutcome(checked.rows_total, errors, written.conflicts_total)
+        ingest.mark_dates_dirty(location, dates)
+        self.ctx.params["dirty_dates"] = dates
+        return BulkOutcome(checked.rows_total, [], 0, created=written.created, updated=0)

@@ -1,0 +1,472 @@
+"""The bulk path of the e-parking import: a million-row log cannot go through per-row validation.
+
+1. pandas reads the CSV in chunks and validates each column at once (vectorised), keeping only what the
+   whole file needs afterwards: a 64-bit hash and the row number of each transaction id (for duplicates
+   within the file) and the business dates seen. Every bad cell is reported with its row and column.
+2. PostgreSQL: the file itself is loaded with ``COPY`` into a temporary staging table (no indexes), the
+   transaction ids already stored with other content are reported as conflicts, and ``INSERT ... SELECT
+   ... ON CONFLICT DO NOTHING`` adds what is new (identical rows are skipped: re-importing adds nothing).
+   SQLite (the embedded default): the validated frames are compared with the stored rows in slices and
+   written with ``bulk_create``: the same outcome, slower.
+3. The business dates that got new rows are marked dirty; cashless.services rebuilds their summaries.
+
+Everything runs in the import's transaction: a bad row, a conflict or a database error leaves nothing.
+"""
+
+import io
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import psycopg
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from smarteconomy.importing import ImportError_, RowError
+from smarteconomy.importing.readers import FileRefused, _decode, is_xlsx
+
+from .choices import PaymentMethod, TransactionStatus, VehicleClass
+from .models import DirtyDate, ParkingTransaction
+
+COLUMNS = (
+    "transaction_id",
+    "entry_time",
+    "exit_time",
+    "vehicle_class",
+    "amount",
+    "payment_method",
+    "issuer",
+    "status",
+    "failure_reason",
+    "gate",
+)
+REQUIRED = ("transaction_id", "entry_time", "vehicle_class", "amount", "payment_method", "status")
+TEXT_LIMITS = {"transaction_id": 64, "issuer": 60, "failure_reason": 200, "gate": 60}
+CHOICES = {
+    "vehicle_class": VehicleClass.values,
+    "payment_method": PaymentMethod.values,
+    "status": TransactionStatus.values,
+}
+MAX_AMOUNT = 100_000_000  # Rp 100 million: more is a typing error, not a parking fee
+CHUNK_ROWS = 100_000
+ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?"
+HAS_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+
+
+@dataclass
+class Checked:
+    """What validation leaves for the write: counts, errors, and per-row keys of the whole file."""
+
+    rows_total: int = 0
+    errors: list = field(default_factory=list)
+    errors_total: int = 0
+    hashes: list = field(default_factory=list)  # uint64 arrays, one per chunk
+    rows: list = field(default_factory=list)  # row-number arrays, one per chunk
+    dates: set = field(default_factory=set)
+    frames: list = field(default_factory=list)  # validated frames (kept only for the SQLite path)
+
+    def error(self, row, column, message):
+        self.errors_total += 1
+        if len(self.errors) < settings.IMPORT_MAX_STORED_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+    def errors_at(self, rows, column, message):
+        for row in rows[: max(0, settings.IMPORT_MAX_STORED_ERRORS - len(self.errors))]:
+            self.errors.append(RowError(int(row), column, message))
+        self.errors_total += len(rows)
+
+
+def parse_times(text):
+    """ISO 8601 strings (with an offset, or without one meaning WITA) to UTC timestamps; NaT where empty or
+    not a valid time."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    present = text != ""
+    offset = present & text.str.contains(HAS_OFFSET, regex=True)
+    naive = present & ~offset
+    if naive.any():
+        local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+        result[naive] = local.dt.tz_localize(WITA, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    if offset.any():
+        result[offset] = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
+    return result
+
+
+def check_chunk(frame, first_row, checked, keep_frame):
+    """Validate one chunk (all cells are text); add its errors and keys to ``checked``."""
+    rows = np.arange(first_row, first_row + len(frame))
+    # pandas gives "" for the cells missing at the end of a short row, as for empty cells.
+    frame = frame.fillna("")
+    bad = np.zeros(len(frame), dtype=bool)
+    for column in REQUIRED:
+        empty = (frame[column] == "").to_numpy()
+        if empty.any():
+            checked.errors_at(rows[empty], column, _("This column is required."))
+            bad |= empty
+    for column, limit in TEXT_LIMITS.items():
+        long = (frame[column].str.len() > limit).to_numpy()
+        if long.any():
+            checked.errors_at(rows[long], column, _("At most %(max)d characters allowed.") % {"max": limit})
+            bad |= long
+    for column, allowed in CHOICES.items():
+        wrong = (~frame[column].isin(allowed) & (frame[column] != "")).to_numpy()
+        if wrong.any():
+            message = _("Unknown value. Use one of: %(values)s.") % {"values": ", ".join(allowed)}
+            checked.errors_at(rows[wrong], column, message)
+            bad |= wrong
+    amount_text = frame["amount"]
+    digits = amount_text.str.fullmatch(r"\d{1,12}").fillna(False).to_numpy(dtype=bool)
+    wrong = ~digits & (amount_text != "").to_numpy()
+    if wrong.any():
+        checked.errors_at(rows[wrong], "amount", _("Give the amount in whole rupiah, digits only (e.g. 5000)."))
+        bad |= wrong
+    amount = pd.to_numeric(amount_text.where(digits, "0"), errors="coerce").fillna(0).astype("int64")
+    large = (amount > MAX_AMOUNT).to_numpy()
+    if large.any():
+        checked.errors_at(rows[large], "amount", _("The amount is above Rp 100.000.000."))
+        bad |= large
+    times = {}
+    for column in ("entry_time", "exit_time"):
+        text = frame[column]
+        times[column] = parse_times(text)
+        shaped = text.str.fullmatch(ISO_TIME).fillna(False).to_numpy(dtype=bool)
+        wrong = (text != "").to_numpy() & (~shaped | times[column].isna().to_numpy())
+        if wrong.any():
+            checked.errors_at(
+                rows[wrong],
+                column,
+                _("Not a valid time. Use ISO 8601, e.g. 2025-03-04T09:15:00+08:00 (no offset means WITA)."),
+            )
+            bad |= wrong
+    backwards = (times["exit_time"] < times["entry_time"]).to_numpy()
+    if backwards.any():
+        checked.errors_at(rows[backwards], "exit_time", _("The exit time is before the entry time."))
+        bad |= backwards
+    failed_no_reason = ((frame["status"] == "failed") & (frame["failure_reason"] == "")).to_numpy()
+    if failed_no_reason.any():
+        checked.errors_at(rows[failed_no_reason], "failure_reason", _("A failed payment needs its failure reason."))
+        bad |= failed_no_reason
+
+    checked.hashes.append(pd.util.hash_pandas_object(frame["transaction_id"], index=False).to_numpy())
+    checked.rows.append(rows)
+    moment = times["exit_time"].fillna(times["entry_time"]).dt.tz_convert(WITA)
+    good = ~bad
+    checked.dates.update(moment[good].dt.date.unique())
+    if keep_frame and not bad.any():
+        frame = frame.copy()
+        frame["entry"] = times["entry_time"]
+        frame["exit"] = times["exit_time"]
+        frame["amount_value"] = amount
+        frame["business_date"] = moment.dt.date
+        frame["business_hour"] = moment.dt.hour
+        frame["row"] = rows
+        checked.frames.append(frame)
+
+
+def duplicates(checked):
+    """Rows whose transaction id appeared earlier in the file: [(row, first row)]. By 64-bit hash: a
+    false duplicate would need a hash collision (about 1 in 10^7 for a million ids)."""
+    if not checked.hashes:
+        return []
+    hashes = np.concatenate(checked.hashes)
+    rows = np.concatenate(checked.rows)
+    order = np.argsort(hashes, kind="stable")
+    sorted_hashes = hashes[order]
+    repeat = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
+    if not len(repeat):
+        return []
+    first = {}
+    pairs = []
+    for index in repeat:
+        value = sorted_hashes[index]
+        if value not in first:
+            start = np.searchsorted(sorted_hashes, value)
+            first[value] = int(rows[order[start]])
+        pairs.append((int(rows[order[index]]), first[value]))
+    return sorted(pairs)
+
+
+def rows_of(checked, transaction_ids):
+    """The row numbers of some transaction ids (for the conflict report)."""
+    if not transaction_ids:
+        return {}
+    wanted = pd.Series(list(transaction_ids))
+    wanted_hashes = pd.util.hash_pandas_object(wanted, index=False).to_numpy()
+    hashes = np.concatenate(checked.hashes)
+    rows = np.concatenate(checked.rows)
+    found = {}
+    for text, value in zip(wanted, wanted_hashes, strict=True):
+        positions = np.flatnonzero(hashes == value)
+        if len(positions):
+            found[text] = int(rows[positions[0]])
+    return found
+
+
+def _csv_source(data, filename):
+    """(CSV bytes without BOM, delimiter). An XLSX workbook is turned into CSV first."""
+    if is_xlsx(data, filename):
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise FileRefused(_("The workbook cannot be opened: %(error)s") % {"error": exc}) from None
+        return frame.to_csv(index=False).encode(), ","
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first_line = data.split(b"\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter.encode()) for delimiter in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    return data, delimiter
+
+
+def read_header(data, delimiter):
+    first_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
+    return [name.strip().strip('"').strip().lower() for name in first_line.split(delimiter)]
+
+
+def check_header(header):
+    errors = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(1, name, _("This column appears twice in the header.")))
+        elif name not in COLUMNS:
+            errors.append(
+                RowError(1, name, _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join(COLUMNS)})
+            )
+        seen.add(name)
+    for name in REQUIRED:
+        if name not in seen:
+            errors.append(RowError(1, name, _("Required column is missing from the header.")))
+    return errors
+
+
+def validate_file(data, filename, *, keep_frames):
+    """Read and check every row of the file. Returns (Checked, csv bytes, delimiter, header)."""
+    checked = Checked()
+    try:
+        source, delimiter = _csv_source(data, filename)
+    except FileRefused as refused:
+        checked.error(refused.row, refused.column, refused.message)
+        return checked, b"", ",", []
+    if not source.strip():
+        checked.error(None, "", _("The file is empty."))
+        return checked, source, delimiter, []
+    header = read_header(source, delimiter)
+    header_errors = check_header(header)
+    if header_errors:
+        for error in header_errors:
+            checked.error(error.row, error.column, error.message)
+        return checked, source, delimiter, header
+    try:
+        reader = pd.read_csv(
+            io.BytesIO(source),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=False,
+            chunksize=CHUNK_ROWS,
+            encoding="utf-8",
+            engine="c",
+        )
+        first_row = 2
+        for chunk in reader:
+            chunk.columns = header
+            for name in COLUMNS:
+                if name not in chunk.columns:
+                    chunk[name] = ""
+            check_chunk(chunk[list(COLUMNS)], first_row, checked, keep_frames)
+            checked.rows_total += len(chunk)
+            first_row += len(chunk)
+    except UnicodeDecodeError:
+        try:
+            _decode(source)
+        except FileRefused as refused:
+            checked.error(refused.row, "", refused.message)
+    except pd.errors.ParserError as exc:
+        checked.error(None, "", _("The file cannot be read as CSV: %(error)s") % {"error": exc})
+    if checked.rows_total == 0 and not checked.errors:
+        checked.error(None, "", _("The file has a header but no data rows."))
+    for row, first in duplicates(checked):
+        checked.error(
+            row,
+            "transaction_id",
+            _("Duplicate of row %(row)d: the same transaction_id appears twice in this file.") % {"row": first},
+        )
+    checked.errors.sort(key=lambda error: (error.row or 0, error.column))
+    return checked, source, delimiter, header
+
+
+# --- Writing -----------------------------------------------------------------------------------------------------
+
+COMPARED = (
+    "entry_time",
+    "exit_time",
+    "vehicle_class",
+    "amount",
+    "payment_method",
+    "issuer",
+    "status",
+    "failure_reason",
+    "gate",
+)
+STAGING_COLUMNS = {
+    "transaction_id": "text",
+    "entry_time": "timestamptz",
+    "exit_time": "timestamptz",
+    "vehicle_class": "text",
+    "amount": "bigint",
+    "payment_method": "text",
+    "issuer": "text",
+    "status": "text",
+    "failure_reason": "text",
+    "gate": "text",
+}
+MAX_CONFLICTS_REPORTED = 1000
+
+
+@dataclass
+class Written:
+    created: int = 0
+    conflicts: list = field(default_factory=list)  # [(transaction_id, stored values dict or None)]
+    conflicts_total: int = 0
+    dates: set = field(default_factory=set)  # dates with new rows (the generic path knows them exactly)
+
+
+def conflict_message(transaction_id):
+    return (
+        _(
+            "Transaction %(id)s is already stored with other content; it is not overwritten. Correct the file "
+            "or ask the administrators to void the stored transaction."
+        )
+        % {"id": transaction_id}
+    )
+
+
+def write_postgresql(location, source, delimiter, header):
+    """COPY the file into a staging table, report conflicts, insert what is new (in the caller's transaction)."""
+    table = ParkingTransaction._meta.db_table
+    columns_sql = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS.items())
+    header_sql = ", ".join(header)
+    written = Written()
+    with connection.cursor() as cursor:
+        # Times without an offset are WITA; SET LOCAL ends with the transaction.
+        cursor.execute("SET LOCAL TIME ZONE 'Asia/Makassar'")
+        cursor.execute("DROP TABLE IF EXISTS cashless_staging")
+        cursor.execute(f"CREATE TEMPORARY TABLE cashless_staging ({columns_sql}) ON COMMIT DROP")
+        options = f"FORMAT csv, HEADER true, DELIMITER '{delimiter}', FORCE_NULL ({header_sql})"
+        try:
+            with cursor.cursor.copy(f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})") as copy:
+                view = memoryview(source)
+                for start in range(0, len(view), 1 << 20):
+                    copy.write(view[start : start + (1 << 20)])
+        except psycopg.errors.DataError as exc:
+            # What pandas cannot see, e.g. a short row missing optional cells at its end.
+            line = re.search(r"line (\d+)", exc.diag.context or "")
+            raise ImportError_(
+                _("Row %(row)s cannot be loaded: %(error)s")
+                % {"row": line.group(1) if line else "?", "error": exc.diag.message_primary}
+            ) from None
+        # Back to UTC, which Django's connection expects when it reads timestamps.
+        cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+        differs = " OR ".join(
+            f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
+            if STAGING_COLUMNS[name] == "text"
+            else f"t.{name} IS DISTINCT FROM s.{name}"
+            for name in COMPARED
+        )
+        cursor.execute(
+            f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t "
+            f"ON t.location_id = %s AND t.transaction_id = s.transaction_id WHERE {differs} "
+            f"LIMIT {MAX_CONFLICTS_REPORTED + 1}",
+            [location.pk],
+        )
+        conflicts = [row[0] for row in cursor.fetchall()]
+        if conflicts:
+            written.conflicts = conflicts[:MAX_CONFLICTS_REPORTED]
+            written.conflicts_total = len(conflicts)
+            return written
+        moment = "coalesce(s.exit_time, s.entry_time) AT TIME ZONE 'Asia/Makassar'"
+        cursor.execute(
+            f"INSERT INTO {table} (location_id, transaction_id, entry_time, exit_time, vehicle_class, amount, "
+            "payment_method, issuer, status, failure_reason, gate, business_date, business_hour) "
+            "SELECT %s, s.transaction_id, s.entry_time, s.exit_time, s.vehicle_class, s.amount, s.payment_method, "
+            "coalesce(s.issuer, ''), s.status, coalesce(s.failure_reason, ''), coalesce(s.gate, ''), "
+            f"({moment})::date, extract(hour FROM {moment})::smallint FROM cashless_staging s "
+            "ON CONFLICT (location_id, transaction_id) DO NOTHING",
+            [location.pk],
+        )
+        written.created = cursor.rowcount
+        cursor.execute("DROP TABLE cashless_staging")
+    return written
+
+
+def _stored_values(transaction):
+    return {name: getattr(transaction, name) for name in COMPARED}
+
+
+def _file_values(row):
+    return {
+        "entry_time": row.entry.to_pydatetime(),
+        "exit_time": None if pd.isna(row.exit) else row.exit.to_pydatetime(),
+        "vehicle_class": row.vehicle_class,
+        "amount": int(row.amount_value),
+        "payment_method": row.payment_method,
+        "issuer": row.issuer,
+        "status": row.status,
+        "failure_reason": row.failure_reason,
+        "gate": row.gate,
+    }
+
+
+def write_generic(location, frames):
+    """The portable path (SQLite): compare with stored rows slice by slice, then bulk_create what is new."""
+    written = Written()
+    new = []
+    for frame in frames:
+        for start in range(0, len(frame), 500):
+            part = frame.iloc[start : start + 500]
+            stored = {
+                t.transaction_id: t
+                for t in ParkingTransaction.objects.filter(
+                    location=location, transaction_id__in=list(part["transaction_id"])
+                )
+            }
+            for row in part.itertuples(index=False):
+                values = _file_values(row)
+                existing = stored.get(row.transaction_id)
+                if existing is None:
+                    new.append((row, values))
+                elif _stored_values(existing) != values:
+                    written.conflicts_total += 1
+                    if len(written.conflicts) < MAX_CONFLICTS_REPORTED:
+                        written.conflicts.append(row.transaction_id)
+    if written.conflicts:
+        return written
+    objects = []
+    for row, values in new:
+        objects.append(
+            ParkingTransaction(
+                location=location,
+                transaction_id=row.transaction_id,
+                business_date=row.business_date,
+                business_hour=int(row.business_hour),
+                **values,
+            )
+        )
+        written.dates.add(row.business_date)
+    ParkingTransaction.objects.bulk_create(objects, batch_size=2000)
+    written.created = len(objects)
+    return written
+
+
+def mark_dates_dirty(location, dates):
+    DirtyDate.objects.bulk_create(
+        [DirtyDate(location=location, business_date=day) for day in sorted(dates)],
+        update_conflicts=True,
+        unique_fields=["location", "business_date"],
+        update_fields=["marked_at"],
+    )

@@ -1,0 +1,132 @@
+"""Writes of the cashless app: the e-parking import (through the shared importer) and the daily summaries.
+
+Summaries are maintained incrementally: an import marks the business dates that got new rows dirty
+(cashless.ingest); ``daily_summary_rebuild_dirty`` recomputes only those dates, as an upsert of the grouped
+cells (cells that no longer exist are removed). The nightly task also rebuilds yesterday (WITA)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from analytics.scorecard import mark_dirty
+from smarteconomy.choices import ImportStatus
+from smarteconomy.importing import run_import
+
+from .importers import IMPORTER_CODE
+from .models import DailySummary, DirtyDate, ParkingLocation, ParkingTransaction
+
+SUMMARIES_SOURCE = "cashless.summaries"
+DIMENSIONS = ("business_date", "business_hour", "payment_method", "vehicle_class", "status")
+DATES_PER_STEP = 31
+
+
+def parking_transactions_import(*, location, data, filename, user, dry_run=False, source="web", max_bytes=None):
+    """Import an operator's log for ``location`` (all or nothing) and, when rows were added, rebuild the
+    summaries of the dates they touched. Returns the ImportBatch."""
+    batch = run_import(
+        IMPORTER_CODE,
+        data=data,
+        filename=filename,
+        user=user,
+        dry_run=dry_run,
+        source=source,
+        params={"location": location},
+        max_bytes=max_bytes,
+    )
+    if batch.status == ImportStatus.COMMITTED and batch.rows_created:
+        daily_summary_rebuild_dirty(location=location)
+    return batch
+
+
+def _grouped(location_id, dates):
+    return (
+        ParkingTransaction.objects.filter(location_id=location_id, business_date__in=dates)
+        .values(*DIMENSIONS)
+        .annotate(n=Count("id"), total=Sum("amount"))
+        .order_by()
+    )
+
+
+@transaction.atomic
+def daily_summary_rebuild(*, location_id, dates):
+    """Recompute the summary cells of these business dates of one location from the raw log (upsert).
+    Returns the number of cells written."""
+    dates = sorted(set(dates))
+    written = 0
+    for start in range(0, len(dates), DATES_PER_STEP):
+        step = dates[start : start + DATES_PER_STEP]
+        cells = [
+            DailySummary(
+                location_id=location_id,
+                business_date=row["business_date"],
+                hour=row["business_hour"],
+                payment_method=row["payment_method"],
+                vehicle_class=row["vehicle_class"],
+                status=row["status"],
+                count=row["n"],
+                amount=row["total"] or 0,
+            )
+            for row in _grouped(location_id, step)
+        ]
+        DailySummary.objects.bulk_create(
+            cells,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["location", "business_date", "hour", "payment_method", "vehicle_class", "status"],
+            update_fields=["count", "amount"],
+        )
+        keep = {(c.business_date, c.hour, c.payment_method, c.vehicle_class, c.status) for c in cells}
+        stale = [
+            pk
+            for pk, *key in DailySummary.objects.filter(location_id=location_id, business_date__in=step).values_list(
+                "pk", "business_date", "hour", "payment_method", "vehicle_class", "status"
+            )
+            if tuple(key) not in keep
+        ]
+        if stale:
+            DailySummary.objects.filter(pk__in=stale).delete()
+        written += len(cells)
+    if dates:
+        mark_dirty(source=SUMMARIES_SOURCE, periods={day.strftime("%Y-%m") for day in dates})
+    return written
+
+
+def daily_summary_rebuild_dirty(*, location=None):
+    """Rebuild every dirty date (of one location, or of all). A date marked again while it was being rebuilt
+    stays dirty for the next run. Returns the number of cells written."""
+    dirty = DirtyDate.objects.all()
+    if location is not None:
+        dirty = dirty.filter(location=location)
+    by_location = {}
+    for pk, location_id, day, marked_at in dirty.values_list("pk", "location_id", "business_date", "marked_at"):
+        by_location.setdefault(location_id, []).append((pk, day, marked_at))
+    written = 0
+    for location_id, entries in by_location.items():
+        with transaction.atomic():
+            written += daily_summary_rebuild(location_id=location_id, dates=[day for _pk, day, _at in entries])
+            for pk, _day, marked_at in entries:
+                DirtyDate.objects.filter(pk=pk, marked_at=marked_at).delete()
+    return written
+
+
+def daily_summary_rebuild_all(*, location=None):
+    """Rebuild every date that has transactions (after a restore, or to check the incremental path)."""
+    locations = [location] if location is not None else list(ParkingLocation.objects.all())
+    written = 0
+    for each in locations:
+        dates = ParkingTransaction.objects.filter(location=each).values_list("business_date", flat=True).distinct()
+        written += daily_summary_rebuild(location_id=each.pk, dates=list(dates))
+    return written
+
+
+def daily_summaries_nightly():
+    """The nightly run: yesterday (WITA) for every active location, then every dirty date."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    written = 0
+    for location in ParkingLocation.objects.filter(active=True):
+        written += daily_summary_rebuild(location_id=location.pk, dates=[yesterday])
+    written += daily_summary_rebuild_dirty()
+    return written, {"yesterday": yesterday.isoformat(), "time_zone": settings.TIME_ZONE}
