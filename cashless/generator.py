@@ -15,7 +15,32 @@ import pandas as pd
 from .ingest import COLUMNS, WITA
 
 HOURLY = np.array(
-    [0.2, 0.1, 0.1, 0.1, 0.3, 0.8, 2.0, 4.0, 5.5, 5.5, 5.5, 6.0, 6.5, 6.0, 5.5, 5.5, 6.5, 7.5, 8.0, 7.0, 5.5, 3.5, 1.5, 0.6]
+    [
+        0.2,
+        0.1,
+        0.1,
+        0.1,
+        0.3,
+        0.8,
+        2.0,
+        4.0,
+        5.5,
+        5.5,
+        5.5,
+        6.0,
+        6.5,
+        6.0,
+        5.5,
+        5.5,
+        6.5,
+        7.5,
+        8.0,
+        7.0,
+        5.5,
+        3.5,
+        1.5,
+        0.6,
+    ]
 )
 HOURLY = HOURLY / HOURLY.sum()
 VEHICLES = np.array(["motorcycle", "car", "bus", "other"])
@@ -48,9 +73,16 @@ def profiles(start):
             weekend_factor=1.15,
             vehicle_mix=(0.35, 0.58, 0.03, 0.04),
             method_mix={"qris": 0.62, "emoney": 0.08, "cash": 0.28, "other": 0.02},
-            issuers={"qris": ["QRIS BRI", "QRIS Mandiri", "QRIS BNI", "GoPay", "OVO", "DANA"], "emoney": ["Mandiri e-money", "TapCash BNI", "Brizzi", "Flazz"]},
+            issuers={
+                "qris": ["QRIS BRI", "QRIS Mandiri", "QRIS BNI", "GoPay", "OVO", "DANA"],
+                "emoney": ["Mandiri e-money", "TapCash BNI", "Brizzi", "Flazz"],
+            },
             failure_rate=0.025,
-            outages=((start + timedelta(days=17), 9, 13), (start + timedelta(days=51), 16, 20), (start + timedelta(days=80), 7, 10)),
+            outages=(
+                (start + timedelta(days=17), 9, 13),
+                (start + timedelta(days=51), 16, 20),
+                (start + timedelta(days=80), 7, 10),
+            ),
             gates=("T1-IN", "T1-OUT", "T2-OUT"),
         ),
         Profile(
@@ -59,7 +91,10 @@ def profiles(start):
             weekend_factor=1.45,
             vehicle_mix=(0.55, 0.42, 0.01, 0.02),
             method_mix={"qris": 0.12, "emoney": 0.55, "cash": 0.31, "other": 0.02},
-            issuers={"qris": ["QRIS BNI", "GoPay", "ShopeePay"], "emoney": ["TapCash BNI", "Mandiri e-money", "Brizzi", "Flazz"]},
+            issuers={
+                "qris": ["QRIS BNI", "GoPay", "ShopeePay"],
+                "emoney": ["TapCash BNI", "Mandiri e-money", "Brizzi", "Flazz"],
+            },
             failure_rate=0.035,
             outages=((start + timedelta(days=33), 18, 22), (start + timedelta(days=62), 12, 15)),
             gates=("P1", "P2", "B1"),
@@ -72,10 +107,7 @@ def generate_frame(profile, first_day, days, *, seed=0, id_prefix=""):
     rng = np.random.default_rng(seed)
     day_list = [first_day + timedelta(days=i) for i in range(days)]
     counts = np.array(
-        [
-            rng.poisson(profile.per_day * (profile.weekend_factor if day.weekday() >= 5 else 1.0))
-            for day in day_list
-        ]
+        [rng.poisson(profile.per_day * (profile.weekend_factor if day.weekday() >= 5 else 1.0)) for day in day_list]
     )
     n = int(counts.sum())
     day_index = np.repeat(np.arange(days), counts)
@@ -144,7 +176,9 @@ def write_rows(path, rows, *, code="BENCH", start=date(2025, 1, 1), seed=1):
         first = True
         while written < rows and day < days_needed + 60:
             chunk_days = min(per_chunk_days, days_needed - day) if days_needed > day else 1
-            frame = generate_frame(profile, start + timedelta(days=day), chunk_days, seed=seed + day, id_prefix=f"D{day}-")
+            frame = generate_frame(
+                profile, start + timedelta(days=day), chunk_days, seed=seed + day, id_prefix=f"D{day}-"
+            )
             frame = frame.iloc[: rows - written]
             frame.to_csv(out, index=False, header=first)
             written += len(frame)

@@ -337,13 +337,10 @@ class Written:
 
 
 def conflict_message(transaction_id):
-    return (
-        _(
-            "Transaction %(id)s is already stored with other content; it is not overwritten. Correct the file "
-            "or ask the administrators to void the stored transaction."
-        )
-        % {"id": transaction_id}
-    )
+    return _(
+        "Transaction %(id)s is already stored with other content; it is not overwritten. Correct the file "
+        "or ask the administrators to void the stored transaction."
+    ) % {"id": transaction_id}
 
 
 def write_postgresql(location, source, delimiter, header):

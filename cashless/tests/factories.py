@@ -22,8 +22,18 @@ def csv_of(*rows, header=HEADER):
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
-def row(tid="T1", entry="2025-03-04T09:00:00+08:00", exit_="2025-03-04T10:30:00+08:00", vehicle="car", amount="6000",
-        method="qris", issuer="QRIS BRI", status="paid", reason="", gate="G1"):
+def row(
+    tid="T1",
+    entry="2025-03-04T09:00:00+08:00",
+    exit_="2025-03-04T10:30:00+08:00",
+    vehicle="car",
+    amount="6000",
+    method="qris",
+    issuer="QRIS BRI",
+    status="paid",
+    reason="",
+    gate="G1",
+):
     return ",".join([tid, entry, exit_, vehicle, amount, method, issuer, status, reason, gate])
 
 

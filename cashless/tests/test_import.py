@@ -2,7 +2,7 @@
 (with DATABASE_URL) on PostgreSQL, where it takes the COPY path."""
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -55,9 +55,7 @@ def test_one_bad_row_among_many_writes_nothing_and_names_the_row():
     lines[bad_at] = ",".join(cells)
     batch = run(("\n".join(lines) + "\n").encode())
     assert batch.status == ImportStatus.REFUSED
-    assert batch.errors == [
-        {"row": bad_at + 1, "column": "vehicle_class", "message": batch.errors[0]["message"]}
-    ]
+    assert batch.errors == [{"row": bad_at + 1, "column": "vehicle_class", "message": batch.errors[0]["message"]}]
     assert "motorcycle, car, bus, other" in batch.errors[0]["message"]
     assert ParkingTransaction.objects.count() == 0
     assert DailySummary.objects.count() == 0
@@ -106,7 +104,7 @@ def test_times_without_offset_are_wita_and_the_business_date_is_that_of_the_exit
     )
     assert batch.status == ImportStatus.COMMITTED, batch.errors
     night = ParkingTransaction.objects.get(transaction_id="N1")
-    assert night.entry_time == datetime(2025, 3, 4, 15, 30, tzinfo=timezone.utc)
+    assert night.entry_time == datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
     assert (night.business_date, night.business_hour) == (date(2025, 3, 5), 0)
     utc = ParkingTransaction.objects.get(transaction_id="U1")
     assert (utc.business_date, utc.business_hour) == (date(2025, 3, 4), 23)
@@ -148,7 +146,6 @@ def test_import_parking_command(tmp_path):
         call_command("import_parking", str(path), "--location", "SEPINGGAN", stdout=out, stderr=io.StringIO())
     with pytest.raises(CommandError, match="No such location"):
         call_command("import_parking", str(path), "--location", "NOWHERE", stdout=out)
-
 
 
 def test_a_short_row_is_refused_and_nothing_is_written():
