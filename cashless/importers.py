@@ -33,11 +33,21 @@ class ParkingTransactionImporter(BulkImporter):
         if not isinstance(location, ParkingLocation):
             raise ImportError_(_("No parking location was given for this file."))
         postgres = ingest.connection.vendor == "postgresql"
-        checked, source, delimiter, header = ingest.validate_file(data, filename, keep_frames=not postgres)
+        checked, source, delimiter, header = ingest.prepare(data, filename)
+        if checked.errors_total:
+            return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
+        # PostgreSQL loads the staging table while pandas validates; bad rows roll the load back.
+        staging = ingest.StagingLoad(source, delimiter, header).start() if postgres and not dry_run else None
+        try:
+            ingest.validate_rows(checked, source, delimiter, header, keep_frames=not postgres)
+        finally:
+            if staging is not None and checked.errors_total:
+                staging.thread.join()  # its outcome no longer matters: the file is refused
         if checked.errors_total or dry_run:
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
         if postgres:
-            written = ingest.write_postgresql(location, source, delimiter, header)
+            staging.join()
+            written = ingest.write_postgresql(location)
             dates = checked.dates if written.created else set()
         else:
             written = ingest.write_generic(location, checked.frames)

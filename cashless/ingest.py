@@ -15,6 +15,7 @@ Everything runs in the import's transaction: a bad row, a conflict or a database
 
 import io
 import re
+import threading
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -80,19 +81,35 @@ class Checked:
         self.errors_total += len(rows)
 
 
-def parse_times(text):
-    """ISO 8601 strings (with an offset, or without one meaning WITA) to UTC timestamps; NaT where empty or
-    not a valid time."""
+def _parse_slow(text):
+    """Element by element: mixed naive and offset times in one chunk, or invalid ones."""
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-    present = text != ""
-    offset = present & text.str.contains(HAS_OFFSET, regex=True)
-    naive = present & ~offset
+    shaped = (text != "") & text.str.fullmatch(ISO_TIME).fillna(False).astype(bool)
+    offset = shaped & text.str.contains(HAS_OFFSET, regex=True).fillna(False).astype(bool)
+    naive = shaped & ~offset
     if naive.any():
         local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
         result[naive] = local.dt.tz_localize(WITA, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     if offset.any():
         result[offset] = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
     return result
+
+
+def parse_times(text):
+    """ISO 8601 strings (with an offset, or without one meaning WITA) to UTC timestamps; NaT where empty or
+    not a valid time.
+
+    A log's times usually share one form: then pandas' C parser does the whole column at once (all naive:
+    WITA; all with one offset: that offset). Anything else falls back to the element-wise path."""
+    try:
+        parsed = pd.to_datetime(text.where(text != "", None), format="ISO8601", errors="raise")
+    except (ValueError, TypeError, OverflowError):
+        return _parse_slow(text)
+    if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        if not pd.api.types.is_datetime64_dtype(parsed.dtype):
+            return _parse_slow(text)
+        parsed = parsed.dt.tz_localize(WITA, ambiguous="NaT", nonexistent="NaT")
+    return parsed.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
 
 
 def check_chunk(frame, first_row, checked, keep_frame):
@@ -118,7 +135,9 @@ def check_chunk(frame, first_row, checked, keep_frame):
             checked.errors_at(rows[wrong], column, message)
             bad |= wrong
     amount_text = frame["amount"]
-    digits = amount_text.str.fullmatch(r"\d{1,12}").fillna(False).to_numpy(dtype=bool)
+    digits = (amount_text.str.isdigit() & amount_text.str.isascii() & (amount_text.str.len() <= 12)).to_numpy(
+        dtype=bool
+    )
     wrong = ~digits & (amount_text != "").to_numpy()
     if wrong.any():
         checked.errors_at(rows[wrong], "amount", _("Give the amount in whole rupiah, digits only (e.g. 5000)."))
@@ -132,8 +151,7 @@ def check_chunk(frame, first_row, checked, keep_frame):
     for column in ("entry_time", "exit_time"):
         text = frame[column]
         times[column] = parse_times(text)
-        shaped = text.str.fullmatch(ISO_TIME).fillna(False).to_numpy(dtype=bool)
-        wrong = (text != "").to_numpy() & (~shaped | times[column].isna().to_numpy())
+        wrong = (text != "").to_numpy() & times[column].isna().to_numpy()
         if wrong.any():
             checked.errors_at(
                 rows[wrong],
@@ -154,7 +172,8 @@ def check_chunk(frame, first_row, checked, keep_frame):
     checked.rows.append(rows)
     moment = times["exit_time"].fillna(times["entry_time"]).dt.tz_convert(WITA)
     good = ~bad
-    checked.dates.update(moment[good].dt.date.unique())
+    days = moment[good].dt.tz_localize(None).dt.normalize().unique()
+    checked.dates.update(day.date() for day in pd.DatetimeIndex(days))
     if keep_frame and not bad.any():
         frame = frame.copy()
         frame["entry"] = times["entry_time"]
@@ -243,8 +262,8 @@ def check_header(header):
     return errors
 
 
-def validate_file(data, filename, *, keep_frames):
-    """Read and check every row of the file. Returns (Checked, csv bytes, delimiter, header)."""
+def prepare(data, filename):
+    """The file as CSV bytes and its header, checked. Returns (Checked, csv bytes, delimiter, header)."""
     checked = Checked()
     try:
         source, delimiter = _csv_source(data, filename)
@@ -259,7 +278,11 @@ def validate_file(data, filename, *, keep_frames):
     if header_errors:
         for error in header_errors:
             checked.error(error.row, error.column, error.message)
-        return checked, source, delimiter, header
+    return checked, source, delimiter, header
+
+
+def validate_rows(checked, source, delimiter, header, *, keep_frames):
+    """Read and check every row (pandas, by chunks). Nothing touches the database here."""
     try:
         reader = pd.read_csv(
             io.BytesIO(source),
@@ -297,6 +320,14 @@ def validate_file(data, filename, *, keep_frames):
             _("Duplicate of row %(row)d: the same transaction_id appears twice in this file.") % {"row": first},
         )
     checked.errors.sort(key=lambda error: (error.row or 0, error.column))
+    return checked
+
+
+def validate_file(data, filename, *, keep_frames):
+    """prepare + validate_rows, without loading anything."""
+    checked, source, delimiter, header = prepare(data, filename)
+    if not checked.errors_total:
+        validate_rows(checked, source, delimiter, header, keep_frames=keep_frames)
     return checked, source, delimiter, header
 
 
@@ -343,32 +374,62 @@ def conflict_message(transaction_id):
     ) % {"id": transaction_id}
 
 
-def write_postgresql(location, source, delimiter, header):
-    """COPY the file into a staging table, report conflicts, insert what is new (in the caller's transaction)."""
-    table = ParkingTransaction._meta.db_table
-    columns_sql = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS.items())
-    header_sql = ", ".join(header)
-    written = Written()
-    with connection.cursor() as cursor:
-        # Times without an offset are WITA; SET LOCAL ends with the transaction.
-        cursor.execute("SET LOCAL TIME ZONE 'Asia/Makassar'")
-        cursor.execute("DROP TABLE IF EXISTS cashless_staging")
-        cursor.execute(f"CREATE TEMPORARY TABLE cashless_staging ({columns_sql}) ON COMMIT DROP")
-        options = f"FORMAT csv, HEADER true, DELIMITER '{delimiter}', FORCE_NULL ({header_sql})"
+class StagingLoad:
+    """COPY of the file into a temporary staging table, in a thread while pandas validates the same bytes
+    (PostgreSQL parses on its own core; the thread waits on the socket without holding the GIL).
+
+    The main thread must not use the database connection between ``start`` and ``join``."""
+
+    def __init__(self, source, delimiter, header):
+        self.source, self.delimiter, self.header = source, delimiter, header
+        self.error = None
+        self.thread = None
+
+    def start(self):
+        columns_sql = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS.items())
+        with connection.cursor() as cursor:
+            # Times without an offset are WITA while COPY parses them; back to UTC in ``join``.
+            cursor.execute("SET LOCAL TIME ZONE 'Asia/Makassar'")
+            cursor.execute("DROP TABLE IF EXISTS cashless_staging")
+            cursor.execute(f"CREATE TEMPORARY TABLE cashless_staging ({columns_sql}) ON COMMIT DROP")
+        self.raw = connection.connection  # psycopg's connection: Django's wrapper is per thread
+        self.thread = threading.Thread(target=self._copy, name="cashless-staging-copy", daemon=True)
+        self.thread.start()
+        return self
+
+    def _copy(self):
+        header_sql = ", ".join(self.header)
+        options = f"FORMAT csv, HEADER true, DELIMITER '{self.delimiter}', FORCE_NULL ({header_sql})"
+        statement = f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})"
         try:
-            with cursor.cursor.copy(f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})") as copy:
-                view = memoryview(source)
+            with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+                view = memoryview(self.source)
                 for start in range(0, len(view), 1 << 20):
                     copy.write(view[start : start + (1 << 20)])
-        except psycopg.errors.DataError as exc:
+        except psycopg.Error as exc:
+            self.error = exc
+
+    def join(self):
+        """Wait for the COPY; raise ImportError_ naming the row PostgreSQL could not load."""
+        self.thread.join()
+        if isinstance(self.error, psycopg.errors.DataError):
             # What pandas cannot see, e.g. a short row missing optional cells at its end.
-            line = re.search(r"line (\d+)", exc.diag.context or "")
+            line = re.search(r"line (\d+)", self.error.diag.context or "")
             raise ImportError_(
                 _("Row %(row)s cannot be loaded: %(error)s")
-                % {"row": line.group(1) if line else "?", "error": exc.diag.message_primary}
-            ) from None
-        # Back to UTC, which Django's connection expects when it reads timestamps.
-        cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+                % {"row": line.group(1) if line else "?", "error": self.error.diag.message_primary}
+            )
+        if self.error is not None:
+            raise self.error
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+
+
+def write_postgresql(location):
+    """After StagingLoad: report conflicts, insert what is new (in the caller's transaction)."""
+    table = ParkingTransaction._meta.db_table
+    written = Written()
+    with connection.cursor() as cursor:
         differs = " OR ".join(
             f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
             if STAGING_COLUMNS[name] == "text"

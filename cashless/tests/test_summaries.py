@@ -98,7 +98,10 @@ def test_summaries_equal_a_direct_group_by_after_incremental_rebuilds(first, sec
 @pytest.mark.django_db
 def test_the_incremental_rebuild_leaves_clean_dates_alone():
     location = make_location()
-    store({"A": location}, [("A", DAYS[0], 9, "qris", "car", "paid", 5000), ("A", DAYS[1], 9, "cash", "car", "paid", 4000)])
+    store(
+        {"A": location},
+        [("A", DAYS[0], 9, "qris", "car", "paid", 5000), ("A", DAYS[1], 9, "cash", "car", "paid", 4000)],
+    )
     daily_summary_rebuild_dirty()
     # A summary cell of a clean date changed behind the service's back stays as it is: only dirty dates
     # are recomputed.
