@@ -99,6 +99,10 @@ def main():
 
 
 def run(path, connection):
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="  %(message)s")
+    logging.getLogger("cashless.ingest").setLevel(logging.INFO)
     from datetime import timedelta
 
     from django.db import transaction

@@ -33,6 +33,7 @@ class ParkingTransactionImporter(BulkImporter):
         if not isinstance(location, ParkingLocation):
             raise ImportError_(_("No parking location was given for this file."))
         postgres = ingest.connection.vendor == "postgresql"
+        clock = ingest.Clock()
         checked, source, delimiter, header = ingest.prepare(data, filename)
         if checked.errors_total:
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
@@ -40,14 +41,18 @@ class ParkingTransactionImporter(BulkImporter):
         staging = ingest.StagingLoad(source, delimiter, header).start() if postgres and not dry_run else None
         try:
             ingest.validate_rows(checked, source, delimiter, header, keep_frames=not postgres)
+            clock.lap("validate")
         finally:
             if staging is not None and checked.errors_total:
                 staging.thread.join()  # its outcome no longer matters: the file is refused
         if checked.errors_total or dry_run:
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
         if postgres:
-            staging.join()
-            written = ingest.write_postgresql(location)
+            refused = staging.join()
+            if refused is not None:
+                return BulkOutcome(checked.rows_total, [refused], 1)
+            clock.lap("staging copy (waited for)")
+            written = ingest.write_postgresql(location, clock)
             dates = checked.dates if written.created else set()
         else:
             written = ingest.write_generic(location, checked.frames)
@@ -60,5 +65,6 @@ class ParkingTransactionImporter(BulkImporter):
             )
             return BulkOutcome(checked.rows_total, errors, written.conflicts_total)
         ingest.mark_dates_dirty(location, dates)
-        self.ctx.params["dirty_dates"] = dates
+        clock.lap("dirty dates")
+        clock.log(checked.rows_total)
         return BulkOutcome(checked.rows_total, [], 0, created=written.created, updated=0)
