@@ -37,22 +37,23 @@ class ParkingTransactionImporter(BulkImporter):
         checked, source, delimiter, header = ingest.prepare(data, filename)
         if checked.errors_total:
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
-        # PostgreSQL loads the staging table while pandas validates; bad rows roll the load back.
-        staging = ingest.StagingLoad(source, delimiter, header).start() if postgres and not dry_run else None
+        # PostgreSQL loads the file while pandas validates it; a bad row rolls the whole load back.
+        load = ingest.PostgresLoad(location, source, delimiter, header).start() if postgres and not dry_run else None
         try:
             ingest.validate_rows(checked, source, delimiter, header, keep_frames=not postgres)
             clock.lap("validate")
-        finally:
-            if staging is not None and checked.errors_total:
-                staging.thread.join()  # its outcome no longer matters: the file is refused
+        except BaseException:
+            if load is not None:
+                load.wait()  # the connection is the thread's until it ends
+            raise
+        if load is not None and checked.errors_total:
+            load.wait()  # its outcome no longer matters: the file is refused and rolled back
         if checked.errors_total or dry_run:
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
         if postgres:
-            refused = staging.join()
+            written, refused = load.join(clock)
             if refused is not None:
                 return BulkOutcome(checked.rows_total, [refused], 1)
-            clock.lap("staging copy (waited for)")
-            written = ingest.write_postgresql(location, clock)
             dates = checked.dates if written.created else set()
         else:
             written = ingest.write_generic(location, checked.frames)

@@ -390,102 +390,122 @@ def conflict_message(transaction_id):
     ) % {"id": transaction_id}
 
 
-class StagingLoad:
-    """COPY of the file into a temporary staging table, in a thread while pandas validates the same bytes
-    (PostgreSQL parses on its own core; the thread waits on the socket without holding the GIL).
+class PostgresLoad:
+    """The PostgreSQL write, in a thread while pandas validates the same bytes: COPY the file into a
+    temporary staging table (no indexes), look for transaction ids stored with other content (conflicts),
+    and INSERT ... SELECT what is new. PostgreSQL works on its own core; the thread waits on the socket
+    without holding the GIL. Nothing is committed here: if pandas finds a bad row, the import's transaction
+    rolls all of it back, so the file is still all or nothing.
 
     The main thread must not use the database connection between ``start`` and ``join``."""
 
-    def __init__(self, source, delimiter, header):
-        self.source, self.delimiter, self.header = source, delimiter, header
+    def __init__(self, location, source, delimiter, header):
+        self.location, self.source, self.delimiter, self.header = location, source, delimiter, header
         self.error = None
+        self.written = Written()
+        self.laps = {}
         self.thread = None
 
     def start(self):
         columns_sql = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS.items())
         with connection.cursor() as cursor:
-            # Times without an offset are WITA while COPY parses them; back to UTC in ``join``.
+            # Times without an offset are WITA while COPY parses them; back to UTC before Django reads again.
             cursor.execute("SET LOCAL TIME ZONE 'Asia/Makassar'")
             cursor.execute("DROP TABLE IF EXISTS cashless_staging")
             cursor.execute(f"CREATE TEMPORARY TABLE cashless_staging ({columns_sql}) ON COMMIT DROP")
         self.raw = connection.connection  # psycopg's connection: Django's wrapper is per thread
-        self.thread = threading.Thread(target=self._copy, name="cashless-staging-copy", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="cashless-bulk-load", daemon=True)
         self.thread.start()
         return self
 
-    def _copy(self):
-        header_sql = ", ".join(self.header)
-        options = f"FORMAT csv, HEADER true, DELIMITER '{self.delimiter}', FORCE_NULL ({header_sql})"
-        statement = f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})"
+    def _run(self):
+        started = time.perf_counter()
         try:
-            with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
-                view = memoryview(self.source)
-                for start in range(0, len(view), 1 << 20):
-                    copy.write(view[start : start + (1 << 20)])
+            with self.raw.cursor() as cursor:
+                self._copy(cursor)
+                self.laps["staging copy"] = time.perf_counter() - started
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+                self._insert(cursor)
         except psycopg.Error as exc:
             self.error = exc
+        self.laps["conflict check and insert"] = time.perf_counter() - started - self.laps.get("staging copy", 0)
 
-    def join(self):
-        """Wait for the COPY. Returns None, or the RowError of the row PostgreSQL could not load (what pandas
-        does not check: an optional text too long, a short row missing optional cells at its end)."""
-        self.thread.join()
-        if isinstance(self.error, psycopg.errors.DataError):
-            context = self.error.diag.context or ""
-            line = re.search(r"line (\d+)", context)
-            column = re.search(r'column "?(\w+)', f"{context} {self.error.diag.message_primary}")
-            return RowError(
-                int(line.group(1)) if line else None,
-                column.group(1) if column else "",
-                _("This row cannot be loaded: %(error)s") % {"error": self.error.diag.message_primary},
-            )
-        if self.error is not None:
-            raise self.error
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL TIME ZONE 'UTC'")
-        return None
+    def _copy(self, cursor):
+        header_sql = ", ".join(self.header)
+        options = f"FORMAT csv, HEADER true, DELIMITER '{self.delimiter}', FORCE_NULL ({header_sql})"
+        with cursor.copy(f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})") as copy:
+            view = memoryview(self.source)
+            for start in range(0, len(view), 1 << 20):
+                copy.write(view[start : start + (1 << 20)])
 
-
-def write_postgresql(location, clock):
-    """After StagingLoad: report conflicts, insert what is new (in the caller's transaction)."""
-    table = ParkingTransaction._meta.db_table
-    written = Written()
-    with connection.cursor() as cursor:
-        differs = " OR ".join(
-            f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
-            if STAGING_COLUMNS[name] in ("text", "varchar(60)", "varchar(200)")
-            else f"t.{name} IS DISTINCT FROM s.{name}"
-            for name in COMPARED
-        )
+    def _insert(self, cursor):
+        table = ParkingTransaction._meta.db_table
+        location_id = self.location.pk
         cursor.execute(
-            f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t "
-            f"ON t.location_id = %s AND t.transaction_id = s.transaction_id WHERE {differs} "
-            f"LIMIT {MAX_CONFLICTS_REPORTED + 1}",
-            [location.pk],
+            f"SELECT count(*) FROM cashless_staging s JOIN {table} t "
+            "ON t.location_id = %s AND t.transaction_id = s.transaction_id",
+            [location_id],
         )
-        conflicts = [row[0] for row in cursor.fetchall()]
-        clock.lap("conflict check")
-        if conflicts:
-            written.conflicts = conflicts[:MAX_CONFLICTS_REPORTED]
-            written.conflicts_total = len(conflicts)
-            return written
+        already_stored = cursor.fetchone()[0]
+        new_only = ""
+        if already_stored:
+            differs = " OR ".join(
+                f"t.{name} IS DISTINCT FROM s.{name}"
+                if STAGING_COLUMNS[name] in ("timestamptz", "bigint")
+                else f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
+                for name in COMPARED
+            )
+            cursor.execute(
+                f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t "
+                f"ON t.location_id = %s AND t.transaction_id = s.transaction_id WHERE {differs} "
+                f"LIMIT {MAX_CONFLICTS_REPORTED + 1}",
+                [location_id],
+            )
+            conflicts = [row[0] for row in cursor.fetchall()]
+            if conflicts:
+                self.written.conflicts = conflicts[:MAX_CONFLICTS_REPORTED]
+                self.written.conflicts_total = len(conflicts)
+                return
+            # The rows stored already are identical: skip them. A concurrent import of the same ids fails on
+            # the unique index instead, and writes nothing.
+            new_only = (
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.location_id = {int(location_id)} "
+                "AND t.transaction_id = s.transaction_id)"
+            )
         moment = "coalesce(s.exit_time, s.entry_time) AT TIME ZONE 'Asia/Makassar'"
         cursor.execute(
             f"INSERT INTO {table} (location_id, transaction_id, entry_time, exit_time, vehicle_class, amount, "
             "payment_method, issuer, status, failure_reason, gate, business_date, business_hour) "
             "SELECT %s, s.transaction_id, s.entry_time, s.exit_time, s.vehicle_class, s.amount, s.payment_method, "
             "coalesce(s.issuer, ''), s.status, coalesce(s.failure_reason, ''), coalesce(s.gate, ''), "
-            f"({moment})::date, extract(hour FROM {moment})::smallint FROM cashless_staging s "
-            # The rows stored already are identical (checked above): an anti-join skips them, cheaper than
-            # ON CONFLICT's speculative insertion. A concurrent import of the same ids fails on the unique
-            # index instead, and writes nothing.
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.location_id = %s "
-            "AND t.transaction_id = s.transaction_id)",
-            [location.pk, location.pk],
+            f"({moment})::date, extract(hour FROM {moment})::smallint FROM cashless_staging s {new_only}",
+            [location_id],
         )
-        written.created = cursor.rowcount
-        clock.lap("insert select")
+        self.written.created = cursor.rowcount
         cursor.execute("DROP TABLE cashless_staging")
-    return written
+
+    def wait(self):
+        self.thread.join()
+
+    def join(self, clock):
+        """Wait for the thread. Returns (Written, RowError or None): the RowError names the row PostgreSQL
+        could not load (what pandas does not check: an optional text too long, a short row missing optional
+        cells at its end)."""
+        self.thread.join()
+        clock.lap("waited for PostgreSQL")
+        clock.laps.update({f"  {name}": seconds for name, seconds in self.laps.items()})
+        if isinstance(self.error, psycopg.errors.DataError):
+            context = self.error.diag.context or ""
+            line = re.search(r"line (\d+)", context)
+            column = re.search(r'column "?(\w+)', f"{context} {self.error.diag.message_primary}")
+            return self.written, RowError(
+                int(line.group(1)) if line else None,
+                column.group(1) if column else "",
+                _("This row cannot be loaded: %(error)s") % {"error": self.error.diag.message_primary},
+            )
+        if self.error is not None:
+            raise self.error
+        return self.written, None
 
 
 def _stored_values(transaction):

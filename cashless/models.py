@@ -132,13 +132,17 @@ class ParkingTransaction(models.Model):
     (cashless.ingest), never edited. ``business_date`` and ``business_hour`` are the WITA date and hour of
     the payment moment (the exit time, or the entry time when there is no exit), stored at import."""
 
-    # No index of its own: the unique and the keyset index both start with the location.
+    # No index of its own: the unique and the keyset index both start with the location. No database
+    # constraint either: PostgreSQL checks a deferred foreign key row by row at commit (3 s of a 300,000-row
+    # import); the import sets the location itself, and Django's PROTECT still refuses to delete a location
+    # that has transactions.
     location = models.ForeignKey(
         ParkingLocation,
         on_delete=models.PROTECT,
         related_name="transactions",
         verbose_name=_("location"),
         db_index=False,
+        db_constraint=False,
     )
     transaction_id = models.CharField(_("transaction id"), max_length=64)
     entry_time = models.DateTimeField(_("entry time"))

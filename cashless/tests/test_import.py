@@ -157,3 +157,12 @@ def test_a_short_row_is_refused_and_nothing_is_written():
         assert batch.status == ImportStatus.REFUSED
         assert (batch.errors[0]["row"], batch.errors[0]["column"]) == (3, "failure_reason")
         assert ParkingTransaction.objects.count() == 0
+
+
+def test_a_location_with_transactions_cannot_be_deleted():
+    from django.db.models import ProtectedError
+
+    location = make_location()
+    run(csv_of(row("P1")), location=location)
+    with pytest.raises(ProtectedError):
+        location.delete()
