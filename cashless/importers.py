@@ -6,9 +6,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smarteconomy.choices import Role
-from smarteconomy.importing import BulkImporter, BulkOutcome, ImportError_, RowError, register
+from smarteconomy.importing import (
+    BulkImporter,
+    BulkOutcome,
+    ChoiceColumn,
+    DateTimeColumn,
+    ImportError_,
+    IntegerColumn,
+    RowError,
+    TextColumn,
+    register,
+)
 
 from . import ingest
+from .choices import PaymentMethod, TransactionStatus, VehicleClass
 from .models import ParkingLocation
 
 IMPORTER_CODE = "parking"
@@ -27,6 +38,35 @@ class ParkingTransactionImporter(BulkImporter):
     office = Role.PARKING_OPERATOR
     permission = "cashless.add_parkingtransaction"
     shared_upload = False  # the upload page is per location: cashless:upload
+    # The columns as the upload page documents them; cashless.ingest validates them in bulk (a test keeps
+    # the two in step).
+    columns = (
+        TextColumn(
+            "transaction_id",
+            max_length=64,
+            example="SPG-20250304-000123",
+            help_text=gettext_lazy("The operator's id, unique at the location."),
+        ),
+        DateTimeColumn(
+            "entry_time",
+            example="2025-03-04T09:15:00+08:00",
+            help_text=gettext_lazy("ISO 8601; without an offset the time is WITA."),
+        ),
+        DateTimeColumn("exit_time", required=False, example="2025-03-04T10:40:00+08:00"),
+        ChoiceColumn("vehicle_class", choices=VehicleClass.choices, example="car"),
+        IntegerColumn("amount", min_value=0, example="6000", help_text=gettext_lazy("Whole rupiah, digits only.")),
+        ChoiceColumn("payment_method", choices=PaymentMethod.choices, example="qris"),
+        TextColumn(
+            "issuer",
+            max_length=60,
+            required=False,
+            example="TapCash BNI",
+            help_text=gettext_lazy("As in the log (e.g. TapCash BNI, Mandiri e-money, Brizzi, Flazz)."),
+        ),
+        ChoiceColumn("status", choices=TransactionStatus.choices, example="paid"),
+        TextColumn("failure_reason", max_length=200, required=False, example=""),
+        TextColumn("gate", max_length=60, required=False, example="T1-OUT"),
+    )
 
     def import_file(self, data, filename, *, dry_run):
         location = self.ctx.params.get("location")

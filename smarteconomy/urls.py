@@ -52,5 +52,7 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     path("api/", include("analytics.api_urls")),
     path("licensing/", include("licensing.urls")),
+    path("cashless/", include("cashless.urls")),
+    path("api/cashless/", include("cashless.api_urls")),
     path("admin/", admin.site.urls),
 ]
