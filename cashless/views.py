@@ -36,6 +36,7 @@ from .tables import ParkingTransactionTable
 
 EXPORT_MAX_ROWS = 100_000
 SUMMARY_DEFAULT_DAYS = 92
+DEFAULT_LIST_DAYS = 7
 
 
 class LocationUploadForm(ImportForm):
@@ -133,14 +134,11 @@ class TransactionListView(ObjectListView):
             if location is not None:
                 data["location"] = str(location.pk)
         if location is not None and not (data.get("date_from") and data.get("date_to")):
-            # A date range is required: by default the last day with transactions (or today).
+            # A date range is required: by default the last 7 days with transactions (or up to today).
             last = selectors.summary_date_range(locations=[location])[1] or timezone.localdate()
-            data.setdefault("date_to", last.isoformat())
-            data.setdefault("date_from", data["date_to"])
-            if not data["date_from"]:
-                data["date_from"] = data["date_to"]
-            if not data["date_to"]:
-                data["date_to"] = data["date_from"]
+            data["date_to"] = data.get("date_to") or last.isoformat()
+            end = date.fromisoformat(data["date_to"]) if _is_date(data["date_to"]) else last
+            data["date_from"] = data.get("date_from") or (end - timedelta(days=DEFAULT_LIST_DAYS - 1)).isoformat()
         self.location = location
         return self.filterset_class(data, queryset=queryset, request=self.request)
 
@@ -156,6 +154,14 @@ class TransactionListView(ObjectListView):
         ordering = [("-" if desc else "") + path for path, desc in order]
         records = queryset.order_by(*ordering)[:EXPORT_MAX_ROWS].iterator(chunk_size=CHUNK_SIZE)
         return export_response(self.request, table_rows(table, records), name=self.export_name, fmt=fmt)
+
+
+def _is_date(text):
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _period(request, last):

@@ -166,3 +166,12 @@ def test_a_location_with_transactions_cannot_be_deleted():
     run(csv_of(row("P1")), location=location)
     with pytest.raises(ProtectedError):
         location.delete()
+
+
+def test_the_documented_columns_are_the_validated_ones():
+    from cashless import ingest
+    from cashless.importers import ParkingTransactionImporter
+
+    columns = ParkingTransactionImporter.columns
+    assert tuple(column.name for column in columns) == ingest.COLUMNS
+    assert {column.name for column in columns if column.required} == set(ingest.REQUIRED)
