@@ -90,7 +90,9 @@ def daily_summary_rebuild(*, location_id, dates):
             DailySummary.objects.filter(pk__in=stale).delete()
         written += len(cells)
     if dates:
-        mark_dirty(source=SUMMARIES_SOURCE, periods={day.strftime("%Y-%m") for day in dates})
+        # The months and the years of these dates: a year's rate is recomputed from its parts, not from months.
+        periods = {day.strftime("%Y-%m") for day in dates} | {str(day.year) for day in dates}
+        mark_dirty(source=SUMMARIES_SOURCE, periods=periods)
     return written
 
 
