@@ -7,8 +7,7 @@ cells (cells that no longer exist are removed). The nightly task also rebuilds y
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Sum
+from django.db import connection, transaction
 from django.utils import timezone
 
 from analytics.scorecard import mark_dirty
@@ -19,7 +18,6 @@ from .importers import IMPORTER_CODE
 from .models import DailySummary, DirtyDate, ParkingLocation, ParkingTransaction
 
 SUMMARIES_SOURCE = "cashless.summaries"
-DIMENSIONS = ("business_date", "business_hour", "payment_method", "vehicle_class", "status")
 DATES_PER_STEP = 31
 
 
@@ -41,54 +39,38 @@ def parking_transactions_import(*, location, data, filename, user, dry_run=False
     return batch
 
 
-def _grouped(location_id, dates):
-    return (
-        ParkingTransaction.objects.filter(location_id=location_id, business_date__in=dates)
-        .values(*DIMENSIONS)
-        .annotate(n=Count("id"), total=Sum("amount"))
-        .order_by()
-    )
-
-
 @transaction.atomic
 def daily_summary_rebuild(*, location_id, dates):
-    """Recompute the summary cells of these business dates of one location from the raw log (upsert).
-    Returns the number of cells written."""
+    """Recompute the summary cells of these business dates of one location from the raw log: one
+    INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE (an upsert, in SQL on PostgreSQL and SQLite
+    alike) and the removal of cells that no longer have transactions. Returns the number of cells written."""
     dates = sorted(set(dates))
+    summary = DailySummary._meta.db_table
+    log = ParkingTransaction._meta.db_table
     written = 0
-    for start in range(0, len(dates), DATES_PER_STEP):
-        step = dates[start : start + DATES_PER_STEP]
-        cells = [
-            DailySummary(
-                location_id=location_id,
-                business_date=row["business_date"],
-                hour=row["business_hour"],
-                payment_method=row["payment_method"],
-                vehicle_class=row["vehicle_class"],
-                status=row["status"],
-                count=row["n"],
-                amount=row["total"] or 0,
+    with connection.cursor() as cursor:
+        for start in range(0, len(dates), DATES_PER_STEP):
+            step = dates[start : start + DATES_PER_STEP]
+            in_dates = ", ".join(["%s"] * len(step))
+            cursor.execute(
+                f"INSERT INTO {summary} (location_id, business_date, hour, payment_method, vehicle_class, status, "
+                "count, amount) "
+                "SELECT location_id, business_date, business_hour, payment_method, vehicle_class, status, COUNT(*), "
+                f"SUM(amount) FROM {log} WHERE location_id = %s AND business_date IN ({in_dates}) "
+                "GROUP BY location_id, business_date, business_hour, payment_method, vehicle_class, status "
+                "ON CONFLICT (location_id, business_date, hour, payment_method, vehicle_class, status) "
+                "DO UPDATE SET count = excluded.count, amount = excluded.amount",
+                [location_id, *step],
             )
-            for row in _grouped(location_id, step)
-        ]
-        DailySummary.objects.bulk_create(
-            cells,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["location", "business_date", "hour", "payment_method", "vehicle_class", "status"],
-            update_fields=["count", "amount"],
-        )
-        keep = {(c.business_date, c.hour, c.payment_method, c.vehicle_class, c.status) for c in cells}
-        stale = [
-            pk
-            for pk, *key in DailySummary.objects.filter(location_id=location_id, business_date__in=step).values_list(
-                "pk", "business_date", "hour", "payment_method", "vehicle_class", "status"
+            written += cursor.rowcount
+            cursor.execute(
+                f"DELETE FROM {summary} WHERE location_id = %s AND business_date IN ({in_dates}) AND NOT EXISTS "
+                f"(SELECT 1 FROM {log} t WHERE t.location_id = {summary}.location_id "
+                f"AND t.business_date = {summary}.business_date AND t.business_hour = {summary}.hour "
+                f"AND t.payment_method = {summary}.payment_method AND t.vehicle_class = {summary}.vehicle_class "
+                f"AND t.status = {summary}.status)",
+                [location_id, *step],
             )
-            if tuple(key) not in keep
-        ]
-        if stale:
-            DailySummary.objects.filter(pk__in=stale).delete()
-        written += len(cells)
     if dates:
         # The months and the years of these dates: a year's rate is recomputed from its parts, not from months.
         periods = {day.strftime("%Y-%m") for day in dates} | {str(day.year) for day in dates}
