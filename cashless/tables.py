@@ -9,6 +9,7 @@ from smarteconomy.templatetags.formatting import rupiah
 from .models import ParkingTransaction
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class TransactionStatusColumn(StatusBadgeColumn):
@@ -25,17 +26,17 @@ class RupiahColumn(tables.Column):
 
 class ParkingTransactionTable(tables.Table):
     # Sorting by time follows the keyset index (location, business date, entry time, id).
-    entry_time = tables.DateTimeColumn(order_by=("business_date", "entry_time"), format="Y-m-d H:i")
-    exit_time = tables.DateTimeColumn(orderable=False, format="Y-m-d H:i")
-    transaction_id = tables.Column(orderable=False)
-    amount = RupiahColumn(orderable=False, attrs={"td": {"class": "text-end"}})
+    entry_time = tables.DateTimeColumn(order_by=("business_date", "entry_time"), format="Y-m-d H:i", attrs=NOWRAP)
+    exit_time = tables.DateTimeColumn(orderable=False, format="Y-m-d H:i", attrs=NOWRAP)
+    transaction_id = tables.Column(orderable=False, attrs=NOWRAP)
+    amount = RupiahColumn(orderable=False, attrs={"td": {"class": "text-end text-nowrap"}})
     status = TransactionStatusColumn(orderable=False)
     vehicle_class = tables.Column(orderable=False)
     payment_method = tables.Column(orderable=False)
     issuer = tables.Column(orderable=False)
     failure_reason = tables.Column(orderable=False)
     gate = tables.Column(orderable=False)
-    business_date = tables.DateColumn(orderable=False, format="Y-m-d", verbose_name=_("Business date"))
+    business_date = tables.DateColumn(orderable=False, format="Y-m-d", verbose_name=_("Business date"), attrs=NOWRAP)
 
     class Meta:
         model = ParkingTransaction

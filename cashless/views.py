@@ -239,9 +239,10 @@ class SummaryView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                     title=_("Cashless share of paid transactions per month (%)"),
                     testid="chart-share-month",
                 ),
-                "failure_by_hour_chart": charts.horizontal_bar_chart(
-                    [(f"{row['hour']:02d}.00–{row['hour']:02d}.59", row["failure_rate"], False) for row in hours],
+                "failure_by_hour_chart": charts.line_chart(
+                    [(f"{row['hour']:02d}.00", row["failure_rate"]) for row in hours],
                     title=_("Failed cashless attempts by hour of day (WITA, % of attempts)"),
+                    y_label="%",
                     testid="chart-failure-hour",
                 ),
                 "revenue_chart": charts.horizontal_bar_chart(
