@@ -18,7 +18,7 @@ from .services import daily_summary_rebuild_all
 
 START = date(2025, 9, 1)
 DAYS = 91
-DEMO_NOTE = "demo data, not the operator's records"
+DEMO_NOTE = "data demo, bukan catatan operator"
 # A smaller volume than the real locations (a few thousand a day) keeps `make run` fast.
 PER_DAY = {"SEPINGGAN": 500, "BSB": 650}
 
