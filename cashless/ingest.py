@@ -13,6 +13,7 @@
 Everything runs in the import's transaction: a bad row, a conflict or a database error leaves nothing.
 """
 
+import csv
 import io
 import logging
 import re
@@ -295,15 +296,30 @@ def prepare(data, filename):
     return checked, source, delimiter, header
 
 
+def _ragged_row(source, delimiter, width):
+    """(row number, cells) of the first row with more cells than the header, or (None, 0)."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(source), encoding="utf-8", newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if len(cells) > width:
+                return number, len(cells)
+    except (csv.Error, UnicodeDecodeError):
+        return None, 0
+    return None, 0
+
+
 def validate_rows(checked, source, delimiter, header, *, keep_frames):
     """Read and check every row (pandas, by chunks). Nothing touches the database here."""
+    # On PostgreSQL pandas reads only the columns it checks (COPY checks the others, and the field count);
+    # elsewhere it reads them all, so that a row with too many cells is an error, not silently cut.
     wanted = COLUMNS if keep_frames else VALIDATED
     positions = [index for index, name in enumerate(header) if name in wanted]
+    usecols = None if keep_frames else positions
     try:
         reader = pd.read_csv(
             io.BytesIO(source),
             sep=delimiter,
-            usecols=positions,
+            usecols=usecols,
             dtype=object,
             na_filter=False,
             skip_blank_lines=False,
@@ -313,7 +329,7 @@ def validate_rows(checked, source, delimiter, header, *, keep_frames):
         )
         first_row = 2
         for chunk in reader:
-            chunk.columns = [header[index] for index in positions]
+            chunk.columns = header if usecols is None else [header[index] for index in positions]
             for name in wanted:
                 if name not in chunk.columns:
                     chunk[name] = ""
@@ -325,8 +341,18 @@ def validate_rows(checked, source, delimiter, header, *, keep_frames):
             _decode(source)
         except FileRefused as refused:
             checked.error(refused.row, "", refused.message)
-    except pd.errors.ParserError as exc:
-        checked.error(None, "", _("The file cannot be read as CSV: %(error)s") % {"error": exc})
+    except (pd.errors.ParserError, ValueError) as exc:
+        # pandas names the line but not in the user's terms (and not at all with usecols): find the row.
+        row, cells = _ragged_row(source, delimiter, len(header))
+        if row is None:
+            checked.error(None, "", _("The file cannot be read as CSV: %(error)s") % {"error": exc})
+        else:
+            checked.error(
+                row,
+                "",
+                _("This row has %(cells)d cells; the header has %(header)d. A comma inside a value needs quotes.")
+                % {"cells": cells, "header": len(header)},
+            )
     if checked.rows_total == 0 and not checked.errors:
         checked.error(None, "", _("The file has a header but no data rows."))
     for row, first in duplicates(checked):

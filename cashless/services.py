@@ -62,15 +62,23 @@ def daily_summary_rebuild(*, location_id, dates):
                 "DO UPDATE SET count = excluded.count, amount = excluded.amount",
                 [location_id, *step],
             )
-            written += cursor.rowcount
+            upserted = cursor.rowcount
+            written += upserted
+            # Cells that no longer have transactions (the log is append-only, so only after a repair in the
+            # back office): there are more cells for these dates than were just written.
             cursor.execute(
-                f"DELETE FROM {summary} WHERE location_id = %s AND business_date IN ({in_dates}) AND NOT EXISTS "
-                f"(SELECT 1 FROM {log} t WHERE t.location_id = {summary}.location_id "
-                f"AND t.business_date = {summary}.business_date AND t.business_hour = {summary}.hour "
-                f"AND t.payment_method = {summary}.payment_method AND t.vehicle_class = {summary}.vehicle_class "
-                f"AND t.status = {summary}.status)",
+                f"SELECT COUNT(*) FROM {summary} WHERE location_id = %s AND business_date IN ({in_dates})",
                 [location_id, *step],
             )
+            if cursor.fetchone()[0] > upserted:
+                cursor.execute(
+                    f"DELETE FROM {summary} WHERE location_id = %s AND business_date IN ({in_dates}) AND "
+                    "(business_date, hour, payment_method, vehicle_class, status) NOT IN "
+                    "(SELECT business_date, business_hour, payment_method, vehicle_class, status "
+                    f"FROM {log} WHERE location_id = %s AND business_date IN ({in_dates}) "
+                    "GROUP BY business_date, business_hour, payment_method, vehicle_class, status)",
+                    [location_id, *step, location_id, *step],
+                )
     if dates:
         # The months and the years of these dates: a year's rate is recomputed from its parts, not from months.
         periods = {day.strftime("%Y-%m") for day in dates} | {str(day.year) for day in dates}

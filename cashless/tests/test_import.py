@@ -82,10 +82,19 @@ def test_each_bad_cell_is_reported_with_its_row_and_column(bad, column):
     assert ParkingTransaction.objects.count() == 0
 
 
+def test_a_row_with_an_unquoted_comma_is_refused_and_named():
+    batch = run(csv_of(row("OK1"), row("C1", amount="12,5")))
+    assert batch.status == ImportStatus.REFUSED
+    assert ParkingTransaction.objects.count() == 0
+    # SQLite's path reads every column: the extra cell itself. PostgreSQL's reads the checked columns: the
+    # shifted cell ("5" is no payment method); COPY would refuse the extra cell if the shift went unnoticed.
+    assert (batch.errors[0]["row"], batch.errors[0]["column"]) in ((3, ""), (3, "payment_method"))
+
+
 def test_duplicate_transaction_ids_in_one_file_are_refused():
     batch = run(csv_of(row("D1"), row("D2"), row("D1")))
     assert batch.status == ImportStatus.REFUSED
-    assert batch.errors[0]["row"] == 4 and "row 2" in batch.errors[0]["message"]
+    assert batch.errors[0]["row"] == 4 and " 2" in batch.errors[0]["message"]
 
 
 def test_unknown_and_missing_columns_are_refused():
@@ -175,3 +184,10 @@ def test_the_documented_columns_are_the_validated_ones():
     columns = ParkingTransactionImporter.columns
     assert tuple(column.name for column in columns) == ingest.COLUMNS
     assert {column.name for column in columns if column.required} == set(ingest.REQUIRED)
+
+
+def test_a_row_with_an_extra_cell_at_its_end_is_refused_and_named():
+    batch = run(csv_of(row("OK1"), row("E1") + ",extra"))
+    assert batch.status == ImportStatus.REFUSED
+    assert batch.errors[0]["row"] == 3
+    assert ParkingTransaction.objects.count() == 0

@@ -124,3 +124,17 @@ def test_the_nightly_task_rebuilds_yesterday_and_dirty_dates_under_the_task_lock
     assert not DirtyDate.objects.exists()
     written, details = daily_summaries_nightly()
     assert written == 0 and "yesterday" in details
+
+
+@pytest.mark.django_db
+def test_cells_whose_transactions_are_gone_are_removed():
+    location = make_location()
+    store(
+        {"A": location}, [("A", DAYS[0], 9, "qris", "car", "paid", 5000), ("A", DAYS[0], 10, "cash", "car", "paid", 1)]
+    )
+    daily_summary_rebuild_dirty()
+    ParkingTransaction.objects.filter(payment_method="cash").delete()  # a repair in the back office
+    mark_dates_dirty(location, {DAYS[0]})
+    daily_summary_rebuild_dirty()
+    assert summarised() == direct_group_by()
+    assert DailySummary.objects.count() == 1
