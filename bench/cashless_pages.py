@@ -136,7 +136,21 @@ def run(workdir, engine):
     indicators_ms = median_ms(compute_all, runs=max(1, RUNS // 5))
     one_day_ms = median_ms(lambda: daily_summary_rebuild(location_id=location.pk, dates=[last - timedelta(days=3)]))
 
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/cashless/transactions/", params)
+    sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    keyset = next(
+        q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"] and "parkingtransaction" in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN ANALYZE " + keyset)
+        plan = "\n".join("    " + row[0] for row in cursor.fetchall())
+
     print(f"{stored:,} transactions on {engine}; median of {RUNS} runs")
+    print(f"  list first page: {len(queries)} queries, {sql_ms:.1f} ms in SQL; the keyset query's plan:\n{plan}")
     print(f"  list first page (7 days, 25 rows):       {first_ms:8.1f} ms  (target < 200)")
     print(f"  list page 41 (keyset cursor):            {deep_ms:8.1f} ms")
     print(f"  summary page (92 days):                  {summary_ms:8.1f} ms")

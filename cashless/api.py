@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -80,6 +80,17 @@ class PushResultSerializer(serializers.Serializer):
     errors = RowErrorSerializer(many=True)
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+ERRORS = {
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: OpenApiResponse(ErrorSerializer, description="No such location, or another operator's location."),
+}
+
+
 class LocationSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -103,7 +114,10 @@ class LocationListView(APIView):
 
     permission_classes = [CanReadParking]
 
-    @extend_schema(summary="Parking locations", responses=LocationSerializer(many=True))
+    @extend_schema(
+        summary="Parking locations",
+        responses={200: LocationSerializer(many=True), 401: ErrorSerializer, 403: ErrorSerializer},
+    )
     def get(self, request):
         return Response(LocationSerializer(selectors.location_list(user=request.user), many=True).data)
 
@@ -134,7 +148,13 @@ class TransactionPushView(APIView):
             OpenApiParameter("dry_run", OpenApiTypes.BOOL),
         ],
         request=PushSerializer,
-        responses={201: PushResultSerializer, 200: PushResultSerializer, 422: PushResultSerializer},
+        responses={
+            201: PushResultSerializer,
+            200: PushResultSerializer,
+            422: PushResultSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Not a batch of transactions (field errors)."),
+            **ERRORS,
+        },
     )
     def post(self, request, code):
         location = visible_location(request, code)
@@ -204,7 +224,11 @@ class SummaryListView(APIView):
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
         ],
-        responses=SummarySerializer(many=True),
+        responses={
+            200: SummarySerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad date or range."),
+            **ERRORS,
+        },
     )
     def get(self, request, code):
         location = visible_location(request, code)
