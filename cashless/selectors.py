@@ -68,9 +68,10 @@ def by_day(cells):
     return [with_rates(row) for row in cells.values("business_date").annotate(**SHARE_PARTS).order_by("business_date")]
 
 
-def by_month(cells):
+def by_month(days):
+    """Months from the rows of ``by_day`` (no second query)."""
     months = {}
-    for row in by_day(cells):
+    for row in days:
         key = row["business_date"].strftime("%Y-%m")
         month = months.setdefault(key, dict.fromkeys(SHARE_PARTS, 0) | {"month": key})
         for name in SHARE_PARTS:

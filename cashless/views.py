@@ -203,7 +203,7 @@ class SummaryView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         start, end = _period(self.request, last)
         cells = selectors.summary_cells(locations=locations, start=start, end=end)
         days = selectors.by_day(cells)
-        months = selectors.by_month(cells)
+        months = selectors.by_month(days)
         hours = selectors.by_hour(cells)
         totals = selectors.totals(cells)
         days_with_data = len(days)
