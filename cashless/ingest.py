@@ -57,7 +57,7 @@ CHOICES = {
     "status": TransactionStatus.values,
 }
 MAX_AMOUNT = 100_000_000  # Rp 100 million: more is a typing error, not a parking fee
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?"
 HAS_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
