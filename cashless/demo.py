@@ -3,7 +3,7 @@ tapcash e-money cards) with their tariffs, the demo operators linked to them (ea
 three months of transactions (September to November 2025) with a realistic daily and hourly pattern and a
 few network-failure episodes. Inserted in bulk (a few seconds), then summarised. Idempotent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -102,7 +102,9 @@ def _insert(location, frame):
     table = ParkingTransaction._meta.db_table
     placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
-    rows = list(_rows(location, frame))
+    # Cars still parked after midnight of the last demo day would open a month with a handful of rows.
+    last_day = START + timedelta(days=DAYS - 1)
+    rows = [row for row in _rows(location, frame) if row[-2] <= last_day]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20_000):
             cursor.executemany(sql, rows[start : start + 20_000])
