@@ -113,6 +113,8 @@ class OperatorMembership(models.Model):
         ParkingLocation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("location")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("operator membership")
         verbose_name_plural = _("operator memberships")
