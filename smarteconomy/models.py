@@ -159,6 +159,20 @@ class OfficeScopedQuerySet(models.QuerySet):
         return self.filter(**{self.office_field: role})
 
 
+class ImportBatchQuerySet(OfficeScopedQuerySet):
+    """Import batches of an office. Parking operators are separate companies sharing one role: each sees
+    only the batches it uploaded itself."""
+
+    PER_USER_ROLES = frozenset({Role.PARKING_OPERATOR})
+
+    def visible_to(self, user):
+        from .roles import user_role
+
+        if user_role(user) in self.PER_USER_ROLES:
+            return self.filter(office=user_role(user), uploaded_by=user)
+        return super().visible_to(user)
+
+
 class ImportBatch(models.Model):
     """One upload of a file through the shared importer, whatever its outcome."""
 
@@ -189,7 +203,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = OfficeScopedQuerySet.as_manager()
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

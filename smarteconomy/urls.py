@@ -54,5 +54,7 @@ urlpatterns = [
     path("api/", include("analytics.api_urls")),
     path("licensing/", include("licensing.urls")),
     path("industry-centre/", include("industry_center.urls")),
+    path("cashless/", include("cashless.urls")),
+    path("api/cashless/", include("cashless.api_urls")),
     path("admin/", admin.site.urls),
 ]

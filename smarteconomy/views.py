@@ -175,6 +175,8 @@ class ImporterMixin(LoginRequiredMixin):
             self.importer = get_importer(kwargs["importer"])
         except KeyError:
             raise Http404(_("No such import.")) from None
+        if not self.importer.shared_upload:
+            raise Http404(_("No such import."))  # it has an upload page of its own (e.g. per location)
         if not request.user.has_perm(self.importer.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

@@ -5,7 +5,17 @@ with ``@register``; ``run_import`` does the rest: size and format limits, decodi
 row's validation with a report of every bad row, all-or-nothing writing, dry runs and the ImportBatch log.
 """
 
-from .base import Importer, ImportError_, get_importer, importers_for, register, run_import
+from .base import (
+    BulkImporter,
+    BulkOutcome,
+    Importer,
+    ImportError_,
+    RowError,
+    get_importer,
+    importers_for,
+    register,
+    run_import,
+)
 from .columns import (
     BooleanColumn,
     ChoiceColumn,
@@ -19,6 +29,9 @@ from .columns import (
 )
 
 __all__ = [
+    "BulkImporter",
+    "BulkOutcome",
+    "RowError",
     "BooleanColumn",
     "ChoiceColumn",
     "Column",

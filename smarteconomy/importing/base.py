@@ -44,7 +44,8 @@ def get_importer(code):
 
 
 def importers_for(user):
-    return [cls for cls in _REGISTRY.values() if user.has_perm(cls.permission)]
+    """The importers the shared upload page offers to ``user`` (not those with an upload page of their own)."""
+    return [cls for cls in _REGISTRY.values() if cls.shared_upload and user.has_perm(cls.permission)]
 
 
 @dataclass
@@ -66,6 +67,7 @@ class ImportContext:
     decimal_comma: bool = False
     tz: object = field(default_factory=lambda: zoneinfo.ZoneInfo(settings.TIME_ZONE))
     warnings: list = field(default_factory=list)
+    params: dict = field(default_factory=dict)  # what the caller fixes for the whole file (e.g. a location)
     _lookups: dict = field(default_factory=dict)
 
     def lookup_table(self, column):
@@ -87,6 +89,8 @@ class Importer:
 
     do_not_call_in_templates = True  # templates read the class's attributes
     code = ""
+    bulk = False
+    shared_upload = True  # False: the app has its own upload page (e.g. scoped to a location)
     label = ""
     description = ""
     office = ""
@@ -110,6 +114,28 @@ class Importer:
 
     def save(self, rows):
         raise NotImplementedError
+
+
+class BulkImporter(Importer):
+    """An importer for files too large for row-by-row validation (millions of rows): it validates and
+    writes the whole file itself, in bulk, and reports like any other importer.
+
+    ``import_file`` gets the file's bytes; it returns a BulkOutcome. It runs inside the import's
+    transaction and must raise ImportError_ (or return errors) to leave nothing written."""
+
+    bulk = True
+
+    def import_file(self, data, filename, *, dry_run):
+        raise NotImplementedError
+
+
+@dataclass
+class BulkOutcome:
+    rows_total: int
+    errors: list  # [RowError], at most IMPORT_MAX_STORED_ERRORS of them
+    errors_total: int = 0
+    created: int = 0
+    updated: int = 0
 
 
 @dataclass
@@ -209,9 +235,29 @@ def validate(importer, data, filename):
     return Validation(valid_rows, errors, rows_total)
 
 
-def run_import(code, *, data, filename, user, dry_run=False, source="web"):
+def _validate_and_save(importer, data, filename, dry_run):
+    """The row-by-row path: every row through the columns, then ``save`` in one transaction."""
+    result = validate(importer, data, filename)
+    if result.errors or dry_run:
+        return BulkOutcome(result.rows_total, result.errors, len(result.errors))
+    with transaction.atomic():
+        created, updated = importer.save(result.rows)
+    return BulkOutcome(result.rows_total, [], 0, created, updated)
+
+
+def _bulk(importer, data, filename, dry_run):
+    with transaction.atomic():
+        outcome = importer.import_file(data, filename, dry_run=dry_run)
+        if outcome.errors or dry_run:
+            transaction.set_rollback(True)
+    return outcome
+
+
+def run_import(code, *, data, filename, user, dry_run=False, source="web", params=None, max_bytes=None):
     """Validate a file and, unless it is a dry run or any row is bad, write all its rows in one
     transaction. ``data`` is bytes or an uploaded file (read only when within the size limit).
+    ``params`` are fixed for the whole file (the importer reads them from ``ctx.params``); ``max_bytes``
+    overrides IMPORT_MAX_UPLOAD_BYTES (e.g. for a command run by an administrator).
     Always returns the ImportBatch that records the attempt."""
     importer_class = get_importer(code)
     size = len(data) if isinstance(data, bytes) else data.size
@@ -225,7 +271,7 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web"):
         dry_run=dry_run,
         status=ImportStatus.REFUSED,
     )
-    max_bytes = settings.IMPORT_MAX_UPLOAD_BYTES
+    max_bytes = max_bytes or settings.IMPORT_MAX_UPLOAD_BYTES
     if size > max_bytes:
         batch.errors_count = 1
         batch.errors = [
@@ -258,50 +304,55 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web"):
         batch.finished_at = timezone.now()
         batch.save()
         return batch
-    ctx = ImportContext(user=user, office=importer_class.office)
+    ctx = ImportContext(user=user, office=importer_class.office, params=dict(params or {}))
     importer = importer_class(ctx)
-    result = validate(importer, data, filename)
-    batch.rows_total = result.rows_total
-    if result.errors:
+    errors, errors_total, created, updated = [], 0, 0, 0
+    try:
+        run = _bulk if importer_class.bulk else _validate_and_save
+        outcome = run(importer, data, filename, dry_run)
+    except (ImportError_, ValidationError, DatabaseError) as exc:
+        logger.warning("import %s refused while saving: %s", code, exc)
+        batch.status = ImportStatus.FAILED
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        batch.errors_count = 1
+        batch.errors = [RowError(None, "", message).as_dict()]
+        batch.message = _("The file could not be saved; nothing was written: %(error)s") % {"error": message}
+        outcome = None
+    if outcome is not None:
+        errors, errors_total = outcome.errors, max(outcome.errors_total, len(outcome.errors))
+        created, updated = outcome.created, outcome.updated
+        batch.rows_total = outcome.rows_total
+    if outcome is None:
+        pass  # FAILED, reported above
+    elif errors:
         batch.status = ImportStatus.REFUSED
-        batch.errors_count = len(result.errors)
-        batch.errors = [error.as_dict() for error in result.errors[: settings.IMPORT_MAX_STORED_ERRORS]]
+        batch.errors_count = errors_total
+        batch.errors = [error.as_dict() for error in errors[: settings.IMPORT_MAX_STORED_ERRORS]]
         batch.message = ngettext(
             "%(count)d problem found; nothing was written.",
             "%(count)d problems found; nothing was written.",
-            len(result.errors),
-        ) % {"count": len(result.errors)}
+            errors_total,
+        ) % {"count": errors_total}
     elif dry_run:
         batch.status = ImportStatus.VALIDATED
         batch.message = ngettext(
             "The %(count)d row is valid. Nothing was written (dry run).",
             "All %(count)d rows are valid. Nothing was written (dry run).",
-            result.rows_total,
-        ) % {"count": result.rows_total}
+            outcome.rows_total,
+        ) % {"count": outcome.rows_total}
     else:
-        try:
-            with transaction.atomic():
-                created, updated = importer.save(result.rows)
-        except (ImportError_, ValidationError, DatabaseError) as exc:
-            logger.warning("import %s refused while saving: %s", code, exc)
-            batch.status = ImportStatus.FAILED
-            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            batch.errors_count = 1
-            batch.errors = [RowError(None, "", message).as_dict()]
-            batch.message = _("The file could not be saved; nothing was written: %(error)s") % {"error": message}
-        else:
-            batch.status = ImportStatus.COMMITTED
-            batch.rows_created = created
-            batch.rows_updated = updated
-            batch.message = ngettext(
-                "%(count)d row imported: %(created)d new, %(updated)d updated.",
-                "%(count)d rows imported: %(created)d new, %(updated)d updated.",
-                result.rows_total,
-            ) % {
-                "count": result.rows_total,
-                "created": created,
-                "updated": updated,
-            }
+        batch.status = ImportStatus.COMMITTED
+        batch.rows_created = created
+        batch.rows_updated = updated
+        batch.message = ngettext(
+            "%(count)d row imported: %(created)d new, %(updated)d updated.",
+            "%(count)d rows imported: %(created)d new, %(updated)d updated.",
+            outcome.rows_total,
+        ) % {
+            "count": outcome.rows_total,
+            "created": created,
+            "updated": updated,
+        }
     batch.warnings = [warning.as_dict() for warning in ctx.warnings]
     batch.finished_at = timezone.now()
     batch.save()

@@ -164,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smarteconomy.housekeeping_run",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Before the indicators: yesterday's e-parking summaries and any date an import left dirty.
+    "cashless-summaries-nightly": {
+        "task": "cashless.daily_summaries_nightly",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "indicators-recompute-nightly": {
         "task": "analytics.indicators_recompute",
         "schedule": crontab(hour=1, minute=0),
@@ -344,8 +349,13 @@ SPECTACULAR_SETTINGS = {
         "unit, baseline and targets) and their snapshots, one value per indicator and period. The values are "
         "computed nightly from the records of the city's offices; each snapshot says when it was computed and "
         "how complete its inputs were. Authenticate with a token issued by an administrator: "
-        "`Authorization: Token <key>`. Only GET is allowed."
+        "`Authorization: Token <key>`. Only GET is allowed, except for the parking operators' endpoints under "
+        "/api/cashless/, where an operator's token pushes its own location's e-parking transactions."
     ),
+    "ENUM_NAME_OVERRIDES": {
+        "ParkingTransactionStatusEnum": "cashless.choices.TransactionStatus",
+        "ImportStatusEnum": "smarteconomy.choices.ImportStatus",
+    },
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,0 +1,199 @@
+"""Indicator 6 (cashless society) in the scorecard: four monthly indicators computed from the daily
+summaries only (never the raw log), each also computed directly for whole years (a year's share is
+recomputed from its counts, never averaged from months). Every value is one aggregate query per period.
+
+Completeness: each active location is expected to have handed over its log for every day of the period
+(up to yesterday for the current period); a location with missing days makes the value incomplete."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
+from analytics.registry import Indicator, Measurement, Period, register
+from smarteconomy.choices import Role
+
+from . import selectors
+from .models import DailySummary, ParkingLocation
+from .services import SUMMARIES_SOURCE
+
+
+def period_dates(period):
+    """[first, last] business dates of a month or a year (inclusive)."""
+    last = selectors.month_bounds(period.year, period.month)[1] if period.is_month else date(period.year, 12, 31)
+    return period.start, last
+
+
+def summary_periods():
+    """Every month with summaries, and every year of those months."""
+    months = {(day.year, day.month) for day in DailySummary.objects.dates("business_date", "month")}
+    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
+    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+
+
+def _inputs(period):
+    """One input per active location: did it hand over every day of the period (up to yesterday)?"""
+    first, last = period_dates(period)
+    last = min(last, timezone.localdate() - timedelta(days=1))
+    expected = (last - first).days + 1 if last >= first else 0
+    days = dict(
+        DailySummary.objects.filter(business_date__gte=first, business_date__lte=last)
+        .values("location_id")
+        .annotate(days=Count("business_date", distinct=True))
+        .values_list("location_id", "days")
+    )
+    inputs = []
+    for location in ParkingLocation.objects.filter(active=True).order_by("code"):
+        present = days.get(location.pk, 0)
+        inputs.append(
+            {
+                "name": _gettext("Transaction log of %(location)s") % {"location": location.code},
+                "present": expected > 0 and present >= expected,
+                "detail": _gettext("%(present)d of %(expected)d days") % {"present": present, "expected": expected},
+            }
+        )
+    return inputs
+
+
+def _totals(period, locations=None):
+    first, last = period_dates(period)
+    return selectors.totals(selectors.summary_cells(locations=locations, start=first, end=last))
+
+
+def cashless_share(period):
+    totals = _totals(period)
+    return Measurement(
+        totals["cashless_share"],
+        _inputs(period),
+        note=_gettext("%(cashless)d of %(paid)d paid transactions cashless")
+        % {"cashless": totals["paid_cashless"], "paid": totals["paid"]},
+    )
+
+
+def failure_rate(period):
+    totals = _totals(period)
+    return Measurement(
+        totals["failure_rate"],
+        _inputs(period),
+        note=_gettext("%(failed)d of %(attempts)d cashless attempts failed")
+        % {"failed": totals["cashless_failed"], "attempts": totals["cashless_attempts"]},
+    )
+
+
+def transactions_per_day(period):
+    totals = _totals(period)
+    first, last = period_dates(period)
+    days = (min(last, timezone.localdate()) - first).days + 1  # the current period: the days so far
+    return Measurement(
+        totals["paid"] / days if totals["paid"] else None,
+        _inputs(period),
+        note=_gettext("%(paid)d paid transactions in %(days)d days") % {"paid": totals["paid"], "days": days},
+    )
+
+
+def parking_revenue(period):
+    totals = _totals(period)
+    return Measurement(totals["revenue"] if totals["paid"] else None, _inputs(period))
+
+
+def _per_location(measure, label, decimals=1):
+    def breakdown(period):
+        first, last = period_dates(period)
+        rows = selectors.by_location(selectors.summary_cells(start=first, end=last))
+        names = dict(ParkingLocation.objects.values_list("pk", "code"))
+        table = []
+        for location_id, row in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
+            value = row[measure]
+            table.append([names.get(location_id, location_id), "–" if value is None else f"{value:.{decimals}f}"])
+        return [_gettext("Location"), str(label)], table
+
+    return breakdown
+
+
+def _records(period):
+    first, last = period_dates(period)
+    return f"{reverse('cashless:summary')}?{urlencode({'from': first.isoformat(), 'to': last.isoformat()})}"
+
+
+COMMON = {
+    "pillar": Pillar.CASHLESS,
+    "frequency": Frequency.MONTHLY,
+    "source_office": Role.PARKING_OPERATOR,
+    "sources": (SUMMARIES_SOURCE,),
+    "periods": summary_periods,
+    "records_url": _records,
+}
+
+register(
+    Indicator(
+        code="cashless.cashless_share",
+        name=_("Cashless share of paid parking transactions"),
+        definition=_(
+            "The share of the paid e-parking transactions of the period, at every location that hands over its "
+            "log, that were paid with QRIS or an e-money card. The breakdown gives each location's share."
+        ),
+        formula=_("Paid transactions by QRIS or e-money card ÷ all paid transactions × 100."),
+        unit=Unit.PERCENT,
+        kind=IndicatorKind.RATE,
+        direction=Direction.HIGHER,
+        compute=cashless_share,
+        breakdown=_per_location("cashless_share", _("Cashless share (%)")),
+        decimals=1,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="cashless.failure_rate",
+        name=_("Failure rate of cashless payment attempts"),
+        definition=_(
+            "The share of the cashless payment attempts (QRIS and e-money cards) of the period that failed, for "
+            "example because the network was down. Voided transactions are not attempts."
+        ),
+        formula=_("Failed QRIS and e-money transactions ÷ (paid + failed QRIS and e-money transactions) × 100."),
+        unit=Unit.PERCENT,
+        kind=IndicatorKind.RATE,
+        direction=Direction.LOWER,
+        compute=failure_rate,
+        breakdown=_per_location("failure_rate", _("Failure rate (%)")),
+        decimals=1,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="cashless.transactions_per_day",
+        name=_("Paid parking transactions per day"),
+        definition=_("The mean number of paid e-parking transactions per calendar day of the period, all locations."),
+        formula=_("Paid transactions in the period ÷ days in the period."),
+        unit=Unit.COUNT,
+        kind=IndicatorKind.RATE,
+        direction=Direction.HIGHER,
+        compute=transactions_per_day,
+        decimals=0,
+        **COMMON,
+    )
+)
+
+register(
+    Indicator(
+        code="cashless.parking_revenue",
+        name=_("Parking revenue"),
+        definition=_("The amount of the paid e-parking transactions of the period, all payment methods and locations."),
+        formula=_("Sum of the amounts of the paid transactions."),
+        unit=Unit.RUPIAH,
+        kind=IndicatorKind.FLOW,
+        direction=Direction.HIGHER,
+        compute=parking_revenue,
+        breakdown=_per_location("revenue", _("Revenue (Rp)"), decimals=0),
+        decimals=0,
+        **COMMON,
+    )
+)

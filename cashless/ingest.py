@@ -1,0 +1,602 @@
+"""The bulk path of the e-parking import: a million-row log cannot go through per-row validation.
+
+1. pandas reads the CSV in chunks and validates each column at once (vectorised), keeping only what the
+   whole file needs afterwards: a 64-bit hash and the row number of each transaction id (for duplicates
+   within the file) and the business dates seen. Every bad cell is reported with its row and column.
+2. PostgreSQL: the file itself is loaded with ``COPY`` into a temporary staging table (no indexes), the
+   transaction ids already stored with other content are reported as conflicts, and ``INSERT ... SELECT
+   ... ON CONFLICT DO NOTHING`` adds what is new (identical rows are skipped: re-importing adds nothing).
+   SQLite (the embedded default): the validated frames are compared with the stored rows in slices and
+   written with ``bulk_create``: the same outcome, slower.
+3. The business dates that got new rows are marked dirty; cashless.services rebuilds their summaries.
+
+Everything runs in the import's transaction: a bad row, a conflict or a database error leaves nothing.
+"""
+
+import csv
+import io
+import logging
+import re
+import threading
+import time
+import zoneinfo
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import psycopg
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from smarteconomy.importing import RowError
+from smarteconomy.importing.readers import FileRefused, _decode, is_xlsx
+
+from .choices import PaymentMethod, TransactionStatus, VehicleClass
+from .models import DirtyDate, ParkingTransaction
+
+COLUMNS = (
+    "transaction_id",
+    "entry_time",
+    "exit_time",
+    "vehicle_class",
+    "amount",
+    "payment_method",
+    "issuer",
+    "status",
+    "failure_reason",
+    "gate",
+)
+REQUIRED = ("transaction_id", "entry_time", "vehicle_class", "amount", "payment_method", "status")
+TEXT_LIMITS = {"transaction_id": 64, "issuer": 60, "failure_reason": 200, "gate": 60}
+# Read by pandas on PostgreSQL (the staging table checks the other columns' lengths).
+VALIDATED = ("transaction_id", "entry_time", "exit_time", "vehicle_class", "amount", "payment_method", "status")
+CHOICES = {
+    "vehicle_class": VehicleClass.values,
+    "payment_method": PaymentMethod.values,
+    "status": TransactionStatus.values,
+}
+MAX_AMOUNT = 100_000_000  # Rp 100 million: more is a typing error, not a parking fee
+CHUNK_ROWS = 50_000
+ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?"
+HAS_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
+logger = logging.getLogger(__name__)
+
+
+class Clock:
+    """Seconds per phase of one import, logged (the benchmark prints them)."""
+
+    def __init__(self):
+        self.start = self.last = time.perf_counter()
+        self.laps = {}
+
+    def lap(self, name):
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
+
+    def log(self, rows):
+        phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps.items())
+        logger.info("parking import of %d rows: %s", rows, phases)
+
+
+@dataclass
+class Checked:
+    """What validation leaves for the write: counts, errors, and per-row keys of the whole file."""
+
+    rows_total: int = 0
+    errors: list = field(default_factory=list)
+    errors_total: int = 0
+    hashes: list = field(default_factory=list)  # uint64 arrays, one per chunk
+    rows: list = field(default_factory=list)  # row-number arrays, one per chunk
+    dates: set = field(default_factory=set)
+    frames: list = field(default_factory=list)  # validated frames (kept only for the SQLite path)
+
+    def error(self, row, column, message):
+        self.errors_total += 1
+        if len(self.errors) < settings.IMPORT_MAX_STORED_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+    def errors_at(self, rows, column, message):
+        for row in rows[: max(0, settings.IMPORT_MAX_STORED_ERRORS - len(self.errors))]:
+            self.errors.append(RowError(int(row), column, message))
+        self.errors_total += len(rows)
+
+
+def _parse_slow(text):
+    """Element by element: mixed naive and offset times in one chunk, or invalid ones."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    shaped = (text != "") & text.str.fullmatch(ISO_TIME).fillna(False).astype(bool)
+    offset = shaped & text.str.contains(HAS_OFFSET, regex=True).fillna(False).astype(bool)
+    naive = shaped & ~offset
+    if naive.any():
+        local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+        result[naive] = local.dt.tz_localize(WITA, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    if offset.any():
+        result[offset] = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
+    return result
+
+
+def parse_times(text):
+    """ISO 8601 strings (with an offset, or without one meaning WITA) to UTC timestamps; NaT where empty or
+    not a valid time.
+
+    A log's times usually share one form: then pandas' C parser does the whole column at once (all naive:
+    WITA; all with one offset: that offset). Anything else falls back to the element-wise path."""
+    try:
+        parsed = pd.to_datetime(text.where(text != "", None), format="ISO8601", errors="raise")
+    except (ValueError, TypeError, OverflowError):
+        return _parse_slow(text)
+    if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        if not pd.api.types.is_datetime64_dtype(parsed.dtype):
+            return _parse_slow(text)
+        parsed = parsed.dt.tz_localize(WITA, ambiguous="NaT", nonexistent="NaT")
+    return parsed.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+
+
+def check_chunk(frame, first_row, checked, keep_frame):
+    """Validate one chunk (all cells are text); add its errors and keys to ``checked``.
+
+    Works on numpy object arrays, one pass per check. The optional free-text columns (issuer, failure
+    reason, gate) are only length-checked here when the frame is kept (SQLite); on PostgreSQL the staging
+    table's column types check them and COPY names the row."""
+    rows = np.arange(first_row, first_row + len(frame))
+    cells = {name: frame[name].to_numpy(dtype=object) for name in frame.columns}
+    empty = {name: values == "" for name, values in cells.items()}
+    bad = np.zeros(len(frame), dtype=bool)
+
+    def refuse(mask, column, message):
+        nonlocal bad
+        if mask.any():
+            checked.errors_at(rows[mask], column, message)
+            bad |= mask
+
+    for column in REQUIRED:
+        refuse(empty[column], column, _("This column is required."))
+    for column, limit in TEXT_LIMITS.items():
+        if column in cells:
+            lengths = np.fromiter(map(len, cells[column]), dtype=np.int64, count=len(frame))
+            refuse(lengths > limit, column, _("At most %(max)d characters allowed.") % {"max": limit})
+    for column, allowed in CHOICES.items():
+        wrong = ~pd.Series(cells[column]).isin(allowed).to_numpy() & ~empty[column]
+        refuse(wrong, column, _("Unknown value. Use one of: %(values)s.") % {"values": ", ".join(allowed)})
+    # to_numeric also takes "5.0", "1e3" and " 5": only plain ASCII digits are whole rupiah.
+    digits = np.fromiter(
+        (text.isdigit() and text.isascii() and len(text) <= 12 for text in cells["amount"]),
+        dtype=bool,
+        count=len(frame),
+    )
+    amount = pd.to_numeric(pd.Series(np.where(digits, cells["amount"], "0")), errors="coerce").to_numpy()
+    refuse(~digits & ~empty["amount"], "amount", _("Give the amount in whole rupiah, digits only (e.g. 5000)."))
+    refuse(digits & (amount > MAX_AMOUNT), "amount", _("The amount is above Rp 100.000.000."))
+    times = {}
+    for column in ("entry_time", "exit_time"):
+        times[column] = parse_times(pd.Series(cells[column]))
+        refuse(
+            ~empty[column] & times[column].isna().to_numpy(),
+            column,
+            _("Not a valid time. Use ISO 8601, e.g. 2025-03-04T09:15:00+08:00 (no offset means WITA)."),
+        )
+    refuse(
+        (times["exit_time"] < times["entry_time"]).to_numpy(),
+        "exit_time",
+        _("The exit time is before the entry time."),
+    )
+
+    checked.hashes.append(pd.util.hash_array(cells["transaction_id"]))
+    checked.rows.append(rows)
+    moment = times["exit_time"].fillna(times["entry_time"]).dt.tz_convert(WITA)
+    days = moment[~bad].dt.tz_localize(None).dt.normalize().unique()
+    checked.dates.update(day.date() for day in pd.DatetimeIndex(days))
+    if keep_frame and not bad.any():
+        frame = frame.copy()
+        frame["entry"] = times["entry_time"].to_numpy()
+        frame["exit"] = times["exit_time"].to_numpy()
+        frame["amount_value"] = np.nan_to_num(amount).astype("int64")
+        frame["business_date"] = moment.dt.date.to_numpy()
+        frame["business_hour"] = moment.dt.hour.to_numpy()
+        frame["row"] = rows
+        checked.frames.append(frame)
+
+
+def duplicates(checked):
+    """Rows whose transaction id appeared earlier in the file: [(row, first row)]. By 64-bit hash: a
+    false duplicate would need a hash collision (about 1 in 10^7 for a million ids)."""
+    if not checked.hashes:
+        return []
+    hashes = np.concatenate(checked.hashes)
+    rows = np.concatenate(checked.rows)
+    order = np.argsort(hashes, kind="stable")
+    sorted_hashes = hashes[order]
+    repeat = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
+    if not len(repeat):
+        return []
+    first = {}
+    pairs = []
+    for index in repeat:
+        value = sorted_hashes[index]
+        if value not in first:
+            start = np.searchsorted(sorted_hashes, value)
+            first[value] = int(rows[order[start]])
+        pairs.append((int(rows[order[index]]), first[value]))
+    return sorted(pairs)
+
+
+def rows_of(checked, transaction_ids):
+    """The row numbers of some transaction ids (for the conflict report)."""
+    if not transaction_ids:
+        return {}
+    wanted = pd.Series(list(transaction_ids))
+    wanted_hashes = pd.util.hash_pandas_object(wanted, index=False).to_numpy()
+    hashes = np.concatenate(checked.hashes)
+    rows = np.concatenate(checked.rows)
+    found = {}
+    for text, value in zip(wanted, wanted_hashes, strict=True):
+        positions = np.flatnonzero(hashes == value)
+        if len(positions):
+            found[text] = int(rows[positions[0]])
+    return found
+
+
+def _csv_source(data, filename):
+    """(CSV bytes without BOM, delimiter). An XLSX workbook is turned into CSV first."""
+    if is_xlsx(data, filename):
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise FileRefused(_("The workbook cannot be opened: %(error)s") % {"error": exc}) from None
+        return frame.to_csv(index=False).encode(), ","
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first_line = data.split(b"\n", 1)[0]
+    counts = {delimiter: first_line.count(delimiter.encode()) for delimiter in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    return data, delimiter
+
+
+def read_header(data, delimiter):
+    first_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
+    return [name.strip().strip('"').strip().lower() for name in first_line.split(delimiter)]
+
+
+def check_header(header):
+    errors = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(1, name, _("This column appears twice in the header.")))
+        elif name not in COLUMNS:
+            errors.append(
+                RowError(1, name, _("Unknown column. The columns are: %(columns)s.") % {"columns": ", ".join(COLUMNS)})
+            )
+        seen.add(name)
+    for name in REQUIRED:
+        if name not in seen:
+            errors.append(RowError(1, name, _("Required column is missing from the header.")))
+    return errors
+
+
+def prepare(data, filename):
+    """The file as CSV bytes and its header, checked. Returns (Checked, csv bytes, delimiter, header)."""
+    checked = Checked()
+    try:
+        source, delimiter = _csv_source(data, filename)
+    except FileRefused as refused:
+        checked.error(refused.row, refused.column, refused.message)
+        return checked, b"", ",", []
+    if not source[:4096].strip() and not source.strip():
+        checked.error(None, "", _("The file is empty."))
+        return checked, source, delimiter, []
+    header = read_header(source, delimiter)
+    header_errors = check_header(header)
+    if header_errors:
+        for error in header_errors:
+            checked.error(error.row, error.column, error.message)
+    return checked, source, delimiter, header
+
+
+def _ragged_row(source, delimiter, width):
+    """(row number, cells) of the first row with more cells than the header, or (None, 0)."""
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(source), encoding="utf-8", newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if len(cells) > width:
+                return number, len(cells)
+    except (csv.Error, UnicodeDecodeError):
+        return None, 0
+    return None, 0
+
+
+def validate_rows(checked, source, delimiter, header, *, keep_frames):
+    """Read and check every row (pandas, by chunks). Nothing touches the database here."""
+    # On PostgreSQL pandas reads only the columns it checks (COPY checks the others, and the field count);
+    # elsewhere it reads them all, so that a row with too many cells is an error, not silently cut.
+    wanted = COLUMNS if keep_frames else VALIDATED
+    positions = [index for index, name in enumerate(header) if name in wanted]
+    usecols = None if keep_frames else positions
+    try:
+        reader = pd.read_csv(
+            io.BytesIO(source),
+            sep=delimiter,
+            usecols=usecols,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            chunksize=CHUNK_ROWS,
+            encoding="utf-8",
+            engine="c",
+        )
+        first_row = 2
+        for chunk in reader:
+            chunk.columns = header if usecols is None else [header[index] for index in positions]
+            for name in wanted:
+                if name not in chunk.columns:
+                    chunk[name] = ""
+            check_chunk(chunk[list(wanted)], first_row, checked, keep_frames)
+            checked.rows_total += len(chunk)
+            first_row += len(chunk)
+    except UnicodeDecodeError:
+        try:
+            _decode(source)
+        except FileRefused as refused:
+            checked.error(refused.row, "", refused.message)
+    except (pd.errors.ParserError, ValueError) as exc:
+        # pandas names the line but not in the user's terms (and not at all with usecols): find the row.
+        row, cells = _ragged_row(source, delimiter, len(header))
+        if row is None:
+            checked.error(None, "", _("The file cannot be read as CSV: %(error)s") % {"error": exc})
+        else:
+            checked.error(
+                row,
+                "",
+                _("This row has %(cells)d cells; the header has %(header)d. A comma inside a value needs quotes.")
+                % {"cells": cells, "header": len(header)},
+            )
+    if checked.rows_total == 0 and not checked.errors:
+        checked.error(None, "", _("The file has a header but no data rows."))
+    for row, first in duplicates(checked):
+        checked.error(
+            row,
+            "transaction_id",
+            _("Duplicate of row %(row)d: the same transaction_id appears twice in this file.") % {"row": first},
+        )
+    checked.errors.sort(key=lambda error: (error.row or 0, error.column))
+    return checked
+
+
+def validate_file(data, filename, *, keep_frames):
+    """prepare + validate_rows, without loading anything."""
+    checked, source, delimiter, header = prepare(data, filename)
+    if not checked.errors_total:
+        validate_rows(checked, source, delimiter, header, keep_frames=keep_frames)
+    return checked, source, delimiter, header
+
+
+# --- Writing -----------------------------------------------------------------------------------------------------
+
+COMPARED = (
+    "entry_time",
+    "exit_time",
+    "vehicle_class",
+    "amount",
+    "payment_method",
+    "issuer",
+    "status",
+    "failure_reason",
+    "gate",
+)
+STAGING_COLUMNS = {
+    "transaction_id": "text",
+    "entry_time": "timestamptz",
+    "exit_time": "timestamptz",
+    "vehicle_class": "text",
+    "amount": "bigint",
+    "payment_method": "text",
+    "issuer": "varchar(60)",
+    "status": "text",
+    "failure_reason": "varchar(200)",
+    "gate": "varchar(60)",
+}
+MAX_CONFLICTS_REPORTED = 1000
+
+
+@dataclass
+class Written:
+    created: int = 0
+    conflicts: list = field(default_factory=list)  # [(transaction_id, stored values dict or None)]
+    conflicts_total: int = 0
+    dates: set = field(default_factory=set)  # dates with new rows (the generic path knows them exactly)
+
+
+def conflict_message(transaction_id):
+    return _(
+        "Transaction %(id)s is already stored with other content; it is not overwritten. Correct the file "
+        "or ask the administrators to void the stored transaction."
+    ) % {"id": transaction_id}
+
+
+class PostgresLoad:
+    """The PostgreSQL write, in a thread while pandas validates the same bytes: COPY the file into a
+    temporary staging table (no indexes), look for transaction ids stored with other content (conflicts),
+    and INSERT ... SELECT what is new. PostgreSQL works on its own core; the thread waits on the socket
+    without holding the GIL. Nothing is committed here: if pandas finds a bad row, the import's transaction
+    rolls all of it back, so the file is still all or nothing.
+
+    The main thread must not use the database connection between ``start`` and ``join``."""
+
+    def __init__(self, location, source, delimiter, header):
+        self.location, self.source, self.delimiter, self.header = location, source, delimiter, header
+        self.error = None
+        self.written = Written()
+        self.laps = {}
+        self.thread = None
+
+    def start(self):
+        columns_sql = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS.items())
+        with connection.cursor() as cursor:
+            # Times without an offset are WITA while COPY parses them; back to UTC before Django reads again.
+            cursor.execute("SET LOCAL TIME ZONE 'Asia/Makassar'")
+            cursor.execute("DROP TABLE IF EXISTS cashless_staging")
+            cursor.execute(f"CREATE TEMPORARY TABLE cashless_staging ({columns_sql}) ON COMMIT DROP")
+        self.raw = connection.connection  # psycopg's connection: Django's wrapper is per thread
+        self.thread = threading.Thread(target=self._run, name="cashless-bulk-load", daemon=True)
+        self.thread.start()
+        return self
+
+    def _run(self):
+        started = time.perf_counter()
+        try:
+            with self.raw.cursor() as cursor:
+                self._copy(cursor)
+                self.laps["staging copy"] = time.perf_counter() - started
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+                self._insert(cursor)
+        except psycopg.Error as exc:
+            self.error = exc
+        self.laps["conflict check and insert"] = time.perf_counter() - started - self.laps.get("staging copy", 0)
+
+    def _copy(self, cursor):
+        header_sql = ", ".join(self.header)
+        options = f"FORMAT csv, HEADER true, DELIMITER '{self.delimiter}', FORCE_NULL ({header_sql})"
+        with cursor.copy(f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})") as copy:
+            view = memoryview(self.source)
+            for start in range(0, len(view), 1 << 20):
+                copy.write(view[start : start + (1 << 20)])
+
+    def _insert(self, cursor):
+        table = ParkingTransaction._meta.db_table
+        location_id = self.location.pk
+        cursor.execute(
+            f"SELECT count(*) FROM cashless_staging s JOIN {table} t "
+            "ON t.location_id = %s AND t.transaction_id = s.transaction_id",
+            [location_id],
+        )
+        already_stored = cursor.fetchone()[0]
+        new_only = ""
+        if already_stored:
+            differs = " OR ".join(
+                f"t.{name} IS DISTINCT FROM s.{name}"
+                if STAGING_COLUMNS[name] in ("timestamptz", "bigint")
+                else f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
+                for name in COMPARED
+            )
+            cursor.execute(
+                f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t "
+                f"ON t.location_id = %s AND t.transaction_id = s.transaction_id WHERE {differs} "
+                f"LIMIT {MAX_CONFLICTS_REPORTED + 1}",
+                [location_id],
+            )
+            conflicts = [row[0] for row in cursor.fetchall()]
+            if conflicts:
+                self.written.conflicts = conflicts[:MAX_CONFLICTS_REPORTED]
+                self.written.conflicts_total = len(conflicts)
+                return
+            # The rows stored already are identical: skip them. A concurrent import of the same ids fails on
+            # the unique index instead, and writes nothing.
+            new_only = (
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.location_id = {int(location_id)} "
+                "AND t.transaction_id = s.transaction_id)"
+            )
+        moment = "coalesce(s.exit_time, s.entry_time) AT TIME ZONE 'Asia/Makassar'"
+        cursor.execute(
+            f"INSERT INTO {table} (location_id, transaction_id, entry_time, exit_time, vehicle_class, amount, "
+            "payment_method, issuer, status, failure_reason, gate, business_date, business_hour) "
+            "SELECT %s, s.transaction_id, s.entry_time, s.exit_time, s.vehicle_class, s.amount, s.payment_method, "
+            "coalesce(s.issuer, ''), s.status, coalesce(s.failure_reason, ''), coalesce(s.gate, ''), "
+            f"({moment})::date, extract(hour FROM {moment})::smallint FROM cashless_staging s {new_only}",
+            [location_id],
+        )
+        self.written.created = cursor.rowcount
+        cursor.execute("DROP TABLE cashless_staging")
+
+    def wait(self):
+        self.thread.join()
+
+    def join(self, clock):
+        """Wait for the thread. Returns (Written, RowError or None): the RowError names the row PostgreSQL
+        could not load (what pandas does not check: an optional text too long, a short row missing optional
+        cells at its end)."""
+        self.thread.join()
+        clock.lap("waited for PostgreSQL")
+        clock.laps.update({f"  {name}": seconds for name, seconds in self.laps.items()})
+        if isinstance(self.error, psycopg.errors.DataError):
+            context = self.error.diag.context or ""
+            line = re.search(r"line (\d+)", context)
+            column = re.search(r'column "?(\w+)', f"{context} {self.error.diag.message_primary}")
+            return self.written, RowError(
+                int(line.group(1)) if line else None,
+                column.group(1) if column else "",
+                _("This row cannot be loaded: %(error)s") % {"error": self.error.diag.message_primary},
+            )
+        if self.error is not None:
+            raise self.error
+        return self.written, None
+
+
+def _stored_values(transaction):
+    return {name: getattr(transaction, name) for name in COMPARED}
+
+
+def _file_values(row):
+    return {
+        "entry_time": row.entry.to_pydatetime(),
+        "exit_time": None if pd.isna(row.exit) else row.exit.to_pydatetime(),
+        "vehicle_class": row.vehicle_class,
+        "amount": int(row.amount_value),
+        "payment_method": row.payment_method,
+        "issuer": row.issuer,
+        "status": row.status,
+        "failure_reason": row.failure_reason,
+        "gate": row.gate,
+    }
+
+
+def write_generic(location, frames):
+    """The portable path (SQLite): compare with stored rows slice by slice, then bulk_create what is new."""
+    written = Written()
+    new = []
+    for frame in frames:
+        for start in range(0, len(frame), 500):
+            part = frame.iloc[start : start + 500]
+            stored = {
+                t.transaction_id: t
+                for t in ParkingTransaction.objects.filter(
+                    location=location, transaction_id__in=list(part["transaction_id"])
+                )
+            }
+            for row in part.itertuples(index=False):
+                values = _file_values(row)
+                existing = stored.get(row.transaction_id)
+                if existing is None:
+                    new.append((row, values))
+                elif _stored_values(existing) != values:
+                    written.conflicts_total += 1
+                    if len(written.conflicts) < MAX_CONFLICTS_REPORTED:
+                        written.conflicts.append(row.transaction_id)
+    if written.conflicts:
+        return written
+    objects = []
+    for row, values in new:
+        objects.append(
+            ParkingTransaction(
+                location=location,
+                transaction_id=row.transaction_id,
+                business_date=row.business_date,
+                business_hour=int(row.business_hour),
+                **values,
+            )
+        )
+        written.dates.add(row.business_date)
+    ParkingTransaction.objects.bulk_create(objects, batch_size=2000)
+    written.created = len(objects)
+    return written
+
+
+def mark_dates_dirty(location, dates):
+    DirtyDate.objects.bulk_create(
+        [DirtyDate(location=location, business_date=day) for day in sorted(dates)],
+        update_conflicts=True,
+        unique_fields=["location", "business_date"],
+        update_fields=["marked_at"],
+    )

@@ -1,0 +1,111 @@
+"""Reads of the cashless app. Pages, the API and the indicators read the daily summaries only; the raw log
+is read only by its own list page (one location, a date range, keyset pages)."""
+
+from datetime import date, timedelta
+
+from django.db.models import Max, Min, Q, Sum
+
+from .choices import CASHLESS_METHODS, PaymentMethod, TransactionStatus
+from .models import DailySummary, ParkingLocation, ParkingTransaction
+
+PAID = TransactionStatus.PAID
+FAILED = TransactionStatus.FAILED
+
+
+def location_list(*, user):
+    return ParkingLocation.objects.visible_to(user).order_by("code")
+
+
+def transaction_list(*, user):
+    """The raw log the user may see; the list page narrows it to one location and a date range."""
+    return ParkingTransaction.objects.visible_to(user)
+
+
+def summary_cells(*, locations=None, start=None, end=None):
+    """Summary cells of some locations (None: all) between two business dates (inclusive)."""
+    cells = DailySummary.objects.all()
+    if locations is not None:
+        cells = cells.filter(location__in=locations)
+    if start is not None:
+        cells = cells.filter(business_date__gte=start)
+    if end is not None:
+        cells = cells.filter(business_date__lte=end)
+    return cells
+
+
+def summary_date_range(*, locations=None):
+    """(first, last) business date with summaries, or (None, None)."""
+    bounds = summary_cells(locations=locations).aggregate(first=Min("business_date"), last=Max("business_date"))
+    return bounds["first"], bounds["last"]
+
+
+SHARE_PARTS = {
+    "paid": Sum("count", filter=Q(status=PAID)),
+    "paid_cashless": Sum("count", filter=Q(status=PAID, payment_method__in=CASHLESS_METHODS)),
+    "cashless_attempts": Sum("count", filter=Q(status__in=[PAID, FAILED], payment_method__in=CASHLESS_METHODS)),
+    "cashless_failed": Sum("count", filter=Q(status=FAILED, payment_method__in=CASHLESS_METHODS)),
+    "revenue": Sum("amount", filter=Q(status=PAID)),
+}
+
+
+def _share(part, total):
+    return None if not total else (part or 0) / total * 100
+
+
+def with_rates(row):
+    """Add the shares (in %) to a row of SHARE_PARTS sums."""
+    row = {key: (value or 0) if key in SHARE_PARTS else value for key, value in row.items()}
+    row["cashless_share"] = _share(row["paid_cashless"], row["paid"])
+    row["failure_rate"] = _share(row["cashless_failed"], row["cashless_attempts"])
+    return row
+
+
+def totals(cells):
+    return with_rates(cells.aggregate(**SHARE_PARTS))
+
+
+def by_day(cells):
+    return [with_rates(row) for row in cells.values("business_date").annotate(**SHARE_PARTS).order_by("business_date")]
+
+
+def by_month(days):
+    """Months from the rows of ``by_day`` (no second query)."""
+    months = {}
+    for row in days:
+        key = row["business_date"].strftime("%Y-%m")
+        month = months.setdefault(key, dict.fromkeys(SHARE_PARTS, 0) | {"month": key})
+        for name in SHARE_PARTS:
+            month[name] += row[name]
+    return [with_rates(month) for month in months.values()]
+
+
+def by_hour(cells):
+    rows = {row["hour"]: with_rates(row) for row in cells.values("hour").annotate(**SHARE_PARTS).order_by("hour")}
+    return [rows.get(hour) or with_rates(dict.fromkeys(SHARE_PARTS, 0) | {"hour": hour}) for hour in range(24)]
+
+
+def revenue_by_method(cells):
+    sums = dict(
+        cells.filter(status=PAID)
+        .values("payment_method")
+        .annotate(total=Sum("amount"))
+        .values_list("payment_method", "total")
+    )
+    return [(method, sums.get(method.value, 0) or 0) for method in PaymentMethod]
+
+
+def by_location(cells):
+    return {
+        row["location_id"]: with_rates(row)
+        for row in cells.values("location_id").annotate(**SHARE_PARTS).order_by("location_id")
+    }
+
+
+def last_days(last, days):
+    return (last - timedelta(days=days - 1), last) if last else (None, None)
+
+
+def month_bounds(year, month):
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return start, end

@@ -1,0 +1,77 @@
+"""The four cashless indicators on hand-made transactions, with hand-computed values.
+
+March 2025, SEPINGGAN: paid 3 QRIS (5.000 each) + 1 cash (4.000), failed 1 QRIS, voided 1 e-money.
+           BSB:       paid 1 e-money (6.000) + 1 cash (2.000), failed 2 e-money.
+Paid 6, of which cashless 4 -> share 66,7 %. Cashless attempts: paid 4 + failed 3 = 7, failed 3 -> 42,9 %.
+Revenue 15.000 + 4.000 + 6.000 + 2.000 = 27.000. Transactions per day: 6 / 31.
+SEPINGGAN alone: share 3/4 = 75 %; BSB: 1/2 = 50 %."""
+
+import pytest
+
+from analytics import registry
+from analytics.models import IndicatorSnapshot
+from analytics.registry import Period
+from analytics.scorecard import indicators_recompute
+from cashless.services import parking_transactions_import
+
+from .factories import csv_of, make_location, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    airport, mall = make_location(), make_location("BSB", "Balikpapan Superblock")
+    parking_transactions_import(
+        location=airport,
+        data=csv_of(
+            row("S1", amount="5000"),
+            row("S2", amount="5000"),
+            row("S3", amount="5000"),
+            row("S4", method="cash", issuer="", amount="4000"),
+            row("S5", status="failed", reason="network timeout", amount="5000"),
+            row("S6", method="emoney", status="voided", amount="0"),
+        ),
+        filename="s.csv",
+        user=None,
+    )
+    parking_transactions_import(
+        location=mall,
+        data=csv_of(
+            row("B1", method="emoney", amount="6000"),
+            row("B2", method="cash", amount="2000"),
+            row("B3", method="emoney", status="failed", reason="card read error"),
+            row(
+                "B4", method="emoney", status="failed", reason="network timeout", entry="2025-03-20T08:00:00", exit_=""
+            ),
+        ),
+        filename="b.csv",
+        user=None,
+    )
+
+
+def value(code, period="2025-03"):
+    return registry.get_indicator(code).compute(Period.parse(period))
+
+
+def test_the_four_indicators_with_hand_computed_values(data):
+    assert value("cashless.cashless_share").value == pytest.approx(4 / 6 * 100)
+    assert value("cashless.failure_rate").value == pytest.approx(3 / 7 * 100)
+    assert value("cashless.parking_revenue").value == 27_000
+    assert value("cashless.transactions_per_day").value == pytest.approx(6 / 31)
+    assert value("cashless.cashless_share", "2025").value == pytest.approx(4 / 6 * 100)  # recomputed, not averaged
+    assert value("cashless.cashless_share", "2025-04").value is None
+
+
+def test_the_breakdown_gives_each_location_and_missing_days_make_it_incomplete(data):
+    columns, rows = registry.get_indicator("cashless.cashless_share").breakdown(Period.parse("2025-03"))
+    assert rows == [["BSB", "50.0"], ["SEPINGGAN", "75.0"]]
+    measurement = value("cashless.cashless_share")
+    assert not measurement.complete  # one or two days of logs in a 31-day month
+    assert "SEPINGGAN" in measurement.inputs[1]["name"]
+
+
+def test_the_nightly_recompute_stores_snapshots_from_the_summaries(data):
+    indicators_recompute(full=True)
+    snapshot = IndicatorSnapshot.objects.get(indicator_code="cashless.parking_revenue", period="2025-03")
+    assert float(snapshot.value) == 27_000
