@@ -1,7 +1,7 @@
 """Demo e-parking data: the two locations of the study (Sepinggan airport, QRIS; Balikpapan Superblock,
 tapcash e-money cards) with their tariffs, the demo operators linked to them (each with an API token), and
-three months of transactions (September to November 2025) with a realistic daily and hourly pattern and a
-few network-failure episodes. Inserted in bulk (a few seconds), then summarised. Idempotent."""
+three months of transactions (the 91 days up to yesterday) with a realistic daily and hourly pattern and a few
+network-failure episodes. Inserted in bulk (a few seconds), then summarised. Idempotent."""
 
 from datetime import date, timedelta
 
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from .generator import generate_frame, profiles
@@ -16,7 +17,6 @@ from .ingest import WITA
 from .models import OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
 from .services import daily_summary_rebuild_all
 
-START = date(2025, 9, 1)
 DAYS = 91
 DEMO_NOTE = "data demo, bukan catatan operator"
 # A smaller volume than the real locations (a few thousand a day) keeps `make run` fast.
@@ -98,12 +98,17 @@ def _rows(location, frame):
         yield tuple(value.item() if hasattr(value, "item") else value for value in values)
 
 
-def _insert(location, frame):
+def _start():
+    """The first demo day: the demo ends yesterday (WITA)."""
+    return timezone.localdate() - timedelta(days=DAYS)
+
+
+def _insert(location, frame, start):
     table = ParkingTransaction._meta.db_table
     placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
     sql = f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) VALUES ({placeholders})"
     # Cars still parked after midnight of the last demo day would open a month with a handful of rows.
-    last_day = START + timedelta(days=DAYS - 1)
+    last_day = start + timedelta(days=DAYS - 1)
     rows = [row for row in _rows(location, frame) if row[-2] <= last_day]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 20_000):
@@ -129,10 +134,11 @@ def seed(stdout):
                 Token.objects.get_or_create(user=user)
             if ParkingTransaction.objects.filter(location=location).exists():
                 continue
-            profile = next(p for p in profiles(START) if p.code == spec["code"])
+            start = _start()
+            profile = next(p for p in profiles(start) if p.code == spec["code"])
             profile.per_day = PER_DAY[spec["code"]]
-            frame = generate_frame(profile, START, DAYS, seed=len(spec["code"]), id_prefix="DEMO-")
-            added += _insert(location, frame)
+            frame = generate_frame(profile, start, DAYS, seed=len(spec["code"]), id_prefix="DEMO-")
+            added += _insert(location, frame, start)
         if added:
             daily_summary_rebuild_all()
     stdout.write(f"Cashless e-parking: {len(LOCATIONS)} locations, {added} demo transactions added.")
@@ -140,12 +146,10 @@ def seed(stdout):
 
 
 def _scorecard(stdout):
-    """Demo targets for 2025 (marked as demo), then the incremental recompute of the new periods."""
-    from analytics.scorecard import indicator_target_set, indicators_recompute
-    from smarteconomy.tasking import run_logged
+    """Demo targets (marked as demo) for the years of the demo; seed_demo then recomputes the scorecard."""
+    from analytics.scorecard import indicator_target_set
 
     bappeda = get_user_model().objects.filter(username="bappeda").first()
-    for code, value in [("cashless.cashless_share", 70), ("cashless.failure_rate", 3)]:
-        indicator_target_set(indicator_code=code, year=START.year, value=value, note="Demo target", by=bappeda)
-    run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": False}, pass_run=True)
-    stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")
+    for year in sorted({_start().year, timezone.localdate().year}):
+        for code, value in [("cashless.cashless_share", 70), ("cashless.failure_rate", 3)]:
+            indicator_target_set(indicator_code=code, year=year, value=value, note="Demo target", by=bappeda)

@@ -5,17 +5,17 @@ recomputed from its counts, never averaged from months). Every value is one aggr
 Completeness: each active location is expected to have handed over its log for every day of the period
 (up to yesterday for the current period); a location with missing days makes the value incomplete."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, Period, register
+from analytics.registry import Indicator, Measurement, periods_of_months, register, text
 from smarteconomy.choices import Role
 
 from . import selectors
@@ -25,15 +25,12 @@ from .services import SUMMARIES_SOURCE
 
 def period_dates(period):
     """[first, last] business dates of a month or a year (inclusive)."""
-    last = selectors.month_bounds(period.year, period.month)[1] if period.is_month else date(period.year, 12, 31)
-    return period.start, last
+    return period.start, period.last_day
 
 
 def summary_periods():
     """Every month with summaries, and every year of those months."""
-    months = {(day.year, day.month) for day in DailySummary.objects.dates("business_date", "month")}
-    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
-    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+    return periods_of_months((day.year, day.month) for day in DailySummary.objects.dates("business_date", "month"))
 
 
 def _inputs(period):
@@ -52,9 +49,9 @@ def _inputs(period):
         present = days.get(location.pk, 0)
         inputs.append(
             {
-                "name": _gettext("Transaction log of %(location)s") % {"location": location.code},
+                "name": text(gettext_noop("Transaction log of %(location)s"), location=location.code),
                 "present": expected > 0 and present >= expected,
-                "detail": _gettext("%(present)d of %(expected)d days") % {"present": present, "expected": expected},
+                "detail": text(gettext_noop("%(present)d of %(expected)d days"), present=present, expected=expected),
             }
         )
     return inputs
@@ -70,8 +67,11 @@ def cashless_share(period):
     return Measurement(
         totals["cashless_share"],
         _inputs(period),
-        note=_gettext("%(cashless)d of %(paid)d paid transactions cashless")
-        % {"cashless": totals["paid_cashless"], "paid": totals["paid"]},
+        note=text(
+            gettext_noop("%(cashless)d of %(paid)d paid transactions cashless"),
+            cashless=totals["paid_cashless"],
+            paid=totals["paid"],
+        ),
     )
 
 
@@ -80,8 +80,11 @@ def failure_rate(period):
     return Measurement(
         totals["failure_rate"],
         _inputs(period),
-        note=_gettext("%(failed)d of %(attempts)d cashless attempts failed")
-        % {"failed": totals["cashless_failed"], "attempts": totals["cashless_attempts"]},
+        note=text(
+            gettext_noop("%(failed)d of %(attempts)d cashless attempts failed"),
+            failed=totals["cashless_failed"],
+            attempts=totals["cashless_attempts"],
+        ),
     )
 
 
@@ -92,7 +95,7 @@ def transactions_per_day(period):
     return Measurement(
         totals["paid"] / days if totals["paid"] else None,
         _inputs(period),
-        note=_gettext("%(paid)d paid transactions in %(days)d days") % {"paid": totals["paid"], "days": days},
+        note=text(gettext_noop("%(paid)d paid transactions in %(days)d days"), paid=totals["paid"], days=days),
     )
 
 
@@ -110,7 +113,7 @@ def _per_location(measure, label, decimals=1):
         for location_id, row in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
             value = row[measure]
             table.append([names.get(location_id, location_id), "–" if value is None else f"{value:.{decimals}f}"])
-        return [_gettext("Location"), str(label)], table
+        return [gettext("Location"), str(label)], table
 
     return breakdown
 

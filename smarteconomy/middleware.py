@@ -43,7 +43,12 @@ class UploadGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and request.content_type == "multipart/form-data":
+        # The JSON API parses its own bodies (and refuses a form with 415): leave them unread.
+        if (
+            request.method == "POST"
+            and request.content_type == "multipart/form-data"
+            and not request.path.startswith("/api/")
+        ):
             try:
                 request.POST  # noqa: B018  (parses the body and stores the files)
             except OSError as exc:

@@ -68,7 +68,7 @@ def test_the_breakdown_gives_each_location_and_missing_days_make_it_incomplete(d
     assert rows == [["BSB", "50.0"], ["SEPINGGAN", "75.0"]]
     measurement = value("cashless.cashless_share")
     assert not measurement.complete  # one or two days of logs in a 31-day month
-    assert "SEPINGGAN" in measurement.inputs[1]["name"]
+    assert measurement.inputs[1]["name"]["params"] == {"location": "SEPINGGAN"}
 
 
 def test_the_nightly_recompute_stores_snapshots_from_the_summaries(data):
