@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
 from analytics.registry import Indicator, Measurement, periods_of_months, register, text
 from smarteconomy.choices import Role
+from smarteconomy.templatetags.formatting import number
 
 from . import selectors
 from .models import DailySummary, ParkingLocation
@@ -68,9 +69,9 @@ def cashless_share(period):
         totals["cashless_share"],
         _inputs(period),
         note=text(
-            gettext_noop("%(cashless)d of %(paid)d paid transactions cashless"),
-            cashless=totals["paid_cashless"],
-            paid=totals["paid"],
+            gettext_noop("%(cashless)s of %(paid)s paid transactions cashless"),
+            cashless=number(totals["paid_cashless"]),
+            paid=number(totals["paid"]),
         ),
     )
 
@@ -81,9 +82,9 @@ def failure_rate(period):
         totals["failure_rate"],
         _inputs(period),
         note=text(
-            gettext_noop("%(failed)d of %(attempts)d cashless attempts failed"),
-            failed=totals["cashless_failed"],
-            attempts=totals["cashless_attempts"],
+            gettext_noop("%(failed)s of %(attempts)s cashless attempts failed"),
+            failed=number(totals["cashless_failed"]),
+            attempts=number(totals["cashless_attempts"]),
         ),
     )
 
@@ -95,7 +96,7 @@ def transactions_per_day(period):
     return Measurement(
         totals["paid"] / days if totals["paid"] else None,
         _inputs(period),
-        note=text(gettext_noop("%(paid)d paid transactions in %(days)d days"), paid=totals["paid"], days=days),
+        note=text(gettext_noop("%(paid)s paid transactions in %(days)d days"), paid=number(totals["paid"]), days=days),
     )
 
 

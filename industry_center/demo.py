@@ -149,6 +149,29 @@ def seed(stdout):
     periods = {f"{(add_months(first_month, n)):%Y-%m}" for n in range(months)}
     mark_dirty(source=LEVY_SOURCE, periods=periods)
     mark_dirty(source=HOUSES_SOURCE, periods=periods)
+    _seed_targets({first_month.year, today.year})
+
+
+# Demo targets of Bappeda for the centre's indicators (marked as demo).
+TARGETS = {
+    "industry_center.occupancy": 90,
+    "industry_center.collection_rate": 95,
+    "industry_center.cashless_share": 80,
+    "industry_center.arrears_amount": 2_000_000,
+    "industry_center.arrears_tenants": 15,
+    "industry_center.appropriate_technology_share": 30,
+}
+
+
+def _seed_targets(years):
+    from django.contrib.auth import get_user_model
+
+    from analytics.scorecard import indicator_target_set
+
+    bappeda = get_user_model().objects.filter(username="bappeda").first()
+    for year in sorted(years):
+        for code, value in TARGETS.items():
+            indicator_target_set(indicator_code=code, year=year, value=value, note="Demo target", by=bappeda)
 
 
 def _seed_centre_and_houses(first_month, officer):
