@@ -52,5 +52,6 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     path("api/", include("analytics.api_urls")),
     path("licensing/", include("licensing.urls")),
+    path("msme/", include("msme.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,8 @@
 
 from datetime import date
 
-from smarteconomy.models import Kelurahan
-
 from msme.services import msme_create
+from smarteconomy.models import Kelurahan
 
 # Women add 40 to the birth day: 41 07 85 = 1 July 1985.
 NIK_WOMAN = "6471054107850003"
