@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.scorecard import mark_dirty
+from smarteconomy.models import Kelurahan
 
 from .choices import OutletMovementKind, ParticipantStatus
 from .duplicates import find_candidates, name_key
@@ -199,6 +200,7 @@ def priority_scores(training, msmes):
         .values_list("msme__kelurahan__kecamatan_id", "n")
     )
     coverage = {k: trained.get(k, 0) / n for k, n in registered.items() if n}
+    kecamatan_of = dict(Kelurahan.objects.values_list("pk", "kecamatan_id"))
     highest = max(coverage.values(), default=0)
     weights = {
         "never_trained": training.weight_never_trained,
@@ -208,7 +210,7 @@ def priority_scores(training, msmes):
     }
     result = {}
     for msme in msmes:
-        kecamatan_id = msme.kelurahan.kecamatan_id
+        kecamatan_id = kecamatan_of.get(msme.kelurahan_id)
         parts = {
             "never_trained": 0.0 if msme.pk in trained_before else 1.0,
             "no_digital_payment": 1.0 if msme.qris_since is None or msme.qris_since > training.starts_on else 0.0,
@@ -238,6 +240,32 @@ def training_apply(*, training, msme, by=None, at=None):
     participant._history_user = by
     participant.save()
     return participant
+
+
+@transaction.atomic
+def training_apply_many(*, training, applications, by=None):
+    """Many applications at once ([(msme, applied at)]), scored together: one scoring pass, not one per MSME."""
+    existing = set(training.participants.values_list("msme_id", flat=True))
+    problems = [
+        _("%(name)s is not active.") % {"name": msme}
+        if msme.status != "active"
+        else _("%(name)s has already applied.") % {"name": msme}
+        for msme, _at in applications
+        if msme.status != "active" or msme.pk in existing
+    ]
+    if problems:
+        raise ValidationError(problems)
+    scores = priority_scores(training, [msme for msme, _at in applications])
+    participants = []
+    for msme, at in applications:
+        score, details = scores[msme.pk]
+        participant = TrainingParticipant(
+            training=training, msme=msme, applied_at=at, priority_score=score, score_details=details
+        )
+        participant._history_user = by
+        participant.save()
+        participants.append(participant)
+    return participants
 
 
 def _selected_count(training):
