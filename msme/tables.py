@@ -29,8 +29,15 @@ class ParticipantStatusColumn(StatusBadgeColumn):
     STYLES = {"selected": "success", "waitlisted": "warning", "applied": "info", "withdrawn": "secondary"}
 
 
+class IdColumn(tables.Column):
+    """A registry number as written (48162), not as a grouped number (48.162)."""
+
+    def render(self, value):
+        return str(value)
+
+
 class MsmeTable(tables.Table):
-    id = tables.Column(linkify=True, verbose_name="#")
+    id = IdColumn(linkify=True, verbose_name="#")
     name = tables.Column(linkify=True)
     owner_nik = PersonalDataColumn(owner_office=Role.DKUMKMP, kind="nik", orderable=False)
     phone = PersonalDataColumn(owner_office=Role.DKUMKMP, kind="phone", orderable=False)
