@@ -236,12 +236,14 @@ def _seed_listings(rng, msmes, categories):
         delisted = listed + timedelta(days=rng.randint(30, 200)) if rng.random() < 0.08 else None
         if delisted and delisted > date(2025, 6, 30):
             delisted = None
+        # Every category has at least one product (the study counts 38 categories).
+        category = categories[index] if index < len(categories) else rng.choice(categories)
         listings.append(
             Listing(
                 msme=msme,
                 external_id=f"SU-{index + 1:05d}",
-                product_name=f"{rng.choice(categories).name} {msme.name.split()[0]} {rng.randint(1, 9) * 50} g",
-                category=categories[index % len(categories)] if index < len(categories) else rng.choice(categories),
+                product_name=f"{category.name} {msme.name.split()[-1]} #{index % 7 + 1}",
+                category=category,
                 price=Decimal(rng.randint(5, 150) * 1000),
                 active=delisted is None,
                 listed_on=listed,

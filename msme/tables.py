@@ -2,6 +2,7 @@
 masked for everyone else, exports included."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role
@@ -41,11 +42,18 @@ class MsmeTable(tables.Table):
     name = tables.Column(linkify=True)
     owner_nik = PersonalDataColumn(owner_office=Role.DKUMKMP, kind="nik", orderable=False)
     phone = PersonalDataColumn(owner_office=Role.DKUMKMP, kind="phone", orderable=False)
+    nib = tables.Column(visible=False)  # in the exports, not on the screen (the page must fit 1366 px)
+    address = tables.Column(visible=False)
     kelurahan = tables.Column(order_by=("kelurahan__code",))
-    kecamatan = tables.Column(accessor="kelurahan__kecamatan", verbose_name=_("Kecamatan"), orderable=False)
+    kecamatan = tables.Column(
+        accessor="kelurahan__kecamatan", verbose_name=_("Kecamatan"), orderable=False, visible=False
+    )
     registered_on = tables.DateColumn(short=True)
     status = MsmeStatusColumn()
     has_active_listing = tables.BooleanColumn(verbose_name=_("On Sobat UMKM"), orderable=False)
+
+    def render_kelurahan(self, value, record):
+        return format_html('{}<br><span class="small text-muted">{}</span>', value, record.kelurahan.kecamatan)
 
     class Meta:
         model = Msme
@@ -56,6 +64,7 @@ class MsmeTable(tables.Table):
             "owner_nik",
             "nib",
             "phone",
+            "address",
             "kelurahan",
             "kecamatan",
             "business_category",

@@ -6,7 +6,7 @@ app_name = "msme"
 
 urlpatterns = [
     path("registry/", views.MsmeListView.as_view(), name="msme_list"),
-    path("registry/add/", views.MsmeCreateView.as_view(), name="msme_add"),
+    path("new-msme/", views.MsmeCreateView.as_view(), name="msme_add"),
     path("registry/<int:pk>/", views.MsmeDetailView.as_view(), name="msme_detail"),
     path("registry/<int:pk>/edit/", views.MsmeUpdateView.as_view(), name="msme_edit"),
     path("report/by-district/", views.DistrictReportView.as_view(), name="report_by_district"),
