@@ -63,9 +63,18 @@ def registry_periods():
 
 
 def listing_periods():
-    return _periods_from(
-        list(Listing.objects.dates("listed_on", "month")) + list(Msme.objects.dates("registered_on", "month"))
-    )
+    """Every month from the first Sobat UMKM listing to the current month: the stocks move without new listings
+    (delistings, new registrations), and the months before the marketplace's data begins are not computed (they
+    would show a misleading 0 %)."""
+    first = Listing.objects.order_by("listed_on").values_list("listed_on", flat=True).first()
+    if first is None:
+        return []
+    today = timezone.localdate()
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (today.year, today.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return _periods_from(months)
 
 
 def training_periods():

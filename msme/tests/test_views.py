@@ -138,7 +138,7 @@ def test_report_page_and_csv(client, role_users, registrations):
     ]  # fmt: skip
     assert report.years == [2019, 2020, 2021, 2022]
     assert report.totals == [2, 0, 0, 1] and report.grand_total == 3
-    assert "new registrations per year" in page.content.decode()
+    assert "pendaftaran baru per tahun (arus)" in page.content.decode()  # the label, in Indonesian by default
     rows = list(
         csv.reader(
             io.StringIO(client.get(url, {"start": 2019, "end": 2022, "format": "csv"}).content.decode("utf-8-sig"))
