@@ -144,7 +144,7 @@ def test_report_page_and_csv(client, role_users, registrations):
             io.StringIO(client.get(url, {"start": 2019, "end": 2022, "format": "csv"}).content.decode("utf-8-sig"))
         )
     )
-    assert rows[1][1:] == ["2019", "2020", "2021", "2022", "total"]
+    assert rows[1][1:] == ["2019", "2020", "2021", "2022", "jumlah"]  # Indonesian by default
     assert rows[2] == ["Balikpapan Timur", "0", "0", "0", "1", "1"]
     assert rows[-1][1:] == ["2", "0", "0", "1", "3"]
 
