@@ -248,7 +248,7 @@ class DistrictReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
 
     def report(self):
         filterset = filtersets.MsmeFilterSet(
-            self.request.GET or None, queryset=Msme.objects.visible_to(self.request.user)
+            self.request.GET or None, queryset=selectors.msme_list().visible_to(self.request.user)
         )
         queryset = filterset.qs if not filterset.is_bound or filterset.is_valid() else Msme.objects.none()
         start, end = self.years()

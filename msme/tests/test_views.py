@@ -176,3 +176,21 @@ def test_registry_list_runs_a_constant_number_of_queries(client, role_users, ref
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("msme:msme_list"))
     assert len(many) == len(few)
+
+
+def test_photo_over_2_mb_is_refused(reference_data):
+    from django.core.exceptions import ValidationError
+
+    from msme.validators import validate_image_size
+
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 1), content_type="image/png")
+    with pytest.raises(ValidationError, match="at most 2 MB"):
+        validate_image_size(big)
+
+
+def test_report_accepts_the_registry_filters(client, role_users, registrations):
+    client.force_login(role_users["dkumkmp"])
+    response = client.get(
+        reverse("msme:report_by_district"), {"start": 2019, "end": 2022, "has_active_listing": "false"}
+    )
+    assert response.status_code == 200 and response.context["report"].grand_total == 3
