@@ -201,7 +201,10 @@ class MsmeCreateView(ServiceFormView):
         data = form.cleaned_data
         try:
             if decision.startswith("merge:"):
-                target = get_object_or_404(Msme.objects.visible_to(self.request.user), pk=decision[6:])
+                target_pk = decision[6:]
+                if not target_pk.isdigit():
+                    raise ValidationError(_("Choose the registered MSME to merge into."))
+                target = get_object_or_404(Msme.objects.visible_to(self.request.user), pk=int(target_pk))
                 msme = msme_merge(into=target, by=self.request.user, **data)
                 messages.success(self.request, _("Merged into %(name)s.") % {"name": msme})
             else:
