@@ -6,11 +6,14 @@ A throw-away test database gets the demo (48,161 MSMEs of the paper's table 3 am
 BENCH_MSMES new MSMEs (structurally valid NIKs, the 34 kelurahan, synthetic names unlike each other) is
 checked with --dry-run and then imported, through run_import as the upload page and `import_msmes` do:
 reading, validation of every cell, duplicate detection against the registry and within the file, bulk
-inserts with history rows. Reported: seconds for each step; target < 60 s for the import.
+inserts with history rows. Reported: seconds for each step; target < 60 s for the import. BENCH_PROFILE=1 adds
+a profile of the import step.
 """
 
+import cProfile
 import importlib.util
 import os
+import pstats
 import random
 import sys
 import time
@@ -83,9 +86,15 @@ def main():
         print(f"  dry run           {time.perf_counter() - started:6.1f} s   {batch.status}: {batch.message}")
         if batch.errors:
             print("  first errors:", batch.errors[:5])
+        profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         batch = run_import("msmes", data=data, filename="bench.csv", user=None, source="command")
         elapsed = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         print(f"  import            {elapsed:6.1f} s   {batch.status}: {batch.message}")
         after = Msme.objects.count()
         assert after == before + ROWS, (before, after)
