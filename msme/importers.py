@@ -1,6 +1,8 @@
 """Imports of the msme app through the shared importer: the MSME registry (50,000 rows in seconds: validated
 row by row, checked for duplicates in bulk, written with bulk inserts) and the Sobat UMKM catalogue."""
 
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -190,10 +192,70 @@ class MsmeImporter(Importer):
             periods |= periods_of(values["registered_on"])
         # The values were validated column by column above: bulk inserts (with their history rows) instead of
         # one full_clean() and two INSERTs per row.
-        for start in range(0, len(new), CHUNK):
-            bulk_create_with_history(new[start : start + CHUNK], Msme, batch_size=CHUNK, default_user=by)
+        insert_with_history(Msme, new, by=by)
         mark_dirty(source=REGISTRY_SOURCE, periods=periods)
         return len(new), merged
+
+
+def insert_with_history(model, objects, *, by=None):
+    """Insert ``objects`` and their "created" history rows. On PostgreSQL: ids taken from the table's sequence
+    (exact, whatever else is being inserted at the same time), then COPY for the rows and the history rows,
+    several times faster than INSERT statements compiled by the ORM. Elsewhere: bulk_create_with_history."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        for start in range(0, len(objects), CHUNK):
+            bulk_create_with_history(objects[start : start + CHUNK], model, batch_size=CHUNK, default_user=by)
+        return
+    from psycopg import sql
+
+    now = timezone.now()
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    for obj in objects:
+        for field in fields:
+            if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                setattr(obj, field.attname, now)
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(objects)]
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+        history = model.history.model
+        history_fields = [f for f in history._meta.local_concrete_fields if f.attname != "history_id"]
+        extra = {
+            "history_date": now,
+            "history_type": "+",
+            "history_change_reason": None,
+            "history_user_id": by and by.pk,
+        }
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        for target, columns, row_of in (
+            (
+                table,
+                [model._meta.pk, *fields],
+                lambda obj: [getattr(obj, f.attname) for f in [model._meta.pk, *fields]],
+            ),
+            (
+                history._meta.db_table,
+                history_fields,
+                lambda obj: [
+                    extra[f.attname] if f.attname in extra else _plain(getattr(obj, f.attname)) for f in history_fields
+                ],
+            ),
+        ):
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(target), sql.SQL(", ").join(sql.Identifier(f.column) for f in columns)
+            )
+            with raw.copy(statement) as copy:
+                for obj in objects:
+                    copy.write_row([_plain(value) for value in row_of(obj)])
+
+
+def _plain(value):
+    return value.name or "" if hasattr(value, "field") and hasattr(value, "name") else value
 
 
 @register
