@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from smarteconomy.models import Kecamatan
 
-from .choices import MsmeStatus, OutletMovementKind, ParticipantStatus
+from .choices import OutletMovementKind, ParticipantStatus
 from .models import Listing, Msme, OutletMovement, OutletPayout, OutletProduct, Training, TrainingParticipant
 
 
@@ -29,8 +29,6 @@ def training_list():
 
 
 def _status(status):
-    from django.db.models import Q
-
     return Q(participants__status=status)
 
 
@@ -117,6 +115,3 @@ def outlet_balances():
         o, p = owed.get(msme_id, 0), paid.get(msme_id, 0)
         result.append((msme, o, p, o - p))
     return result
-
-
-ACTIVE = MsmeStatus.ACTIVE
