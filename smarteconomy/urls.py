@@ -56,5 +56,6 @@ urlpatterns = [
     path("industry-centre/", include("industry_center.urls")),
     path("cashless/", include("cashless.urls")),
     path("api/cashless/", include("cashless.api_urls")),
+    path("msme/", include("msme.urls")),
     path("admin/", admin.site.urls),
 ]

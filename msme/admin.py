@@ -1,0 +1,76 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Listing,
+    MarketplaceCategory,
+    Msme,
+    OutletMovement,
+    OutletPayout,
+    OutletProduct,
+    Training,
+    TrainingParticipant,
+)
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Read-only in the back office: the records change through msme.services (duplicate check, quota,
+    stock and balance rules), from the staff pages."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Msme)
+class MsmeAdmin(ReadOnlyAdmin):
+    list_display = ("id", "name", "owner_name", "kelurahan", "business_category", "scale", "registered_on", "status")
+    list_filter = ("status", "scale", "business_category")
+    search_fields = ("name", "owner_name", "nib")
+    exclude = ("owner_nik", "phone")  # personal data stays on the DKUMKMP pages, where it is masked for others
+
+
+@admin.register(MarketplaceCategory)
+class MarketplaceCategoryAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Listing)
+class ListingAdmin(ReadOnlyAdmin):
+    list_display = ("product_name", "msme", "category", "price", "active", "listed_on")
+    list_filter = ("active", "category")
+    search_fields = ("product_name", "external_id")
+
+
+@admin.register(Training)
+class TrainingAdmin(ReadOnlyAdmin):
+    list_display = ("title", "partner", "starts_on", "quota")
+
+
+@admin.register(TrainingParticipant)
+class TrainingParticipantAdmin(ReadOnlyAdmin):
+    list_display = ("training", "msme", "status", "priority_score", "attended")
+    list_filter = ("status", "attended")
+
+
+@admin.register(OutletProduct)
+class OutletProductAdmin(ReadOnlyAdmin):
+    list_display = ("name", "msme", "unit_price", "commission_percent")
+
+
+@admin.register(OutletMovement)
+class OutletMovementAdmin(ReadOnlyAdmin):
+    list_display = ("on", "product", "kind", "quantity", "unit_price")
+    list_filter = ("kind",)
+
+
+@admin.register(OutletPayout)
+class OutletPayoutAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "msme", "month", "amount", "paid_on", "method")
+    list_filter = ("method",)

@@ -1,0 +1,484 @@
+"""Writes of the msme app: keyword-only, in one transaction, with a clear ValidationError (and nothing written)
+when an input is refused."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from analytics.scorecard import mark_dirty
+from smarteconomy.models import Kelurahan
+
+from .choices import OutletMovementKind, ParticipantStatus
+from .duplicates import find_candidates, name_key
+from .models import (
+    Listing,
+    Msme,
+    OutletMovement,
+    OutletPayout,
+    OutletProduct,
+    Training,
+    TrainingParticipant,
+)
+from .validators import normalize_phone
+
+REGISTRY_SOURCE = "msme.registry"
+LISTINGS_SOURCE = "msme.listings"
+TRAININGS_SOURCE = "msme.trainings"
+OUTLET_SOURCE = "msme.outlet"
+
+MSME_FIELDS = (
+    "name",
+    "owner_name",
+    "owner_nik",
+    "nib",
+    "phone",
+    "address",
+    "kelurahan",
+    "business_category",
+    "scale",
+    "registered_on",
+    "status",
+    "qris_since",
+)
+
+
+class DuplicateCandidates(ValidationError):
+    """The entry may be a business already in the registry: the user must merge or confirm it is new."""
+
+    def __init__(self, candidates):
+        self.candidates = candidates
+        super().__init__(
+            _("This MSME may already be registered: %(candidates)s. Merge it into one of them, or confirm it is new.")
+            % {"candidates": "; ".join(c.describe() for c in candidates)},
+            code="duplicate",
+        )
+
+
+def periods_of(day):
+    """The scorecard periods (month and year) a dated record belongs to."""
+    return {f"{day:%Y-%m}", f"{day:%Y}"}
+
+
+def _prepare(msme, fields):
+    for name, value in fields.items():
+        if name not in MSME_FIELDS:
+            raise TypeError(f"unknown MSME field {name}")
+        setattr(msme, name, value)
+    msme.nib = msme.nib or ""
+    msme.phone = normalize_phone(msme.phone)
+    msme.name_key = name_key(msme.name)
+
+
+@transaction.atomic
+def msme_create(*, by=None, confirm_new=False, **fields):
+    """Register an MSME. Refused with DuplicateCandidates when it may already be registered, unless the
+    user confirmed it is a different business (``confirm_new``)."""
+    msme = Msme()
+    _prepare(msme, fields)
+    msme.full_clean()
+    if not confirm_new:
+        candidates = find_candidates(
+            name=msme.name,
+            kelurahan_id=msme.kelurahan_id,
+            phone=msme.phone,
+            owner_nik=msme.owner_nik,
+            nib=msme.nib,
+        )
+        if candidates:
+            raise DuplicateCandidates(candidates)
+    msme._history_user = by
+    msme.save()
+    mark_dirty(source=REGISTRY_SOURCE, periods=periods_of(msme.registered_on))
+    return msme
+
+
+@transaction.atomic
+def msme_update(*, msme, by=None, **fields):
+    msme = Msme.objects.select_for_update().get(pk=msme.pk)
+    before = msme.registered_on
+    _prepare(msme, fields)
+    msme.full_clean()
+    msme._history_user = by
+    msme.save()
+    mark_dirty(source=REGISTRY_SOURCE, periods=periods_of(before) | periods_of(msme.registered_on))
+    return msme
+
+
+@transaction.atomic
+def msme_merge(*, into, by=None, **fields):
+    """The entry is the business already registered as ``into``: complete that record with the entry's values
+    (empty values do not erase anything; the earlier registration date and the record's status are kept)."""
+    msme = Msme.objects.select_for_update().get(pk=into.pk)
+    before = msme.registered_on
+    values = {name: value for name, value in fields.items() if value not in (None, "") and name != "status"}
+    if "registered_on" in values:
+        values["registered_on"] = min(values["registered_on"], msme.registered_on)
+    _prepare(msme, values)
+    msme.full_clean()
+    msme._history_user = by
+    msme.save()
+    mark_dirty(source=REGISTRY_SOURCE, periods=periods_of(before) | periods_of(msme.registered_on))
+    return msme
+
+
+# --- Marketplace ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def listing_save(*, listing=None, by=None, **fields):
+    """Create or change a Sobat UMKM listing. Delisting (``delisted_on``) makes it inactive."""
+    listing = listing or Listing()
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    if listing.delisted_on:
+        listing.active = False
+    if listing.msme_id is None:
+        raise ValidationError({"msme": _("Choose the MSME the product belongs to.")})
+    listing.full_clean()
+    listing._history_user = by
+    listing.save()
+    periods = periods_of(listing.listed_on)
+    if listing.delisted_on:
+        periods |= periods_of(listing.delisted_on)
+    mark_dirty(source=LISTINGS_SOURCE, periods=periods)
+    return listing
+
+
+# --- Trainings ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_save(*, training=None, by=None, **fields):
+    training = training or Training()
+    for name, value in fields.items():
+        setattr(training, name, value)
+    training.full_clean()
+    if training.pk:
+        selected = training.participants.filter(status=ParticipantStatus.SELECTED).count()
+        if selected > training.quota:
+            raise ValidationError(
+                {
+                    "quota": _("%(selected)d participants are already selected; the quota cannot be lower.")
+                    % {"selected": selected}
+                }
+            )
+    training._history_user = by
+    training.save()
+    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    return training
+
+
+def priority_scores(training, msmes):
+    """{msme id: (score, details)}: the transparent priority score of each applicant.
+
+    Each criterion is between 0 and 1 and is multiplied by its weight (the training's configuration):
+    never trained before (no earlier training attended), no digital payment yet (no QRIS), kecamatan equity
+    (1 − the kecamatan's training coverage ÷ the highest coverage of any kecamatan, so that the least covered
+    kecamatan get the most), and has products (at least one active marketplace listing)."""
+    ids = [m.pk for m in msmes]
+    trained_before = set(
+        TrainingParticipant.objects.filter(
+            msme_id__in=ids, attended=True, training__starts_on__lt=training.starts_on
+        ).values_list("msme_id", flat=True)
+    )
+    with_products = set(Listing.objects.filter(msme_id__in=ids, active=True).values_list("msme_id", flat=True))
+    registered = dict(
+        Msme.objects.filter(status="active")
+        .values("kelurahan__kecamatan_id")
+        .annotate(n=Count("id"))
+        .values_list("kelurahan__kecamatan_id", "n")
+    )
+    trained = dict(
+        TrainingParticipant.objects.filter(attended=True, training__starts_on__lt=training.starts_on)
+        .values("msme__kelurahan__kecamatan_id")
+        .annotate(n=Count("msme_id", distinct=True))
+        .values_list("msme__kelurahan__kecamatan_id", "n")
+    )
+    coverage = {k: trained.get(k, 0) / n for k, n in registered.items() if n}
+    kecamatan_of = dict(Kelurahan.objects.values_list("pk", "kecamatan_id"))
+    highest = max(coverage.values(), default=0)
+    weights = {
+        "never_trained": training.weight_never_trained,
+        "no_digital_payment": training.weight_no_digital_payment,
+        "kecamatan_equity": training.weight_kecamatan_equity,
+        "has_products": training.weight_has_products,
+    }
+    result = {}
+    for msme in msmes:
+        kecamatan_id = kecamatan_of.get(msme.kelurahan_id)
+        parts = {
+            "never_trained": 0.0 if msme.pk in trained_before else 1.0,
+            "no_digital_payment": 1.0 if msme.qris_since is None or msme.qris_since > training.starts_on else 0.0,
+            "kecamatan_equity": 1.0 if highest == 0 else round(1 - coverage.get(kecamatan_id, 0) / highest, 4),
+            "has_products": 1.0 if msme.pk in with_products else 0.0,
+        }
+        score = sum(Decimal(str(parts[name])) * weights[name] for name in parts)
+        details = {name: {"value": parts[name], "weight": weights[name]} for name in parts}
+        result[msme.pk] = (score.quantize(Decimal("0.01")), details)
+    return result
+
+
+@transaction.atomic
+def training_apply(*, training, msme, by=None, at=None):
+    """Record an MSME's application to a training, with its priority score."""
+    if msme.status != "active":
+        raise ValidationError(
+            _("Only an active MSME can apply to a training (%(name)s is not active).") % {"name": msme}
+        )
+    if TrainingParticipant.objects.filter(training=training, msme=msme).exists():
+        raise ValidationError(_("%(name)s has already applied to this training.") % {"name": msme})
+    score, details = priority_scores(training, [msme])[msme.pk]
+    participant = TrainingParticipant(
+        training=training, msme=msme, applied_at=at or timezone.now(), priority_score=score, score_details=details
+    )
+    participant.full_clean()
+    participant._history_user = by
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def training_apply_many(*, training, applications, by=None):
+    """Many applications at once ([(msme, applied at)]), scored together: one scoring pass, not one per MSME."""
+    existing = set(training.participants.values_list("msme_id", flat=True))
+    problems = [
+        _("%(name)s is not active.") % {"name": msme}
+        if msme.status != "active"
+        else _("%(name)s has already applied.") % {"name": msme}
+        for msme, _at in applications
+        if msme.status != "active" or msme.pk in existing
+    ]
+    if problems:
+        raise ValidationError(problems)
+    scores = priority_scores(training, [msme for msme, _at in applications])
+    participants = []
+    for msme, at in applications:
+        score, details = scores[msme.pk]
+        participant = TrainingParticipant(
+            training=training, msme=msme, applied_at=at, priority_score=score, score_details=details
+        )
+        participant._history_user = by
+        participant.save()
+        participants.append(participant)
+    return participants
+
+
+def _selected_count(training):
+    return training.participants.filter(status=ParticipantStatus.SELECTED).count()
+
+
+@transaction.atomic
+def training_run_selection(*, training, by=None):
+    """Recompute every open application's priority score, give the free seats to the highest scores (earlier
+    application first on a tie) and put the others on the waitlist, in score order. Selected participants
+    keep their seats. Returns (selected, waitlisted)."""
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    open_ = list(
+        training.participants.filter(
+            status__in=(ParticipantStatus.APPLIED, ParticipantStatus.WAITLISTED)
+        ).select_related("msme__kelurahan")
+    )
+    scores = priority_scores(training, [p.msme for p in open_])
+    for participant in open_:
+        participant.priority_score, participant.score_details = scores[participant.msme_id]
+    open_.sort(key=lambda p: (-p.priority_score, p.applied_at, p.pk))
+    free = training.quota - _selected_count(training)
+    selected = waitlisted = 0
+    for participant in open_:
+        if free > 0:
+            participant.status = ParticipantStatus.SELECTED
+            free -= 1
+            selected += 1
+        else:
+            participant.status = ParticipantStatus.WAITLISTED
+            waitlisted += 1
+        participant._history_user = by
+        participant.save()
+    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    return selected, waitlisted
+
+
+@transaction.atomic
+def participant_select(*, participant, by=None):
+    """Give a seat to one applicant directly. Refused when the quota is full."""
+    training = Training.objects.select_for_update().get(pk=participant.training_id)
+    participant = TrainingParticipant.objects.get(pk=participant.pk)
+    if participant.status == ParticipantStatus.SELECTED:
+        return participant
+    taken = _selected_count(training)
+    if taken >= training.quota:
+        raise ValidationError(
+            _("The training is full: %(taken)d of %(quota)d seats are taken. Withdraw a participant first.")
+            % {"taken": taken, "quota": training.quota}
+        )
+    participant.status = ParticipantStatus.SELECTED
+    participant._history_user = by
+    participant.save()
+    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    return participant
+
+
+@transaction.atomic
+def participant_withdraw(*, participant, by=None):
+    """Withdraw a participant; a freed seat goes to the first of the waitlist. Returns the promoted one."""
+    training = Training.objects.select_for_update().get(pk=participant.training_id)
+    participant = TrainingParticipant.objects.get(pk=participant.pk)
+    had_seat = participant.status == ParticipantStatus.SELECTED
+    participant.status = ParticipantStatus.WITHDRAWN
+    participant.attended = False
+    participant._history_user = by
+    participant.save()
+    promoted = None
+    if had_seat:
+        promoted = (
+            training.participants.filter(status=ParticipantStatus.WAITLISTED)
+            .order_by("-priority_score", "applied_at", "pk")
+            .first()
+        )
+        if promoted is not None:
+            promoted.status = ParticipantStatus.SELECTED
+            promoted._history_user = by
+            promoted.save()
+    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    return promoted
+
+
+@transaction.atomic
+def participant_record(*, participant, attended=None, qris_adopted_on=None, by=None):
+    """Attendance and the follow-up of the outcomes. Only a selected participant can attend."""
+    participant = TrainingParticipant.objects.select_related("training").get(pk=participant.pk)
+    if attended is not None:
+        if attended and participant.status != ParticipantStatus.SELECTED:
+            raise ValidationError(_("Only a selected participant can be marked as attending."))
+        participant.attended = attended
+    if qris_adopted_on is not None:
+        participant.qris_adopted_on = qris_adopted_on
+        msme = participant.msme
+        if msme.qris_since is None or msme.qris_since > qris_adopted_on:
+            msme_update(msme=msme, by=by, qris_since=qris_adopted_on)
+    participant.full_clean()
+    participant._history_user = by
+    participant.save()
+    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(participant.training.starts_on))
+    return participant
+
+
+# --- SME Center outlet ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outlet_product_save(*, product=None, by=None, **fields):
+    product = product or OutletProduct()
+    for name, value in fields.items():
+        setattr(product, name, value)
+    product.full_clean()
+    product._history_user = by
+    product.save()
+    return product
+
+
+def outlet_stock(product):
+    totals = dict(
+        OutletMovement.objects.filter(product=product)
+        .values("kind")
+        .annotate(q=Sum("quantity"))
+        .values_list("kind", "q")
+    )
+    return (
+        (totals.get(OutletMovementKind.INTAKE) or 0)
+        - (totals.get(OutletMovementKind.SALE) or 0)
+        - (totals.get(OutletMovementKind.RETURN) or 0)
+    )
+
+
+@transaction.atomic
+def outlet_movement_record(*, product, kind, quantity, on, note="", by=None):
+    """Goods in, a sale or a return to the owner. A sale or a return cannot exceed the stock."""
+    product = OutletProduct.objects.select_for_update().get(pk=product.pk)
+    if kind not in OutletMovementKind.values:
+        raise ValidationError(_("Unknown movement “%(kind)s”.") % {"kind": kind})
+    if not quantity or quantity < 1:
+        raise ValidationError({"quantity": _("The quantity must be at least 1.")})
+    if kind != OutletMovementKind.INTAKE:
+        stock = outlet_stock(product)
+        if quantity > stock:
+            raise ValidationError(
+                {
+                    "quantity": _("Only %(stock)d in stock of %(product)s; %(quantity)d cannot be taken out.")
+                    % {"stock": stock, "product": product.name, "quantity": quantity}
+                }
+            )
+    movement = OutletMovement(
+        product=product,
+        kind=kind,
+        quantity=quantity,
+        on=on,
+        unit_price=product.unit_price,
+        commission_percent=product.commission_percent if kind == OutletMovementKind.SALE else 0,
+        note=note,
+        by=by,
+    )
+    movement.full_clean()
+    movement._history_user = by
+    movement.save()
+    mark_dirty(source=OUTLET_SOURCE, periods=periods_of(on))
+    return movement
+
+
+def owner_share(quantity, unit_price, commission_percent):
+    gross = Decimal(quantity) * unit_price
+    return (gross * (Decimal(100) - commission_percent) / Decimal(100)).quantize(Decimal("0.01"))
+
+
+def outlet_owed(msme, until=None):
+    """What the outlet owes the owner for sales up to ``until`` (all when None), before payouts."""
+    sales = OutletMovement.objects.filter(product__msme=msme, kind=OutletMovementKind.SALE)
+    if until:
+        sales = sales.filter(on__lte=until)
+    return sum(
+        (owner_share(q, p, c) for q, p, c in sales.values_list("quantity", "unit_price", "commission_percent")),
+        Decimal("0.00"),
+    )
+
+
+def outlet_outstanding(msme):
+    paid = OutletPayout.objects.filter(msme=msme).aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    return outlet_owed(msme) - paid
+
+
+@transaction.atomic
+def outlet_payout_record(*, msme, month, amount, paid_on, method, reference, by=None):
+    """The monthly digital payout to an owner. Refused above the outstanding balance."""
+    msme = Msme.objects.select_for_update().get(pk=msme.pk)
+    month = date(month.year, month.month, 1)
+    outstanding = outlet_outstanding(msme)
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than Rp 0.")})
+    if amount > outstanding:
+        raise ValidationError(
+            {
+                "amount": _("The outlet owes %(name)s %(outstanding)s; a payout of %(amount)s is more than that.")
+                % {"name": msme.name, "outstanding": _rupiah(outstanding), "amount": _rupiah(amount)}
+            }
+        )
+    if OutletPayout.objects.filter(msme=msme, month=month).exists():
+        raise ValidationError({"month": _("%(name)s has already been paid for this month.") % {"name": msme.name}})
+    payout = OutletPayout(
+        msme=msme, month=month, amount=amount, paid_on=paid_on, method=method, reference=reference.strip(), by=by
+    )
+    payout.full_clean()
+    payout._history_user = by
+    payout.save()
+    mark_dirty(source=OUTLET_SOURCE, periods=periods_of(month) | periods_of(paid_on))
+    return payout
+
+
+def _rupiah(value):
+    from smarteconomy.templatetags.formatting import rupiah
+
+    return rupiah(value, 0 if value == value.to_integral_value() else 2)

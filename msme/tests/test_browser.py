@@ -1,0 +1,105 @@
+"""DKUMKMP in Debian's Chromium: registers an MSME, is warned of a duplicate, adds a listing, enrols it in a
+training. Then the main pages in Indonesian at 1366 px, as Bappeda sees them (NIK masked), for the screenshots."""
+
+import pytest
+
+from msme.demo import TRAINING_TITLE
+from msme.models import Listing, Msme, Training
+from smarteconomy.testing_browser import ARTIFACTS, submit_login
+
+pytestmark = pytest.mark.browser
+
+
+def test_dkumkmp_registers_an_msme_is_warned_of_a_duplicate_adds_a_listing_and_enrols_it(page, demo):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    existing = Msme.objects.select_related("kelurahan__kecamatan").order_by("pk").first()
+    training = Training.objects.get(title=TRAINING_TITLE)
+    submit_login(page, "dkumkmp", demo)
+    page.get_by_test_id("lang-en").click()
+    page.wait_for_load_state()
+
+    nav = page.get_by_test_id("main-nav")
+    nav.get_by_role("link", name="Register an MSME").click()
+    page.wait_for_load_state()
+    page.fill("#id_name", existing.name + ".")  # the same name, typed slightly differently
+    page.fill("#id_owner_name", "Rahmawati Pratama")
+    page.fill("#id_owner_nik", "6471014113900001")  # month 13: refused with the reason
+    page.fill("#id_phone", "0812 7777 1234")
+    page.select_option("#id_kelurahan", str(existing.kelurahan_id))
+    page.select_option("#id_business_category", "culinary")
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+    assert "birth date DDMMYY" in page.get_by_test_id("entry-form").inner_text()
+
+    page.fill("#id_owner_nik", "6471015506900004")  # a woman born 15 June 1990
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+    candidates = page.get_by_test_id("duplicate-candidates")
+    assert candidates.is_visible()
+    assert existing.name in candidates.inner_text()
+    assert "Similar name in the same kelurahan" in candidates.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=str(ARTIFACTS / "msme-duplicate-step.png"), full_page=True)
+    before = Msme.objects.count()
+    page.get_by_test_id("confirm-new").click()
+    page.wait_for_load_state()
+    assert Msme.objects.count() == before + 1
+    created = Msme.objects.order_by("-pk").first()
+    assert page.locator("h1").inner_text() == created.name
+    assert created.owner_nik == "6471015506900004" and created.phone == "081277771234"
+    assert "6471015506900004" in page.content()  # DKUMKMP sees the NIK in full
+
+    page.get_by_test_id("add-listing").click()
+    page.wait_for_load_state()
+    assert page.input_value("#id_msme") == str(created.pk)
+    page.fill("#id_product_name", "Amplang kepiting 250 g")
+    page.select_option("#id_category", index=1)
+    page.fill("#id_price", "27500")
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+    listing = Listing.objects.get(msme=created)
+    assert page.locator("h1").inner_text() == listing.product_name
+
+    page.goto(training.get_absolute_url())
+    page.fill("#id_msme", str(created.pk))
+    page.get_by_test_id("apply").click()
+    page.wait_for_load_state()
+    assert "has applied, with a priority score" in page.locator(".alert-success").inner_text()
+    row = page.get_by_test_id("participant").filter(has_text=created.name)
+    assert row.get_by_test_id("participant-status").inner_text() == "Applied"
+    page.get_by_test_id("run-selection").click()
+    page.wait_for_load_state()
+    # The December 2023 training is full: the new applicant waits, in score order.
+    row = page.get_by_test_id("participant").filter(has_text=created.name)
+    assert row.get_by_test_id("participant-status").inner_text() == "Waitlisted"
+    page.screenshot(path=str(ARTIFACTS / "msme-training.png"), full_page=True)
+    assert not errors, errors
+
+
+def test_main_pages_in_indonesian_for_bappeda(page, demo):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    submit_login(page, "bappeda", demo)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto("/msme/registry/")
+    assert page.locator("h1").inner_text() == "Pendataan UMKM"
+    table = page.get_by_test_id("list-table")
+    assert "**********" in table.inner_text()  # NIK masked for Bappeda
+    # The table fits: no column cut off at 1366 px (it scrolls inside its own box if ever needed).
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, width
+    page.screenshot(path=str(ARTIFACTS / "msme-registry.png"), full_page=True)
+    msme = Msme.objects.order_by("pk").first()
+    page.goto(msme.get_absolute_url())
+    assert msme.owner_nik not in page.content()
+    page.screenshot(path=str(ARTIFACTS / "msme-detail.png"), full_page=True)
+    page.goto("/msme/report/by-district/?start=2019&end=2022")
+    report = page.get_by_test_id("district-report").inner_text()
+    assert "48.161" in report  # the study's table 3, read as new registrations per year
+    assert "pendaftaran baru per tahun" in page.get_by_test_id("report-label").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "msme-report.png"), full_page=True)
+    page.goto("/msme/listings/")
+    page.screenshot(path=str(ARTIFACTS / "msme-listings.png"), full_page=True)
+    page.goto("/msme/outlet/payouts/")
+    page.screenshot(path=str(ARTIFACTS / "msme-payouts.png"), full_page=True)

@@ -1,0 +1,196 @@
+"""The msme pages: masking of personal data, the duplicate step, the report (page, CSV, command)."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from msme.models import Listing, MarketplaceCategory, Msme
+
+from .factories import NIK_WOMAN, kelurahan, make_msme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sari(reference_data):
+    return make_msme(1, name="Amplang Ibu Sari", owner_nik=NIK_WOMAN, phone="081234567890")
+
+
+@pytest.mark.parametrize(("role", "full"), [("dkumkmp", True), ("bappeda", False), ("admin", False)])
+def test_nik_and_phone_are_masked_except_for_dkumkmp(client, role_users, sari, role, full):
+    client.force_login(role_users[role])
+    pages = [
+        client.get(reverse("msme:msme_list")).content.decode(),
+        client.get(reverse("msme:msme_detail", args=[sari.pk])).content.decode(),
+        client.get(reverse("msme:msme_list") + "?export=csv").getvalue().decode(),
+    ]
+    for page in pages:
+        assert ("6471054107850003" in page) is full
+        assert ("081234567890" in page) is full
+    if not full:
+        assert "6471**********03" in pages[0] and "0812*****890" in pages[2]
+
+
+def test_history_on_the_detail_page_masks_personal_data_too(client, role_users, sari):
+    from msme.services import msme_update
+
+    msme_update(msme=sari, phone="081299998888")
+    client.force_login(role_users["bappeda"])
+    page = client.get(reverse("msme:msme_detail", args=[sari.pk])).content.decode()
+    assert "081299998888" not in page and "081234567890" not in page and "0812*****888" in page
+
+
+def test_other_offices_get_403(client, role_users, sari):
+    client.force_login(role_users["dpmptsp"])
+    assert client.get(reverse("msme:msme_detail", args=[sari.pk])).status_code == 403
+
+
+def _post(sari, **overrides):
+    data = {
+        "name": "Amplang Bu Sari",
+        "owner_name": "Sari",
+        "owner_nik": "6471014107900002",
+        "nib": "",
+        "phone": "",
+        "address": "",
+        "kelurahan": sari.kelurahan_id,
+        "business_category": "culinary",
+        "scale": "micro",
+        "registered_on": "2024-02-01",
+        "status": "active",
+        "qris_since": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_entry_shows_candidates_then_confirm_new_registers(client, role_users, sari):
+    client.force_login(role_users["dkumkmp"])
+    url = reverse("msme:msme_add")
+    response = client.post(url, _post(sari))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="duplicate-candidates"' in page and f'value="merge:{sari.pk}"' in page
+    assert Msme.objects.count() == 1
+    response = client.post(url, _post(sari, decision="new"))
+    assert response.status_code == 302 and Msme.objects.count() == 2
+
+
+def test_entry_merge_completes_the_registered_record(client, role_users, sari):
+    client.force_login(role_users["dkumkmp"])
+    response = client.post(reverse("msme:msme_add"), _post(sari, address="Jl. Manggar 7", decision=f"merge:{sari.pk}"))
+    assert response.status_code == 302 and response["Location"] == sari.get_absolute_url()
+    sari.refresh_from_db()
+    assert Msme.objects.count() == 1 and sari.address == "Jl. Manggar 7"
+
+
+def test_malformed_nik_in_the_form_is_explained(client, role_users, sari):
+    client.force_login(role_users["dkumkmp"])
+    response = client.post(reverse("msme:msme_add"), _post(sari, owner_nik="6471019902900001", decision="new"))
+    assert response.status_code == 200 and Msme.objects.count() == 1
+    assert "DDMMYY" in response.content.decode() or "DDMMYY" in str(response.context["form"].errors)
+
+
+def test_listing_photo_must_be_an_image(client, role_users, sari):
+    category = MarketplaceCategory.objects.create(code="m", name="Makanan")
+    client.force_login(role_users["dkumkmp"])
+    data = {
+        "msme": sari.pk,
+        "product_name": "Amplang",
+        "category": category.pk,
+        "price": "25000",
+        "listed_on": "2024-01-02",
+        "active": "on",
+    }
+    fake = SimpleUploadedFile("foto.jpg", b"not an image", content_type="image/jpeg")
+    response = client.post(reverse("msme:listing_add"), {**data, "photo": fake})
+    assert response.status_code == 200 and Listing.objects.count() == 0
+    unknown = client.post(reverse("msme:listing_add"), {**data, "msme": 999999})
+    assert unknown.status_code == 200 and "msme" in unknown.context["form"].errors
+    response = client.post(reverse("msme:listing_add"), data)
+    assert response.status_code == 302 and Listing.objects.get().msme == sari
+
+
+@pytest.fixture
+def registrations(reference_data):
+    make_msme(1, registered_on=date(2019, 3, 1), kelurahan=kelurahan("64.71.05.1002"))
+    make_msme(2, registered_on=date(2019, 4, 1), kelurahan=kelurahan("64.71.05.1002"))
+    make_msme(3, registered_on=date(2022, 12, 31), kelurahan=kelurahan("64.71.01.1001"))
+    make_msme(4, registered_on=date(2023, 1, 1), kelurahan=kelurahan("64.71.01.1001"))
+
+
+def test_report_page_and_csv(client, role_users, registrations):
+    client.force_login(role_users["bappeda"])
+    url = reverse("msme:report_by_district")
+    page = client.get(url, {"start": 2019, "end": 2022})
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert [name for name, _v, _t in report.rows] == [
+        "Balikpapan Timur", "Balikpapan Barat", "Balikpapan Utara", "Balikpapan Tengah", "Balikpapan Selatan", "Balikpapan Kota",
+    ]  # fmt: skip
+    assert report.years == [2019, 2020, 2021, 2022]
+    assert report.totals == [2, 0, 0, 1] and report.grand_total == 3
+    assert "pendaftaran baru per tahun (arus)" in page.content.decode()  # the label, in Indonesian by default
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(url, {"start": 2019, "end": 2022, "format": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[1][1:] == ["2019", "2020", "2021", "2022", "jumlah"]  # Indonesian by default
+    assert rows[2] == ["Balikpapan Timur", "0", "0", "0", "1", "1"]
+    assert rows[-1][1:] == ["2", "0", "0", "1", "3"]
+
+
+def test_report_command_csv_and_json(registrations):
+    out = io.StringIO()
+    call_command("msme_report", "by-district", "--start", "2019", "--end", "2022", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["grand_total"] == 3 and data["years"] == [2019, 2020, 2021, 2022]
+    assert [row["kecamatan"] for row in data["rows"]][0] == "Balikpapan Timur"
+    assert data["rows"][4] == {
+        "kecamatan": "Balikpapan Selatan",
+        "values": {"2019": 2, "2020": 0, "2021": 0, "2022": 0},
+        "total": 2,
+    }
+    out = io.StringIO()
+    call_command("msme_report", "by-district", "--start", "2019", "--end", "2022", stdout=out)
+    lines = list(csv.reader(io.StringIO(out.getvalue())))
+    assert len([line for line in lines if line]) == 9  # label, header, six kecamatan, total
+
+
+def test_registry_list_runs_a_constant_number_of_queries(client, role_users, reference_data):
+    client.force_login(role_users["dkumkmp"])
+    make_msme(1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("msme:msme_list"))
+    for n in range(2, 30):
+        make_msme(n)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("msme:msme_list"))
+    assert len(many) == len(few)
+
+
+def test_photo_over_2_mb_is_refused(reference_data):
+    from django.core.exceptions import ValidationError
+
+    from msme.validators import validate_image_size
+
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 1), content_type="image/png")
+    with pytest.raises(ValidationError, match="at most 2 MB"):
+        validate_image_size(big)
+
+
+def test_report_accepts_the_registry_filters(client, role_users, registrations):
+    client.force_login(role_users["dkumkmp"])
+    response = client.get(
+        reverse("msme:report_by_district"), {"start": 2019, "end": 2022, "has_active_listing": "false"}
+    )
+    assert response.status_code == 200 and response.context["report"].grand_total == 3
