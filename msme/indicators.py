@@ -14,13 +14,14 @@ from django.db.models import DecimalField as DecimalOutput
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, Period, register
+from analytics.registry import Indicator, Measurement, ended_input, periods_of_months, register, share, text
 from smarteconomy.choices import Role
 from smarteconomy.models import Kecamatan
+from smarteconomy.templatetags.formatting import number
 
 from .choices import MsmeStatus, OutletMovementKind, ParticipantStatus
 from .models import Listing, Msme, OutletMovement, OutletPayout, Training, TrainingParticipant
@@ -31,31 +32,11 @@ PAYOUT_DUE_DAY = 10  # the outlet pays a month's sales by the 10th of the next m
 
 def bounds(period):
     """(first day, last day) of a month or a year."""
-    start = period.start
-    if period.is_month:
-        end = date(period.year + (period.month == 12), period.month % 12 + 1, 1) - timedelta(days=1)
-    else:
-        end = date(period.year, 12, 31)
-    return start, end
-
-
-def _ended(period):
-    ended = bounds(period)[1] < timezone.localdate()
-    return {
-        "name": _gettext("Period %(period)s has ended") % {"period": period},
-        "present": ended,
-        "detail": "" if ended else _gettext("in progress"),
-    }
-
-
-def _share(part, total):
-    return None if not total else part / total * 100
+    return period.start, period.last_day
 
 
 def _periods_from(dates):
-    months = {(d.year, d.month) for d in dates if d}
-    periods = {Period(y, m) for y, m in months} | {Period(y) for y, _m in months}
-    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+    return periods_of_months({(d.year, d.month) for d in dates if d})
 
 
 def registry_periods():
@@ -99,12 +80,12 @@ def active_registered_by(day):
 
 def registered_stock(period):
     _start, end = bounds(period)
-    return Measurement(registered_by(end).count(), [_ended(period)])
+    return Measurement(registered_by(end).count(), [ended_input(period)])
 
 
 def new_registrations(period):
     start, end = bounds(period)
-    return Measurement(Msme.objects.filter(registered_on__range=(start, end)).count(), [_ended(period)])
+    return Measurement(Msme.objects.filter(registered_on__range=(start, end)).count(), [ended_input(period)])
 
 
 def _by_kecamatan(queryset, label):
@@ -114,16 +95,16 @@ def _by_kecamatan(queryset, label):
         .values_list("kelurahan__kecamatan__name", "n")
     )
     names = list(Kecamatan.objects.order_by("code").values_list("name", flat=True))
-    return [_gettext("Kecamatan"), label], [(name, counts.get(name, 0)) for name in names]
+    return [gettext("Kecamatan"), label], [(name, counts.get(name, 0)) for name in names]
 
 
 def registered_stock_breakdown(period):
-    return _by_kecamatan(registered_by(bounds(period)[1]), _gettext("Registered MSMEs"))
+    return _by_kecamatan(registered_by(bounds(period)[1]), gettext("Registered MSMEs"))
 
 
 def new_registrations_breakdown(period):
     start, end = bounds(period)
-    return _by_kecamatan(Msme.objects.filter(registered_on__range=(start, end)), _gettext("New registrations"))
+    return _by_kecamatan(Msme.objects.filter(registered_on__range=(start, end)), gettext("New registrations"))
 
 
 # --- The marketplace --------------------------------------------------------------------------------------------
@@ -145,16 +126,18 @@ def integration_rate(period):
     _start, end = bounds(period)
     with_listing, registered = integration_rate_on(end)
     return Measurement(
-        _share(with_listing, registered),
-        [_ended(period)],
-        note=_gettext("%(with)d of %(total)d active registered MSMEs have at least one active listing")
-        % {"with": with_listing, "total": registered},
+        share(with_listing, registered),
+        [ended_input(period)],
+        note=text(
+            gettext_noop("%(with)s of %(total)s active registered MSMEs have at least one active listing"),
+            **{"with": number(with_listing), "total": number(registered)},
+        ),
     )
 
 
 def active_listings(period):
     _start, end = bounds(period)
-    return Measurement(listings_active_on(end).count(), [_ended(period)])
+    return Measurement(listings_active_on(end).count(), [ended_input(period)])
 
 
 # --- Trainings --------------------------------------------------------------------------------------------------
@@ -166,7 +149,7 @@ def _trainings_in(period):
 
 
 def trainings_held(period):
-    return Measurement(_trainings_in(period).count(), [_ended(period)])
+    return Measurement(_trainings_in(period).count(), [ended_input(period)])
 
 
 def quota_fill(period):
@@ -174,9 +157,9 @@ def quota_fill(period):
     quota = trainings.aggregate(q=Sum("quota"))["q"] or 0
     selected = TrainingParticipant.objects.filter(training__in=trainings, status=ParticipantStatus.SELECTED).count()
     return Measurement(
-        _share(selected, quota),
-        [_ended(period)],
-        note=_gettext("%(selected)d seats taken of %(quota)d") % {"selected": selected, "quota": quota},
+        share(selected, quota),
+        [ended_input(period)],
+        note=text(gettext_noop("%(selected)d seats taken of %(quota)d"), selected=selected, quota=quota),
     )
 
 
@@ -190,10 +173,13 @@ def training_coverage(period):
     )
     registered = active_registered_by(end).count()
     return Measurement(
-        _share(trained, registered),
-        [_ended(period)],
-        note=_gettext("%(trained)d distinct MSMEs trained of %(registered)d active registered MSMEs")
-        % {"trained": trained, "registered": registered},
+        share(trained, registered),
+        [ended_input(period)],
+        note=text(
+            gettext_noop("%(trained)s distinct MSMEs trained of %(registered)s active registered MSMEs"),
+            trained=number(trained),
+            registered=number(registered),
+        ),
     )
 
 
@@ -217,15 +203,18 @@ def post_training_adoption(period):
         if (qris_on and ends_on <= qris_on <= last) or any(ends_on <= d <= last for d in listings.get(msme_id, ())):
             adopted += 1
     follow_up = {
-        "name": _gettext("Follow-up windows have closed"),
+        "name": text(gettext_noop("Follow-up windows have closed")),
         "present": windows_closed,
-        "detail": "" if windows_closed else _gettext("still following up"),
+        "detail": "" if windows_closed else text(gettext_noop("still following up")),
     }
     return Measurement(
-        _share(adopted, len(rows)),
-        [_ended(period), follow_up],
-        note=_gettext("%(adopted)d of %(total)d attendees adopted QRIS or listed a product")
-        % {"adopted": adopted, "total": len(rows)},
+        share(adopted, len(rows)),
+        [ended_input(period), follow_up],
+        note=text(
+            gettext_noop("%(adopted)d of %(total)d attendees adopted QRIS or listed a product"),
+            adopted=adopted,
+            total=len(rows),
+        ),
     )
 
 
@@ -242,7 +231,7 @@ def outlet_sales(period):
         F("quantity") * F("unit_price"), output_field=DecimalOutput(max_digits=20, decimal_places=2)
     )
     total = _sales_in(period).aggregate(s=Sum(gross))["s"] or Decimal(0)
-    return Measurement(float(total), [_ended(period)])
+    return Measurement(float(total), [ended_input(period)])
 
 
 def payout_timeliness(period):
@@ -263,10 +252,13 @@ def payout_timeliness(period):
     )
     on_time = sum(1 for key, due in due_passed.items() if key in payouts and payouts[key] <= due)
     return Measurement(
-        _share(on_time, len(due_passed)),
-        [_ended(period)],
-        note=_gettext("%(on_time)d of %(total)d monthly payouts made by the 10th of the next month")
-        % {"on_time": on_time, "total": len(due_passed)},
+        share(on_time, len(due_passed)),
+        [ended_input(period)],
+        note=text(
+            gettext_noop("%(on_time)d of %(total)d monthly payouts made by the 10th of the next month"),
+            on_time=on_time,
+            total=len(due_passed),
+        ),
     )
 
 

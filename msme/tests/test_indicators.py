@@ -40,7 +40,7 @@ def test_integration_rate_counts_msmes_with_a_listing_not_products(category):
     assert Listing.objects.count() == 5
     measurement = indicators.integration_rate(Period(2023))
     assert measurement.value == pytest.approx(200 / 3)
-    assert "2 of 3" in measurement.note
+    assert measurement.note["params"] == {"with": "2", "total": "3"}
     assert c.listings.count() == 0
 
 
