@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, ServiceFormView, errors_text
+from smarteconomy.views import ObjectDetailView, RecordEditMixin, ServiceFormView, errors_text
 
 from . import filtersets, selectors, tables
 from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES, BillKind, BillStatus
@@ -48,34 +48,22 @@ class _EditLinkMixin:
         return context
 
 
-class _EditView(ServiceFormView):
-    """Edit a record through its service. The form gets a copy, so a refused change leaves the record as it was."""
+class _EditView(RecordEditMixin, ServiceFormView):
+    """Edit a record through its service (``service(<service_arg>=record, by=..., **data)``)."""
 
-    model = None
     service = None
     service_arg = ""
+    list_url = ""
 
     @property
     def cancel_url(self):
         return self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else reverse(self.list_url)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.object = get_object_or_404(self.model.objects.visible_to(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def save(self, data):
+        return type(self).service(**{self.service_arg: self.object}, by=self.request.user, **data)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.model.objects.get(pk=self.object.pk)
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            saved = type(self).service(**{self.service_arg: self.object}, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Saved."))
-        return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url))
+    def saved_url(self, saved):
+        return saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url)
 
 
 class _CreateView(ServiceFormView):
@@ -86,13 +74,11 @@ class _CreateView(ServiceFormView):
     def cancel_url(self):
         return reverse(self.list_url)
 
-    def form_valid(self, form):
-        try:
-            saved = type(self).service(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Saved."))
-        return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url))
+    def save(self, data):
+        return type(self).service(by=self.request.user, **data)
+
+    def saved_url(self, saved):
+        return saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url)
 
 
 # --- Production houses --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
@@ -189,6 +190,8 @@ def _seed_registry(rng):
     missing = set(table) - set(by_name)
     if missing:
         raise RuntimeError(f"msme demo: kecamatan not loaded: {sorted(missing)} (run load_reference)")
+    # The test settings shrink the registry (the browser tests seed the demo for every test); the shape stays.
+    scale = getattr(settings, "DEMO_MSME_SCALE", 1.0)
     niks, rows, periods = set(), [], set()
     categories = list(BUSINESS)
     for kecamatan_name, per_year in table.items():
@@ -196,6 +199,7 @@ def _seed_registry(rng):
         kelurahan = list(kecamatan.kelurahan.all())
         district = kecamatan.code[-2:]
         for year, count in per_year.items():
+            count = max(1, round(count * scale))
             first = date(year, 1, 1)
             days = (date(year, 12, 31) - first).days
             for _n in range(count):

@@ -9,18 +9,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
 from smarteconomy.exporting import neutralize
 from smarteconomy.lists import ObjectListView
 from smarteconomy.roles import can_see_personal_data, mask_nik, mask_phone
-from smarteconomy.views import ObjectDetailView
+from smarteconomy.views import ObjectDetailView, RecordEditMixin, ServiceFormView, errors_text
 
 from . import filtersets, forms, selectors, tables
 from .choices import ParticipantStatus
@@ -45,67 +44,6 @@ from .services import (
 )
 
 PERSONAL = {"owner_nik": mask_nik, "phone": mask_phone}
-
-
-def _errors_text(error):
-    return " ".join(error.messages)
-
-
-class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """An entry form whose valid data goes to one service; a refusal of the service shows in the form."""
-
-    template_name = "msme/form.html"
-    title = ""
-    cancel_url_name = None
-    enctype = ""
-
-    @property
-    def cancel_url(self):
-        return reverse(self.cancel_url_name)
-
-    def form_invalid_from(self, form, error):
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return self.form_invalid(form)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(title=self.title, cancel_url=self.cancel_url, enctype=self.enctype)
-        return context
-
-    def save(self, data):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            obj = self.save(form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Saved."))
-        return redirect(obj)
-
-
-class _EditMixin:
-    """Edit one record of ``model`` (office-scoped): the form gets a copy, the service the record."""
-
-    model = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.object = get_object_or_404(self.model.objects.visible_to(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.model.objects.get(pk=self.object.pk)
-        return kwargs
-
-    @property
-    def cancel_url(self):
-        return self.object.get_absolute_url()
 
 
 # --- Registry ---------------------------------------------------------------------------------------------------
@@ -222,7 +160,7 @@ class MsmeCreateView(ServiceFormView):
         return redirect(msme)
 
 
-class MsmeUpdateView(_EditMixin, ServiceFormView):
+class MsmeUpdateView(RecordEditMixin, ServiceFormView):
     permission_required = "msme.change_msme"
     model = Msme
     form_class = forms.MsmeForm
@@ -331,7 +269,7 @@ class ListingCreateView(ServiceFormView):
         return listing_save(by=self.request.user, **data)
 
 
-class ListingUpdateView(_EditMixin, ServiceFormView):
+class ListingUpdateView(RecordEditMixin, ServiceFormView):
     permission_required = "msme.change_listing"
     model = Listing
     form_class = forms.ListingForm
@@ -405,7 +343,7 @@ class TrainingCreateView(ServiceFormView):
         return training_save(by=self.request.user, **data)
 
 
-class TrainingUpdateView(_EditMixin, ServiceFormView):
+class TrainingUpdateView(RecordEditMixin, ServiceFormView):
     permission_required = "msme.change_training"
     model = Training
     form_class = forms.TrainingForm
@@ -424,7 +362,7 @@ class _TrainingPostView(LoginRequiredMixin, PermissionRequiredMixin, View):
         try:
             text = self.act(request, training)
         except ValidationError as error:
-            messages.error(request, _("Not changed: %(error)s") % {"error": _errors_text(error)})
+            messages.error(request, _("Not changed: %(error)s") % {"error": errors_text(error)})
         else:
             if text:
                 messages.success(request, text)
@@ -535,7 +473,7 @@ class OutletMovementCreateView(LoginRequiredMixin, PermissionRequiredMixin, View
         try:
             outlet_movement_record(product=product, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _("Not saved: %(error)s") % {"error": _errors_text(error)})
+            messages.error(request, _("Not saved: %(error)s") % {"error": errors_text(error)})
         else:
             messages.success(request, _("Saved."))
         return redirect(product)

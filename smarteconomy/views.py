@@ -4,8 +4,9 @@ import csv
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -329,12 +330,15 @@ def errors_text(error):
 
 
 class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """An entry form whose ``form_valid`` calls a service; a ValidationError from the service is shown in the
-    form (``form_invalid_from``), never as an error page."""
+    """An entry form whose valid data goes to one service (``save``); a ValidationError from the service is shown
+    in the form (``form_invalid_from``), never as an error page. A view whose form does more than one save
+    overrides ``form_valid`` and uses ``form_invalid_from`` itself."""
 
     template_name = "smarteconomy/form.html"
     title = ""
     cancel_url_name = None
+    enctype = ""  # "multipart/form-data" for a form with a file
+    success_message = gettext_lazy("Saved.")
 
     @property
     def cancel_url(self):
@@ -351,6 +355,42 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = self.title
-        context["cancel_url"] = self.cancel_url
+        context.update(title=self.title, cancel_url=self.cancel_url, enctype=self.enctype)
         return context
+
+    def save(self, data):
+        """Call the service with the cleaned data; return the saved record."""
+        raise NotImplementedError(f"{type(self).__name__} must define save() or form_valid()")
+
+    def saved_url(self, saved):
+        """Where to go after saving: the record's page."""
+        return saved.get_absolute_url()
+
+    def form_valid(self, form):
+        try:
+            saved = self.save(form.cleaned_data)
+        except ValidationError as error:
+            return self.form_invalid_from(form, error)
+        messages.success(self.request, self.success_message)
+        return redirect(self.saved_url(saved))
+
+
+class RecordEditMixin:
+    """Edit one record of ``model`` the user's office may see (another office's: 404). The form gets a fresh
+    copy, so a change the service refuses leaves ``self.object`` as it was."""
+
+    model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.object = get_object_or_404(self.model.objects.visible_to(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.model.objects.get(pk=self.object.pk)
+        return kwargs
+
+    @property
+    def cancel_url(self):
+        return self.object.get_absolute_url()

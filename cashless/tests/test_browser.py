@@ -2,9 +2,8 @@
 report names it, nothing is written), upload the corrected file (the report says how many rows are new), then
 open the summary and its charts."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from cashless.models import ParkingTransaction
 from smarteconomy.testing_browser import ARTIFACTS, submit_login
@@ -13,7 +12,8 @@ from .factories import day_file
 
 pytestmark = pytest.mark.browser
 
-DAY = date(2025, 12, 1)
+# Today's log: the demo ends yesterday, so what the chart shows for today comes from this upload.
+DAY = timezone.localdate()
 
 
 def test_operator_uploads_a_days_file_sees_the_import_report_then_the_summary_chart(page, demo, tmp_path):
@@ -23,9 +23,9 @@ def test_operator_uploads_a_days_file_sees_the_import_report_then_the_summary_ch
     lines = good.decode().splitlines()
     cells = lines[42].split(",")
     cells[4] = "lima ribu"  # the amount in words: refused
-    bad_path = tmp_path / "sepinggan-2025-12-01-salah.csv"
+    bad_path = tmp_path / f"sepinggan-{DAY}-salah.csv"
     bad_path.write_text("\n".join([*lines[:42], ",".join(cells), *lines[43:]]) + "\n")
-    good_path = tmp_path / "sepinggan-2025-12-01.csv"
+    good_path = tmp_path / f"sepinggan-{DAY}.csv"
     good_path.write_bytes(good)
     before = ParkingTransaction.objects.count()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -62,7 +62,7 @@ def test_operator_uploads_a_days_file_sees_the_import_report_then_the_summary_ch
     page.wait_for_load_state()
     for testid in ("chart-share-day", "chart-failure-hour", "chart-share-month", "chart-revenue-method"):
         assert page.get_by_test_id(testid).is_visible(), testid
-    assert "01/12" in page.get_by_test_id("chart-share-day").inner_html()  # the uploaded day is on the chart
+    assert f"{DAY:%d/%m}" in page.get_by_test_id("chart-share-day").inner_html()  # the uploaded day is on the chart
     assert page.get_by_test_id("total-paid").inner_text().strip()
     page.screenshot(path=str(ARTIFACTS / "cashless-summary.png"), full_page=True)
 

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEMO_LICENSING_SCALE = 0.1
 # ... and three months of the industry centre's levy instead of 24.
 DEMO_INDUSTRY_MONTHS = 3
+DEMO_MSME_SCALE = 0.03
 
 if not REDIS_URL:
     # The real-worker test uses the file-system broker; give each test run its own folder.
