@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, RecordEditMixin, ServiceFormView, errors_text
+from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
 
 from . import filtersets, selectors, tables
 from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES, BillKind, BillStatus
@@ -314,18 +314,8 @@ class LevyBillPrintView(LevyBillDetailView):
         return context
 
 
-class _BillActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        bill = get_object_or_404(LevyBill.objects.visible_to(request.user), pk=pk)
-        try:
-            message = self.act(request, bill)
-        except ValidationError as error:
-            messages.error(request, _("Not saved: %(error)s") % {"error": errors_text(error)})
-        else:
-            messages.success(request, message)
-        return redirect(bill)
+class _BillActionView(RecordActionView):
+    model = LevyBill
 
 
 class PaymentCreateView(_BillActionView):
@@ -334,12 +324,7 @@ class PaymentCreateView(_BillActionView):
     def act(self, request, bill):
         form = PaymentForm(request.POST, bill=bill)
         if not form.is_valid():
-            raise ValidationError(
-                [
-                    f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}"
-                    for name, errors in form.errors.items()
-                ]
-            )
+            raise form_refusal(form)
         payment = payment_record(bill=bill, by=request.user, **form.cleaned_data)
         return _("Payment of %(amount)s recorded.") % {"amount": tables.rupiah(payment.amount)}
 
@@ -430,19 +415,12 @@ class SettlementRowDetailView(ObjectDetailView):
         return context
 
 
-class _SettlementActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class _SettlementActionView(RecordActionView):
     permission_required = "industry_center.change_settlementrow"
-    http_method_names = ["post"]
+    model = SettlementRow
 
-    def post(self, request, pk):
-        row = get_object_or_404(SettlementRow.objects.visible_to(request.user), pk=pk)
-        try:
-            message = self.act(request, row)
-        except ValidationError as error:
-            messages.error(request, _("Not saved: %(error)s") % {"error": errors_text(error)})
-            return redirect(row)
-        messages.success(request, message)
-        return redirect(reverse("industry_center:settlement_list") + "?needs_attention=true")
+    def done_url(self, row):
+        return reverse("industry_center:settlement_list") + "?needs_attention=true"
 
 
 class SettlementRowResolveView(_SettlementActionView):

@@ -2,16 +2,14 @@
 disruptions and permit types. Every write goes through licensing.services."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, ServiceFormView, errors_text
+from smarteconomy.views import ObjectDetailView, RecordActionView, ServiceFormView
 
 from . import filtersets, tables
 from .choices import PermitStatus, ReturnReason
@@ -112,37 +110,28 @@ class PermitApplicationDetailView(ObjectDetailView):
         return context
 
 
-class PermitApplicationTransitionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class PermitApplicationTransitionView(RecordActionView):
     """One step of the workflow (POST). A refused step is shown as a message; the service writes nothing then."""
 
     permission_required = "licensing.change_permitapplication"
-    http_method_names = ["post"]
+    model = PermitApplication
+    refused_message = gettext_lazy("Not changed: %(error)s")
 
-    def post(self, request, pk):
-        application = get_object_or_404(PermitApplication.objects.visible_to(request.user), pk=pk)
+    def act(self, request, application):
         form = TransitionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Not changed: the request was incomplete."))
-            return redirect(application)
+            raise ValidationError(_("the request was incomplete."))
         data = form.cleaned_data
         if data["to_status"] not in PermitStatus.values:
-            messages.error(request, _("Not changed: unknown status “%(status)s”.") % {"status": data["to_status"]})
-            return redirect(application)
-        try:
-            change = permit_application_transition(
-                application=application,
-                to_status=data["to_status"],
-                by=request.user,
-                reason=data["reason"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, _("Not changed: %(error)s") % {"error": errors_text(error)})
-        else:
-            messages.success(
-                request, _("The application is now “%(status)s”.") % {"status": change.get_to_status_display()}
-            )
-        return redirect(application)
+            raise ValidationError(_("unknown status “%(status)s”.") % {"status": data["to_status"]})
+        change = permit_application_transition(
+            application=application,
+            to_status=data["to_status"],
+            by=request.user,
+            reason=data["reason"],
+            note=data["note"],
+        )
+        return _("The application is now “%(status)s”.") % {"status": change.get_to_status_display()}
 
 
 class PermitApplicationCreateView(ServiceFormView):

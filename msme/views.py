@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
 from smarteconomy.exporting import neutralize
 from smarteconomy.lists import ObjectListView
 from smarteconomy.roles import can_see_personal_data, mask_nik, mask_phone
-from smarteconomy.views import ObjectDetailView, RecordEditMixin, ServiceFormView, errors_text
+from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
 
 from . import filtersets, forms, selectors, tables
 from .choices import ParticipantStatus
@@ -353,20 +352,10 @@ class TrainingUpdateView(RecordEditMixin, ServiceFormView):
         return training_save(training=self.object, by=self.request.user, **data)
 
 
-class _TrainingPostView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class _TrainingPostView(RecordActionView):
     permission_required = "msme.change_training"
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        training = get_object_or_404(Training.objects.visible_to(request.user), pk=pk)
-        try:
-            text = self.act(request, training)
-        except ValidationError as error:
-            messages.error(request, _("Not changed: %(error)s") % {"error": errors_text(error)})
-        else:
-            if text:
-                messages.success(request, text)
-        return redirect(training)
+    model = Training
+    refused_message = gettext_lazy("Not changed: %(error)s")
 
 
 class TrainingApplyView(_TrainingPostView):
@@ -458,25 +447,16 @@ class OutletProductCreateView(ServiceFormView):
         return outlet_product_save(by=self.request.user, **data)
 
 
-class OutletMovementCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class OutletMovementCreateView(RecordActionView):
     permission_required = "msme.add_outletmovement"
-    http_method_names = ["post"]
+    model = OutletProduct
 
-    def post(self, request, pk):
-        product = get_object_or_404(OutletProduct.objects.visible_to(request.user), pk=pk)
+    def act(self, request, product):
         form = forms.OutletMovementForm(request.POST)
         if not form.is_valid():
-            messages.error(
-                request, _("Not saved: %(error)s") % {"error": " ".join(e for es in form.errors.values() for e in es)}
-            )
-            return redirect(product)
-        try:
-            outlet_movement_record(product=product, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _("Not saved: %(error)s") % {"error": errors_text(error)})
-        else:
-            messages.success(request, _("Saved."))
-        return redirect(product)
+            raise form_refusal(form)
+        outlet_movement_record(product=product, by=request.user, **form.cleaned_data)
+        return _("Saved.")
 
 
 class OutletPayoutListView(ObjectListView):

@@ -394,3 +394,43 @@ class RecordEditMixin:
     @property
     def cancel_url(self):
         return self.object.get_absolute_url()
+
+
+def form_refusal(form):
+    """A bound form's errors as a ValidationError, for a RecordActionView whose small form was not valid."""
+    return ValidationError(
+        [
+            f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+    )
+
+
+class RecordActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """A button on a record's page that calls a service (POST only). ``act(request, record)`` returns the message
+    to show; a ValidationError from it (or from ``form_refusal``) is shown as the refusal and the service has
+    written nothing. The record is one the user's office may see (another office's: 404)."""
+
+    http_method_names = ["post"]
+    model = None
+    refused_message = gettext_lazy("Not saved: %(error)s")
+
+    def post(self, request, pk):
+        record = get_object_or_404(self.model.objects.visible_to(request.user), pk=pk)
+        try:
+            message = self.act(request, record)
+        except ValidationError as error:
+            messages.error(request, self.refused_message % {"error": errors_text(error)})
+            return redirect(self.refused_url(record))
+        if message:
+            messages.success(request, message)
+        return redirect(self.done_url(record))
+
+    def act(self, request, record):
+        raise NotImplementedError(f"{type(self).__name__} must define act()")
+
+    def done_url(self, record):
+        return record.get_absolute_url()
+
+    def refused_url(self, record):
+        return record.get_absolute_url()
