@@ -4,19 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.forms import DateTimeLocalInput, style_form
+from smarteconomy.forms import DateInput, DateTimeLocalInput, style_form
 
 from .choices import PaymentChannel
 from .models import ProductionHouse, Tenancy, Tenant
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProductionHouseForm(forms.ModelForm):

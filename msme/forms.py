@@ -3,32 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smarteconomy.forms import DateInput, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import OutletMovementKind
 from .models import Listing, Msme, OutletPayout, OutletProduct, Training
 from .services import MSME_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _style(form):
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-        if isinstance(field, forms.DateField):
-            field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class MsmeIdField(forms.ModelChoiceField):
@@ -58,7 +38,7 @@ class MsmeForm(forms.ModelForm):
             "16 digits: region code, birth date DDMMYY (day + 40 for women), serial."
         )
         self.fields["nib"].help_text = _("Optional: 13 digits, from OSS.")
-        _style(self)
+        style_form(self)
 
     def _post_clean(self):
         # The service validates the whole record (and the duplicates); the form only checks the fields.
@@ -78,7 +58,7 @@ class ListingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
     def _post_clean(self):
         pass
@@ -107,7 +87,7 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
     def _post_clean(self):
         pass
@@ -118,7 +98,7 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class ParticipantActionForm(forms.Form):
@@ -138,7 +118,7 @@ class OutletProductForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
     def _post_clean(self):
         pass
@@ -152,7 +132,7 @@ class OutletMovementForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
 
 class OutletPayoutForm(forms.ModelForm):
@@ -165,7 +145,7 @@ class OutletPayoutForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_form(self)
 
     def _post_clean(self):
         pass

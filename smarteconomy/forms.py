@@ -21,6 +21,17 @@ def style_form(form):
         else:
             css = "form-control"
         widget.attrs.setdefault("class", css)
+        if isinstance(field, forms.DateField):  # the browser's date input sends ISO; typed dates may be Indonesian
+            field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (ISO value, shown in the user's locale)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
