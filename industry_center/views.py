@@ -48,25 +48,9 @@ class _EditLinkMixin:
         return context
 
 
-class _EditView(RecordEditMixin, ServiceFormView):
-    """Edit a record through its service (``service(<service_arg>=record, by=..., **data)``)."""
-
-    service = None
-    service_arg = ""
-    list_url = ""
-
-    @property
-    def cancel_url(self):
-        return self.object.get_absolute_url() if hasattr(self.object, "get_absolute_url") else reverse(self.list_url)
-
-    def save(self, data):
-        return type(self).service(**{self.service_arg: self.object}, by=self.request.user, **data)
-
-    def saved_url(self, saved):
-        return saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url)
-
-
 class _CreateView(ServiceFormView):
+    """Create a record through its service (``service(by=..., **data)``); then show it, or its list."""
+
     service = None
     list_url = ""
 
@@ -79,6 +63,19 @@ class _CreateView(ServiceFormView):
 
     def saved_url(self, saved):
         return saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else reverse(self.list_url)
+
+
+class _EditView(RecordEditMixin, _CreateView):
+    """Edit a record through its service (``service(<service_arg>=record, by=..., **data)``)."""
+
+    service_arg = ""
+
+    @property
+    def cancel_url(self):
+        return self.saved_url(self.object)
+
+    def save(self, data):
+        return type(self).service(**{self.service_arg: self.object}, by=self.request.user, **data)
 
 
 # --- Production houses --------------------------------------------------------------------------------------------
