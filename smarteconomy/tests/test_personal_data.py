@@ -65,7 +65,9 @@ def personal_records(role_users, reference_data):
         registered_on=msme.registered_on,
     )
     category = MarketplaceCategory.objects.get_or_create(code="makanan", defaults={"name": "Makanan"})[0]
-    Listing.objects.create(msme=msme, product_name="Amplang", category=category, price=25000, listed_on=date(2023, 1, 2))
+    Listing.objects.create(
+        msme=msme, product_name="Amplang", category=category, price=25000, listed_on=date(2023, 1, 2)
+    )
     training = Training.objects.create(
         title="Digitalisasi UMKM", partner="Grab", starts_on=date(2023, 12, 20), ends_on=date(2023, 12, 21), quota=2
     )
