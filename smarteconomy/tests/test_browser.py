@@ -83,7 +83,7 @@ def _check_home_page(page, demo, username):
     else:
         assert not hrefs & {"/tasks/", "/exports/", "/admin/"}, hrefs
 
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"home-{username}.png"), full_page=True)
 
 
