@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from industry_center.models import LevyBill
 from industry_center.services import levy_bills_issue_month, tenant_save
 from industry_center.tests.factories import STATIC_QRIS, make_centre, make_tenancy
 from msme.models import Listing, MarketplaceCategory, OutletProduct, Training, TrainingParticipant
@@ -169,6 +170,10 @@ def test_no_page_of_the_matrix_shows_a_full_nik_or_phone_to_bappeda_or_the_admin
             assert 'data-testid="history"' in html
             assert not leaked(html), f"{url} as {role}: {leaked(html)}"
             assert NIK_AFTER[:4] in html or "081" in html  # the masked value is shown, not left out
+        bill = LevyBill.objects.get(tenancy__tenant=tenant)
+        for name in ("industry_center:bill_detail", "industry_center:bill_print"):
+            response = browser.get(reverse(name, args=[bill.pk]))
+            assert response.status_code == 200 and not leaked(response.content.decode()), name
     assert pages > 100
 
 
