@@ -34,6 +34,7 @@ class ProductionHouseAdmin(SimpleHistoryAdmin):
 class TenantAdmin(SimpleHistoryAdmin):
     list_display = ("name", "owner_name", "nib")
     search_fields = ("name", "owner_name", "nib")
+    exclude = ("phone",)  # personal data stays on the DKUMKMP pages, where it is masked for others
 
 
 @admin.register(Tenancy)

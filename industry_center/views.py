@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from smarteconomy.choices import Role
 from smarteconomy.lists import ObjectListView
 from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
 
@@ -142,15 +143,8 @@ class TenantDetailView(_EditLinkMixin, ObjectDetailView):
     )
     edit_url = "industry_center:tenant_edit"
     edit_permission = "industry_center.change_tenant"
-
-    def field_rows(self):
-        from smarteconomy.roles import can_see_personal_data, mask_phone
-
-        rows = super().field_rows()
-        if not can_see_personal_data(self.request.user, "dkumkmp"):
-            label = Tenant._meta.get_field("phone").verbose_name
-            rows = [(name, mask_phone(value) if name == label and value else value) for name, value in rows]
-        return rows
+    personal_fields = {"phone": "phone"}
+    personal_data_owner = Role.DKUMKMP
 
     def get_context_data(self, **kwargs):
         self.object.bills = selectors.bill_list().filter(tenancy__tenant=self.object)[:24]

@@ -17,7 +17,6 @@ from django.views.generic import TemplateView
 from smarteconomy.choices import Role
 from smarteconomy.exporting import neutralize
 from smarteconomy.lists import ObjectListView
-from smarteconomy.roles import can_see_personal_data, mask_nik, mask_phone
 from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
 
 from . import filtersets, forms, selectors, tables
@@ -41,9 +40,6 @@ from .services import (
     training_run_selection,
     training_save,
 )
-
-PERSONAL = {"owner_nik": mask_nik, "phone": mask_phone}
-
 
 # --- Registry ---------------------------------------------------------------------------------------------------
 
@@ -83,35 +79,11 @@ class MsmeDetailView(ObjectDetailView):
         (gettext_lazy("Sobat UMKM listings"), "listings", tables.ListingTable),
         (gettext_lazy("Trainings"), "trainings", tables.MsmeTrainingTable),
     )
+    personal_fields = {"owner_nik": "nik", "phone": "phone"}
+    personal_data_owner = Role.DKUMKMP
 
     def get_queryset(self):
         return super().get_queryset().select_related("kelurahan__kecamatan")
-
-    def sees_personal_data(self):
-        return can_see_personal_data(self.request.user, Role.DKUMKMP)
-
-    def field_rows(self):
-        rows = super().field_rows()
-        if self.sees_personal_data():
-            return rows
-        labels = {Msme._meta.get_field(name).verbose_name: mask for name, mask in PERSONAL.items()}
-        return [(label, labels[label](value) if label in labels and value else value) for label, value in rows]
-
-    def history_rows(self):
-        rows = super().history_rows()
-        if rows is None or self.sees_personal_data():
-            return rows
-        masks = {Msme._meta.get_field(name).verbose_name: mask for name, mask in PERSONAL.items()}
-        for row in rows:
-            row["changes"] = [
-                (
-                    label,
-                    masks[label](old) if label in masks and old else old,
-                    masks[label](new) if label in masks and new else new,
-                )
-                for label, old, new in row["changes"]
-            ]
-        return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

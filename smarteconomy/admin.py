@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
+from .roles import redact
 
 
 @admin.register(User)
@@ -51,6 +52,21 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(ReadOnlyLogAdmin):
     list_display = ("id", "created_at", "importer", "original_name", "office", "status", "rows_total", "errors_count")
     list_filter = ("importer", "office", "status")
+    # The messages quote the file's rows; the back office (Diskominfo) is not the office that owns them.
+    exclude = ("message", "errors", "warnings")
+    readonly_fields = ("masked_message", "masked_errors", "masked_warnings")
+
+    @admin.display(description=ImportBatch._meta.get_field("message").verbose_name)
+    def masked_message(self, obj):
+        return redact(obj.message)
+
+    @admin.display(description=ImportBatch._meta.get_field("errors").verbose_name)
+    def masked_errors(self, obj):
+        return redact(obj.errors)
+
+    @admin.display(description=ImportBatch._meta.get_field("warnings").verbose_name)
+    def masked_warnings(self, obj):
+        return redact(obj.warnings)
 
 
 @admin.register(ExportLog)

@@ -127,17 +127,26 @@ def table_rows(table, records):
         yield [row.get_cell_value(column.name) for column in columns]
 
 
+def _logged_query(params, redact):
+    """The export's filters for the log, which Bappeda and the administrators read: a search for a NIK or a phone
+    number is kept masked (each value is masked before it is URL-encoded, so "+62 812..." is found too)."""
+    masked = params.copy()
+    for key in masked:
+        masked.setlist(key, [redact(value) for value in params.getlist(key)])
+    return masked.urlencode(safe="*")
+
+
 def export_response(request, rows, *, name, fmt):
     """A streaming CSV or XLSX download, logged in ExportLog with the filters that chose its rows."""
     from .models import ExportLog
-    from .roles import user_role
+    from .roles import redact, user_role
 
     log = ExportLog.objects.create(
         list_name=request.resolver_match.view_name if request.resolver_match else "",
         office=user_role(request.user) or "",
         user=request.user,
         format=fmt,
-        query=request.GET.urlencode(),
+        query=_logged_query(request.GET, redact),
     )
 
     def done(count):

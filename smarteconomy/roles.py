@@ -8,6 +8,7 @@ permissions and runs after every migrate, so the groups always match the code.
 from django.apps import apps
 
 from .choices import Role
+from .logs import mask_personal_data
 
 ALL_ACTIONS = ("add", "change", "delete", "view")
 VIEW = ("view",)
@@ -39,6 +40,34 @@ def sees_all_offices(user):
 def can_see_personal_data(user, owner_office):
     """NIK and phone numbers are shown in full only to the office that owns the record."""
     return user_role(user) == owner_office
+
+
+def redact_for(user, owner_office, value):
+    """Free text written by or about an office (an import's messages and error report, a stored search) as ``user``
+    may see it: every NIK and phone number in it masked unless the user's office owns it. Strings, and lists and
+    dicts of them (an import's ``errors``), are redacted; other values are returned as they are."""
+    if can_see_personal_data(user, owner_office):
+        return value
+    return redact(value)
+
+
+def redact(value):
+    """``value`` with every NIK and phone number in its text masked (see smarteconomy.logs.mask_personal_data)."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, dict):
+        return {key: redact(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(item) for item in value]
+    return value
+
+
+MASKS = {"nik": lambda value: mask_nik(value), "phone": lambda value: mask_phone(value)}
+
+
+def mask_field(kind, value):
+    """A NIK (``kind`` "nik") or phone number ("phone") field's value masked; empty stays empty."""
+    return MASKS[kind](value) if value else value
 
 
 def _mask(value, keep_start, keep_end):

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .choices import TaskStatus
+from .logs import mask_personal_data
 from .models import TaskRun
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def run_logged(task_name, func, *, celery_task_id="", args=(), kwargs=None, pass
         outcome = func(*args, **(kwargs or {}), **extra)
     except Exception as exc:
         run.status = TaskStatus.FAILED
-        run.error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        run.error = mask_personal_data("".join(traceback.format_exception_only(type(exc), exc)).strip())
         run.details = {"traceback": traceback.format_exc()[-4000:]}
         run.finished_at = timezone.now()
         run.save()

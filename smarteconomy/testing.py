@@ -44,6 +44,12 @@ class Case:
     method: str = "get"
     data: dict = field(default_factory=dict)
     label: str = ""
+    json: bool = False  # send ``data`` as a JSON body (an API endpoint) rather than as a form
+
+    def request(self, client, url):
+        if self.json:
+            return getattr(client, self.method)(url, self.data, content_type="application/json")
+        return getattr(client, self.method)(url, self.data)
 
     def expected_for(self, role):
         return self.expect.get(role, self.expect.get("*"))
@@ -58,23 +64,34 @@ def everyone(outcome, anonymous=LOGIN, **overrides):
     return {"*": outcome, "anonymous": anonymous, **overrides}
 
 
-def url_names(resolver=None, namespace=""):
-    """Every named URL of the product as "namespace:name"."""
-    resolver = resolver or get_resolver()
+def url_names(resolver=None, namespace="", prefix=""):
+    """Every URL of the product as "namespace:name". A URL without a name (which no case could name) appears as
+    "<unnamed: route>", so that the matrix test reports it as missing rather than skipping it."""
     names = set()
+    for route, name in url_routes(resolver, namespace, prefix):
+        names.add(name or f"<unnamed: {route}>")
+    return names
+
+
+def url_routes(resolver=None, namespace="", prefix=""):
+    """(route, "namespace:name" or None) of every URL of the product, the API's (DRF routers, schema) included."""
+    resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
+            if pattern.namespace in EXEMPT_NAMESPACES:
+                continue
             inner = (
                 f"{namespace}:{pattern.namespace}"
                 if namespace and pattern.namespace
                 else (pattern.namespace or namespace)
             )
-            if pattern.namespace in EXEMPT_NAMESPACES:
-                continue
-            names |= url_names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
-    return names
+            yield from url_routes(pattern, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if pattern.name:
+                yield route, f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                yield route, None
 
 
 def collect_matrix():

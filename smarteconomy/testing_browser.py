@@ -11,7 +11,8 @@ from playwright import sync_api
 
 CHROMIUM = "/usr/bin/chromium"
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO_ROOT / "artifacts"
+# Screenshots; two runs side by side (SQLite and PostgreSQL in CI) can each have their own folder.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR") or REPO_ROOT / "artifacts")
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from .importing import get_importer, importers_for, run_import
 from .importing.template import build_template
 from .lists import ObjectListView
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
-from .roles import user_role
+from .roles import can_see_personal_data, mask_field, redact_for, user_role
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,19 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     template_name = "smarteconomy/object_detail.html"
     fields = ()
     related_lists = ()  # [(title, attribute returning a queryset, table class)]
+    # Personal data on the page and in its change history: {field name: "nik" or "phone"}, shown in full only to
+    # ``personal_data_owner`` (an office) and masked for every other role.
+    personal_fields = {}
+    personal_data_owner = None
+
+    def sees_personal_data(self):
+        return can_see_personal_data(self.request.user, self.personal_data_owner)
+
+    def _masked(self, name, value):
+        kind = self.personal_fields.get(name)
+        if kind is None or self.sees_personal_data():
+            return value
+        return mask_field(kind, value)
 
     def get_permission_required(self):
         meta = self.model._meta
@@ -90,7 +103,7 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             value = display() if display else getattr(obj, name)
             if "year" in name and isinstance(value, int):
                 value = str(value)  # 2023, not the grouped number 2.023
-            rows.append((field.verbose_name, value))
+            rows.append((field.verbose_name, self._masked(name, value)))
         return rows
 
     def history_rows(self):
@@ -107,9 +120,9 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
                 for change in delta.changes:
                     field = self.model._meta.get_field(change.field)
                     labels = dict(field.flatchoices) if field.choices else {}
-                    changes.append(
-                        (field.verbose_name, labels.get(change.old, change.old), labels.get(change.new, change.new))
-                    )
+                    old = self._masked(change.field, labels.get(change.old, change.old))
+                    new = self._masked(change.field, labels.get(change.new, change.new))
+                    changes.append((field.verbose_name, old, new))
             rows.append({"record": record, "changes": changes})
         return rows
 
@@ -276,6 +289,12 @@ class ImportBatchDetailView(ObjectDetailView):
         "sha256",
     )
 
+    def field_rows(self):
+        # The file name and the message may quote the file's rows: only the importing office reads them in full.
+        return [
+            (label, redact_for(self.request.user, self.object.office, value)) for label, value in super().field_rows()
+        ]
+
 
 class ImportBatchErrorsView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """The error report of an import as CSV: row, column, message."""
@@ -284,12 +303,13 @@ class ImportBatchErrorsView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
+        errors = redact_for(request.user, batch.office, batch.errors)
         writer = csv.writer(_Echo())
 
         def rows():
             yield "\ufeff"
             yield writer.writerow([_("row"), _("column"), _("message")])
-            for error in batch.errors:
+            for error in errors:
                 yield writer.writerow([error["row"] or "", neutralize(error["column"]), neutralize(error["message"])])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -49,6 +49,7 @@ MATRIX += [
     Case("api:indicator-detail", everyone(OK, anonymous=UNAUTHORIZED), kwargs={"code": "analytics.basis_sector_count"}),
     Case("api:snapshot-list", everyone(OK, anonymous=UNAUTHORIZED)),
     Case("api:schema", everyone(OK, anonymous=UNAUTHORIZED)),
+    Case("api:schema", everyone(OK, anonymous=UNAUTHORIZED), data={"format": "json"}, label="api:schema (JSON)"),
 ]
 
 # The monitoring report (PDF/XLSX of the scorecard) is read by every office, like the scorecard itself.

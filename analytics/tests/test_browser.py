@@ -36,7 +36,7 @@ def test_bappeda_sees_the_leading_sectors_with_charts_and_exports(page, demo):
         page.get_by_test_id("export-shiftshare-csv").click()
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
     assert rows[-1][0] == "TOTAL" and len(rows) == 19
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "leading-sectors.png"), full_page=True)
     assert not errors, errors
 
@@ -53,7 +53,7 @@ def test_bappeda_starts_on_the_scorecard_and_recomputes_it(page, demo):
     # Cashless (indicator 6) is measured from the e-parking demo logs (cashless/demo.py).
     assert "Porsi nontunai transaksi parkir yang lunas" in page.get_by_test_id("pillar-cashless").inner_text()
     before = page.get_by_test_id("data-as-of").inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "scorecard.png"), full_page=True)
 
     page.get_by_test_id("recompute").click()

@@ -28,7 +28,7 @@ def test_operator_uploads_a_days_file_sees_the_import_report_then_the_summary_ch
     good_path = tmp_path / f"sepinggan-{DAY}.csv"
     good_path.write_bytes(good)
     before = ParkingTransaction.objects.count()
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     submit_login(page, "operator_airport", demo)
     nav = page.get_by_test_id("main-nav")

@@ -51,7 +51,7 @@ def test_dkumkmp_issues_the_bills_opens_one_sees_its_qr_imports_the_settlement_a
     payload = page.get_by_test_id("qris-payload").inner_text().strip()
     assert qris.problems(payload) == []
     assert qris.bill_number_of(payload) == bill.number
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "industry-center-bill.png"), full_page=True)
 
     page.get_by_test_id("print-link").click()

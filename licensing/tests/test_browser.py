@@ -51,7 +51,7 @@ def test_dpmptsp_staff_registers_an_application_returns_it_for_a_wrong_file_appr
     step("returned", "Dikembalikan untuk perbaikan")
     step("resubmitted", "Diajukan ulang")
     step("verification", "Verifikasi")
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "licensing-journey-verification.png"), full_page=True)
     step("approved", "Disetujui")
     assert page.get_by_test_id("clock").inner_text().strip().endswith("–")

@@ -39,7 +39,7 @@ def test_dkumkmp_registers_an_msme_is_warned_of_a_duplicate_adds_a_listing_and_e
     assert candidates.is_visible()
     assert existing.name in candidates.inner_text()
     assert "Similar name in the same kelurahan" in candidates.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.screenshot(path=str(ARTIFACTS / "msme-duplicate-step.png"), full_page=True)
     before = Msme.objects.count()
@@ -81,7 +81,7 @@ def test_dkumkmp_registers_an_msme_is_warned_of_a_duplicate_adds_a_listing_and_e
 def test_main_pages_in_indonesian_for_bappeda(page, demo):
     page.set_viewport_size({"width": 1366, "height": 900})
     submit_login(page, "bappeda", demo)
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto("/msme/registry/")
     assert page.locator("h1").inner_text() == "Pendataan UMKM"
     table = page.get_by_test_id("list-table")

@@ -41,6 +41,19 @@ def dkumkmp_batch(users):
     return {"pk": batch.pk}
 
 
+def airport_batch(users):
+    """A parking log uploaded by the airport's operator: the mall's operator shares the role but not the batch."""
+    batch = ImportBatch.objects.create(
+        importer="parking-transactions",
+        office=Role.PARKING_OPERATOR,
+        uploaded_by=users["operator_airport"],
+        original_name="sepinggan.csv",
+        status=ImportStatus.REFUSED,
+        errors=[{"row": 2, "column": "amount", "message": "negative"}],
+    )
+    return {"pk": batch.pk}
+
+
 def task_run(users):
     from django.utils import timezone
 
@@ -53,6 +66,7 @@ def task_run(users):
 
 # Another office's import batch is a 404 (its existence is not revealed); Bappeda and admins read all.
 OWN_OFFICE_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK, "bappeda": OK, "admin": OK}
+OWN_OPERATOR_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": OK, "bappeda": OK, "admin": OK}
 
 MATRIX = [
     # Bappeda starts on the scorecard (ROLE_HOME_PAGES); everyone else on the home page.
@@ -73,6 +87,8 @@ MATRIX = [
     Case("imports:batch_list", everyone(OK)),
     Case("imports:batch_detail", OWN_OFFICE_BATCH, kwargs=dkumkmp_batch),
     Case("imports:batch_errors", OWN_OFFICE_BATCH, kwargs=dkumkmp_batch),
+    Case("imports:batch_detail", OWN_OPERATOR_BATCH, kwargs=airport_batch, label="imports:batch_detail operator"),
+    Case("imports:batch_errors", OWN_OPERATOR_BATCH, kwargs=airport_batch, label="imports:batch_errors operator"),
     Case("imports:upload", ADMIN_ONLY, kwargs={"importer": "wilayah"}),
     Case("imports:upload", ADMIN_ONLY, kwargs={"importer": "sectors"}, label="imports:upload sectors"),
     Case(

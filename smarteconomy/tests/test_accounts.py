@@ -1,8 +1,11 @@
 """Login, lockout, logout, password change, language and the home page of each role."""
 
+from datetime import timedelta
+
 import pytest
+from django.test import Client
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 LOGIN = reverse("login")
 
@@ -95,3 +98,71 @@ def test_home_page_shows_each_role_only_what_it_may_use(
         assert f'href="{url}' in html, url
     for url in does_not_see:
         assert f'href="{url}' not in html, url
+
+
+def _lock(client, username, **extra):
+    for _ in range(5):
+        client.post(LOGIN, {"username": username, "password": "wrong"}, **extra)
+
+
+@pytest.mark.django_db
+def test_the_lockout_ends_after_15_minutes(client, make_user):
+    from axes.models import AccessAttempt
+
+    make_user("siti", "dkumkmp")
+    _lock(client, "siti")
+    assert client.post(LOGIN, {"username": "siti", "password": "x-test-password-1"}).status_code == 429
+    # 14 minutes later: still locked; 16 minutes later: the right password works again.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    assert client.post(LOGIN, {"username": "siti", "password": "x-test-password-1"}).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = client.post(LOGIN, {"username": "siti", "password": "x-test-password-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_the_lockout_is_per_user_name_and_address(make_user):
+    """Five failures lock that user name from that address: a colleague at the same address, and the same user
+    from another address, still sign in (nobody can lock an office out by guessing one name)."""
+    make_user("siti", "dkumkmp")
+    make_user("budi", "dkumkmp")
+    _lock(Client(), "siti", REMOTE_ADDR="10.0.0.5")
+    assert (
+        Client().post(LOGIN, {"username": "siti", "password": "x-test-password-1"}, REMOTE_ADDR="10.0.0.5").status_code
+        == 429
+    )
+    assert (
+        Client().post(LOGIN, {"username": "budi", "password": "x-test-password-1"}, REMOTE_ADDR="10.0.0.5").status_code
+        == 302
+    )
+    assert (
+        Client().post(LOGIN, {"username": "siti", "password": "x-test-password-1"}, REMOTE_ADDR="10.0.0.9").status_code
+        == 302
+    )
+
+
+@pytest.mark.django_db
+def test_the_back_office_login_counts_and_is_locked_too(make_user):
+    make_user("root", "admin", is_staff=True)
+    browser = Client()
+    for _ in range(5):
+        browser.post(reverse("admin:login"), {"username": "root", "password": "wrong"})
+    locked = browser.post(reverse("admin:login"), {"username": "root", "password": "x-test-password-1"})
+    assert locked.status_code == 429
+    assert browser.post(LOGIN, {"username": "root", "password": "x-test-password-1"}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_an_administrator_unlocks_a_user_in_the_back_office(client, role_users):
+    from axes.models import AccessAttempt
+
+    _lock(Client(), "dkumkmp")
+    assert Client().post(LOGIN, {"username": "dkumkmp", "password": "x-test-password-1"}).status_code == 429
+    client.force_login(role_users["admin"])
+    attempts = reverse("admin:axes_accessattempt_changelist")
+    assert "dkumkmp" in client.get(attempts).content.decode()
+    attempt = AccessAttempt.objects.get(username="dkumkmp")
+    response = client.post(attempts, {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert Client().post(LOGIN, {"username": "dkumkmp", "password": "x-test-password-1"}).status_code == 302
