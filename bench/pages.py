@@ -50,7 +50,11 @@ def workload_pages():
     kecamatan = Kecamatan.objects.order_by("code").first()
     pages += [
         ("licensing queue", "dpmptsp", "/licensing/applications/"),
-        ("licensing ?status=verification", "dpmptsp", "/licensing/applications/?status=verification&sort=-submitted_at"),
+        (
+            "licensing ?status=verification",
+            "dpmptsp",
+            "/licensing/applications/?status=verification&sort=-submitted_at",
+        ),
         ("licensing ?status=issued", "dpmptsp", "/licensing/applications/?status=issued&sort=-submitted_at"),
         ("licensing ?kecamatan", "dpmptsp", f"/licensing/applications/?kecamatan_id={kecamatan.pk}"),
         ("licensing ?q=", "dpmptsp", "/licensing/applications/?q=applicant+4711"),
