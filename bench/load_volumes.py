@@ -5,8 +5,9 @@
     DATABASE_URL=... .venv/bin/python bench/load_volumes.py --permits 100000 --msmes 50000 --parking-rows 10000000
 
 Each option adds that many rows to what is already there (0 = none), so a second run adds as much again:
-  --permits N       permit applications submitted in 2025 with plausible status histories (about 5 steps each),
-                    bulk-inserted (reading is what is measured, not the services); registration numbers BENCH/0000001...
+  --permits N       permit applications submitted in 2025 with plausible status histories (about 5 steps each), in
+                    the 34 kelurahan, bulk-inserted (reading is what is measured, not the services); registration
+                    numbers BENCH/0000001...
   --msmes N         MSMEs through the real MSME importer (run_import "msmes": validation, duplicate detection, history
                     rows), as a CSV of synthetic owners whose NIKs clash with no NIK already in the registry;
   --parking-rows N  e-parking transactions through the real import (cashless.generator files of at most 1,000,000 rows,
@@ -54,10 +55,12 @@ def add_permits(count, *, seed=7, batch_size=10_000, log=print):
 
     from licensing.models import PermitApplication, PermitStatusChange, PermitType
     from licensing.workingdays import add_working_days
-    from smarteconomy.models import PublicHoliday
+    from smarteconomy.models import Kelurahan, PublicHoliday
 
     first = PermitApplication.objects.filter(registration_number__startswith=PERMIT_PREFIX).count()
     rng = random.Random(seed + first)
+    places = random.Random(seed + first + 1)  # its own sequence: the histories stay those of bench/licensing.py
+    kelurahan_ids = list(Kelurahan.objects.values_list("pk", flat=True)) or [None]
     types = list(PermitType.objects.all())
     if not types:
         raise SystemExit("No permit types: run seed_demo first.")
@@ -108,6 +111,7 @@ def add_permits(count, *, seed=7, batch_size=10_000, log=print):
                     applicant_name=f"Bench applicant {number + 1}",
                     applicant_kind="person",
                     permit_type=permit_type,
+                    kelurahan_id=places.choice(kelurahan_ids),
                     channel=channel,
                     submitted_at=submitted,
                     status=status,

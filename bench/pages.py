@@ -6,9 +6,10 @@ with seed_demo and bench/load_volumes.py):
 
 Each page is requested through Django's test Client (the whole middleware stack and template rendering, no
 network, no test instrumentation) as the demo user of the office that works on it: one warm-up request, then
---runs timed requests (median and 90th percentile of the wall time, median of this process's CPU time: the
-database's own time is in the wall time only, the other processes of a shared machine mostly in neither), then one request whose queries are counted. --profile DIR
-writes a cProfile of --runs requests per page (DIR/<name>.prof; read with `python -m pstats`).
+--runs timed requests (median and 90th percentile of the wall time; median of this process's CPU time, which
+leaves out the database's time and, mostly, the other processes of a shared machine), then one request whose
+queries are counted and their times summed ("sql ms", to the millisecond). --profile DIR writes a cProfile of
+--runs requests per page (DIR/<name>.prof; read with `python -m pstats`).
 """
 
 import argparse
@@ -100,7 +101,7 @@ def main(argv=None):
     clients = {}
     rows = []
     print(f"{connection.vendor} {connection.settings_dict['NAME']}, median of {args.runs} requests, one user")
-    print(f"{'page':<44} {'median ms':>9} {'p90 ms':>7} {'cpu ms':>7} {'queries':>7}  status")
+    print(f"{'page':<44} {'median ms':>9} {'p90 ms':>7} {'cpu ms':>7} {'queries':>7} {'sql ms':>6}  status")
     for name, username, url in workload_pages():
         if args.only and args.only not in name:
             continue
@@ -118,6 +119,7 @@ def main(argv=None):
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         query_count = len(queries)  # now: the next request's request_started signal empties the log
+        sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
         if args.profile:
             folder = Path(args.profile)
             folder.mkdir(parents=True, exist_ok=True)
@@ -131,7 +133,7 @@ def main(argv=None):
         p90 = statistics.quantiles(times, n=10)[-1] if len(times) > 1 else times[0]
         rows.append((name, median, query_count))
         print(
-            f"{name:<44} {median:9.1f} {p90:7.1f} {statistics.median(cpu):7.1f} {query_count:7d}  {response.status_code}",
+            f"{name:<44} {median:9.1f} {p90:7.1f} {statistics.median(cpu):7.1f} {query_count:7d} {sql_ms:6.0f}  {response.status_code}",
             flush=True,
         )
     return rows
