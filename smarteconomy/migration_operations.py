@@ -37,11 +37,18 @@ class TrigramSearchIndexes(Operation):
             return
         quote = schema_editor.quote_name
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        tables = set()
         for table, column, index in self._indexes(app_label, to_state):
             schema_editor.execute(
                 f"CREATE INDEX IF NOT EXISTS {quote(index)} ON {quote(table)} "
                 f"USING gin (UPPER({quote(column)}::text) gin_trgm_ops)"
             )
+            tables.add(table)
+        # The planner knows how selective a search is only from statistics of the indexed expressions, which the
+        # next ANALYZE gathers; autovacuum may not analyze a table that does not change for days, and until then
+        # a search reads the whole table in the sort order instead of using these indexes.
+        for table in sorted(tables):
+            schema_editor.execute(f"ANALYZE {quote(table)}")
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
