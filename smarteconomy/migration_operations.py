@@ -2,6 +2,11 @@
 
 from django.db.migrations.operations.base import Operation
 
+# Statistics of each indexed expression from a larger sample than the default (100): with the default, whether a
+# search like "applicant 4711" (a word in most names, a number in a few) is estimated at 20 rows (the indexes, 2 ms)
+# or 1,000 (the whole table in sort order, 85 ms) changed from one ANALYZE to the next.
+STATISTICS_TARGET = 1000
+
 
 class TrigramSearchIndexes(Operation):
     """GIN trigram indexes (pg_trgm) on ``UPPER(column)`` for the free-text search ``q`` of a large list page.
@@ -43,6 +48,7 @@ class TrigramSearchIndexes(Operation):
                 f"CREATE INDEX IF NOT EXISTS {quote(index)} ON {quote(table)} "
                 f"USING gin (UPPER({quote(column)}::text) gin_trgm_ops)"
             )
+            schema_editor.execute(f"ALTER INDEX {quote(index)} ALTER COLUMN 1 SET STATISTICS {STATISTICS_TARGET}")
             tables.add(table)
         # The planner knows how selective a search is only from statistics of the indexed expressions, which the
         # next ANALYZE gathers; autovacuum may not analyze a table that does not change for days, and until then
