@@ -67,7 +67,11 @@ def workload_pages():
         ("msme registry", "dkumkmp", "/msme/registry/"),
         ("msme ?kecamatan", "dkumkmp", f"/msme/registry/?kecamatan_id={kecamatan.pk}&sort=name"),
         ("msme ?category+scale", "dkumkmp", "/msme/registry/?business_category=culinary&scale=micro"),
+        ("msme ?category+status", "dkumkmp", "/msme/registry/?business_category=culinary&status=active"),
         ("msme ?q=", "dkumkmp", "/msme/registry/?q=bakso"),
+        ("msme ?q=sari", "dkumkmp", "/msme/registry/?q=sari"),
+        ("msme ?q=makmur", "dkumkmp", "/msme/registry/?q=makmur"),
+        ("msme form", "dkumkmp", "/msme/new-msme/"),
     ]
     msme = Msme.objects.order_by("-pk").first()
     if msme:
@@ -80,6 +84,7 @@ def workload_pages():
     location = ParkingLocation.objects.order_by("pk").first()
     if location:
         pages.append((f"cashless summary {location.code}", "bappeda", f"/cashless/summary/?location={location.code}"))
+        pages.append(("cashless log (operator, last 7 days)", "operator_airport", "/cashless/transactions/"))
     return pages
 
 
