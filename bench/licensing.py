@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/smarteconomy BENCH_PERMITS=100000 .venv/bin/python bench/licensing.py
 
 The demo is loaded, then BENCH_PERMITS applications of 2025 with their status histories are added with
-bulk_create (not through the services: this is about reading, not writing). Reported:
+bulk_create (bench/load_volumes.py's add_permits: not through the services, this is about reading, not writing). Reported:
   queue: the queue page (/licensing/applications/) for DPMPTSP, first page and a deep page (a keyset cursor
          half-way down the queue), with its query count; skipped when the page is not installed;
   indicators: the recompute of the five licensing indicators for the 12 months and the year of 2025, each alone
@@ -16,10 +16,9 @@ import base64
 import importlib.util
 import json
 import os
-import random
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 # This script's name is the app's name: keep its folder off the import path so that "licensing" is the app.
@@ -30,85 +29,12 @@ _spec = importlib.util.spec_from_file_location("_common", HERE / "_common.py")
 _common = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_common)
 RUNS, demo_database, engine, median_ms = _common.RUNS, _common.demo_database, _common.engine, _common.median_ms
+_spec = importlib.util.spec_from_file_location("load_volumes", HERE / "load_volumes.py")
+load_volumes = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(load_volumes)
 
 PERMITS = int(os.environ.get("BENCH_PERMITS", "100000"))
 INDICATOR_RUNS = int(os.environ.get("BENCH_INDICATOR_RUNS", "3"))
-
-
-def grow_queue(count):
-    """Add ``count`` applications submitted in 2025 with plausible histories (about 5 steps each)."""
-    from django.utils import timezone
-
-    from licensing.models import PermitApplication, PermitStatusChange, PermitType
-    from licensing.workingdays import add_working_days
-    from smarteconomy.models import PublicHoliday
-
-    rng = random.Random(7)
-    types = list(PermitType.objects.all())
-    holidays = set(PublicHoliday.objects.values_list("date", flat=True))
-    tz = timezone.get_current_timezone()
-    start = datetime(2025, 1, 1, 8, tzinfo=tz)
-    added = 0
-    batch_size = 10000
-    while added < count:
-        size = min(batch_size, count - added)
-        applications, plans = [], []
-        for n in range(size):
-            number = added + n
-            permit_type = rng.choice(types)
-            submitted = start + timedelta(days=rng.randint(0, 360), minutes=rng.randint(0, 8 * 60))
-            channel = rng.choices(["spontan", "oss", "counter"], weights=[55, 30, 15])[0]
-            steps = [
-                ("", "submitted", "", submitted),
-                ("submitted", "verification", "", submitted + timedelta(hours=2)),
-            ]
-            day = submitted.date()
-            last = steps[-1][3]
-            if rng.random() < 0.15:
-                day = add_working_days(day, 1, holidays)
-                returned = max(datetime.combine(day, last.timetz()), last + timedelta(minutes=5))
-                resubmitted = returned + timedelta(days=rng.randint(2, 9))
-                steps += [
-                    ("verification", "returned", "wrong_file", returned),
-                    ("returned", "resubmitted", "", resubmitted),
-                    ("resubmitted", "verification", "", resubmitted + timedelta(hours=1)),
-                ]
-                day, last = resubmitted.date(), resubmitted + timedelta(hours=1)
-            open_ = rng.random() < 0.05
-            status, decided_at, issued_at = "verification", None, None
-            if not open_:
-                day = add_working_days(day, rng.randint(1, permit_type.service_level_days + 3), holidays)
-                decided_at = max(datetime.combine(day, last.timetz()), last + timedelta(minutes=5))
-                decision = "rejected" if rng.random() < 0.04 else "approved"
-                steps.append((steps[-1][1], decision, "", decided_at))
-                status = decision
-                if decision == "approved":
-                    issued_at = decided_at + timedelta(hours=1)
-                    steps.append(("approved", "issued", "", issued_at))
-                    status = "issued"
-            applications.append(
-                PermitApplication(
-                    registration_number=f"BENCH/{number:07d}",
-                    applicant_name=f"Bench applicant {number}",
-                    applicant_kind="person",
-                    permit_type=permit_type,
-                    channel=channel,
-                    submitted_at=submitted,
-                    status=status,
-                    decided_at=decided_at,
-                    issued_at=issued_at,
-                )
-            )
-            plans.append(steps)
-        PermitApplication.objects.bulk_create(applications, batch_size=5000)
-        changes = [
-            PermitStatusChange(application_id=application.pk, from_status=f, to_status=t, reason=r, at=at)
-            for application, steps in zip(applications, plans, strict=True)
-            for f, t, r, at in steps
-        ]
-        PermitStatusChange.objects.bulk_create(changes, batch_size=10000)
-        added += size
-    return added
 
 
 def queue_figures():
@@ -235,7 +161,7 @@ def main():
         from licensing.models import PermitApplication, PermitStatusChange
 
         started = time.perf_counter()
-        added = grow_queue(PERMITS)
+        added = load_volumes.add_permits(PERMITS, log=lambda *args: None)
         took = time.perf_counter() - started
         print(
             f"licensing bench, {engine()}: {PermitApplication.objects.count()} applications, "

@@ -14,10 +14,8 @@ import cProfile
 import importlib.util
 import os
 import pstats
-import random
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -26,44 +24,11 @@ os.chdir(HERE.parent)
 _spec = importlib.util.spec_from_file_location("_common", HERE / "_common.py")
 _common = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_common)
+_spec = importlib.util.spec_from_file_location("load_volumes", HERE / "load_volumes.py")
+load_volumes = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(load_volumes)
 
 ROWS = int(os.environ.get("BENCH_MSMES", "50000"))
-SYLLABLES = [c + v for c in "bcdfghjklmnprstwy" for v in "aiueo"]
-CATEGORIES = ["culinary", "fashion", "craft", "agribusiness", "trade", "services", "creative", "other"]
-
-
-def synthetic_name(rng):
-    word = lambda n: "".join(rng.choice(SYLLABLES) for _ in range(n)).capitalize()  # noqa: E731
-    return f"{word(rng.randint(3, 4))} {word(rng.randint(3, 4))}"
-
-
-def build_csv(rows, kelurahan_codes, seed=11):
-    rng = random.Random(seed)
-    lines = [
-        "name,owner_name,owner_nik,nib,phone,address,kelurahan,business_category,scale,registered_on,status,"
-        "qris_since,duplicate_of"
-    ]
-    start = date(2023, 1, 1)
-    niks = set()
-    for n in range(rows):
-        code = rng.choice(kelurahan_codes)
-        district = code[6:8]
-        birth = date(1960, 1, 1) + timedelta(days=rng.randint(0, 15000))
-        day = birth.day + (40 if rng.random() < 0.5 else 0)
-        serial = 5001  # the demo numbers its owners from 0001: no clash with it
-        nik = f"6471{district}{day:02d}{birth:%m%y}{serial:04d}"
-        while nik in niks:  # one NIK per owner: the next serial number of that birth date and district
-            serial += 1
-            nik = f"6471{district}{day:02d}{birth:%m%y}{serial:04d}"
-        niks.add(nik)
-        nib = f"{9120000000000 + n:013d}" if rng.random() < 0.3 else ""
-        phone = f"08{rng.randint(1_000_000_000, 9_999_999_999)}" if rng.random() < 0.7 else ""
-        registered = start + timedelta(days=rng.randint(0, 700))
-        lines.append(
-            f"{synthetic_name(rng)},{synthetic_name(rng)},{nik},{nib},{phone},Jl. Contoh {n},{code},"
-            f"{rng.choice(CATEGORIES)},micro,{registered:%Y-%m-%d},active,,"
-        )
-    return ("\n".join(lines) + "\n").encode()
 
 
 def main():
@@ -75,7 +40,7 @@ def main():
         before = Msme.objects.count()
         codes = list(Kelurahan.objects.values_list("code", flat=True))
         started = time.perf_counter()
-        data = build_csv(ROWS, codes)
+        data = load_volumes.msme_csv(ROWS, codes, seed=11)
         generated = time.perf_counter() - started
         print(
             f"MSME import, {_common.engine()}, {ROWS} rows ({len(data) / 1e6:.1f} MB CSV), {before} MSMEs already registered"

@@ -94,6 +94,44 @@ def revenue_by_method(cells):
     return [(method, sums.get(method.value, 0) or 0) for method in PaymentMethod]
 
 
+REVENUE_PARTS = {
+    f"revenue_{method.value}": Sum("amount", filter=Q(status=PAID, payment_method=method.value))
+    for method in PaymentMethod
+}
+
+
+def overview(cells):
+    """The summary page's figures from two grouped reads of the cells instead of one per figure: per day and
+    location (from which the days, the locations, the totals and the revenue by method are added up here) and
+    per hour. {"days": by_day, "hours": by_hour, "totals": totals, "by_location": by_location,
+    "revenue": revenue_by_method}, each as those selectors give it."""
+    days, locations = {}, {}
+    total = dict.fromkeys(SHARE_PARTS, 0)
+    revenue = dict.fromkeys(REVENUE_PARTS, 0)
+    rows = cells.values("business_date", "location_id").annotate(**SHARE_PARTS, **REVENUE_PARTS)
+    for row in rows.order_by("business_date", "location_id"):
+        day = days.setdefault(
+            row["business_date"], dict.fromkeys(SHARE_PARTS, 0) | {"business_date": row["business_date"]}
+        )
+        place = locations.setdefault(
+            row["location_id"], dict.fromkeys(SHARE_PARTS, 0) | {"location_id": row["location_id"]}
+        )
+        for name in SHARE_PARTS:
+            value = row[name] or 0
+            day[name] += value
+            place[name] += value
+            total[name] += value
+        for name in REVENUE_PARTS:
+            revenue[name] += row[name] or 0
+    return {
+        "days": [with_rates(day) for day in days.values()],
+        "hours": by_hour(cells),
+        "totals": with_rates(total),
+        "by_location": {pk: with_rates(place) for pk, place in locations.items()},
+        "revenue": [(method, revenue[f"revenue_{method.value}"]) for method in PaymentMethod],
+    }
+
+
 def by_location(cells):
     return {
         row["location_id"]: with_rates(row)

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.tables import StatusBadgeColumn
+from smarteconomy.tables import DateColumn, DateTimeColumn, StatusBadgeColumn
 from smarteconomy.templatetags.formatting import rupiah
 
 from .models import ParkingTransaction
@@ -26,8 +26,8 @@ class RupiahColumn(tables.Column):
 
 class ParkingTransactionTable(tables.Table):
     # Sorting by time follows the keyset index (location, business date, entry time, id).
-    entry_time = tables.DateTimeColumn(order_by=("business_date", "entry_time"), format="Y-m-d H:i", attrs=NOWRAP)
-    exit_time = tables.DateTimeColumn(orderable=False, format="Y-m-d H:i", attrs=NOWRAP)
+    entry_time = DateTimeColumn(order_by=("business_date", "entry_time"), format="Y-m-d H:i", attrs=NOWRAP)
+    exit_time = DateTimeColumn(orderable=False, format="Y-m-d H:i", attrs=NOWRAP)
     transaction_id = tables.Column(orderable=False, attrs=NOWRAP)
     amount = RupiahColumn(orderable=False, attrs={"td": {"class": "text-end text-nowrap"}})
     status = TransactionStatusColumn(orderable=False)
@@ -36,7 +36,7 @@ class ParkingTransactionTable(tables.Table):
     issuer = tables.Column(orderable=False)
     failure_reason = tables.Column(orderable=False)
     gate = tables.Column(orderable=False)
-    business_date = tables.DateColumn(orderable=False, format="Y-m-d", verbose_name=_("Business date"), attrs=NOWRAP)
+    business_date = DateColumn(orderable=False, format="Y-m-d", verbose_name=_("Business date"), attrs=NOWRAP)
 
     class Meta:
         model = ParkingTransaction

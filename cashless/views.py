@@ -201,19 +201,16 @@ class SummaryView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             locations = visible
         first, last = selectors.summary_date_range(locations=locations)
         start, end = _period(self.request, last)
-        cells = selectors.summary_cells(locations=locations, start=start, end=end)
-        days = selectors.by_day(cells)
+        figures = selectors.overview(selectors.summary_cells(locations=locations, start=start, end=end))
+        days, hours, totals = figures["days"], figures["hours"], figures["totals"]
         months = selectors.by_month(days)
-        hours = selectors.by_hour(cells)
-        totals = selectors.totals(cells)
         days_with_data = len(days)
         totals["per_day"] = totals["paid"] / days_with_data if days_with_data else None
-        by_location = selectors.by_location(cells) if location is None else {}
+        by_location = figures["by_location"] if location is None else {}
         per_location = [(each, by_location[each.pk]) for each in visible if each.pk in by_location]
         method_labels = dict(PaymentMethod.choices)
         revenue = [
-            (method_labels[method], amount, method.value in ("qris", "emoney"))
-            for method, amount in selectors.revenue_by_method(cells)
+            (method_labels[method], amount, method.value in ("qris", "emoney")) for method, amount in figures["revenue"]
         ]
         context.update(
             {

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role
-from smarteconomy.tables import PersonalDataColumn, StatusBadgeColumn
+from smarteconomy.tables import DateTimeColumn, PersonalDataColumn, StatusBadgeColumn
 from smarteconomy.templatetags.formatting import rupiah
 
 from .models import LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
@@ -119,7 +119,7 @@ class LevyBillTable(tables.Table):
 class PaymentTable(tables.Table):
     bill = tables.Column(linkify=True, order_by=("bill__number",))
     amount = RupiahColumn()
-    paid_at = tables.DateTimeColumn(short=True)
+    paid_at = DateTimeColumn(short=True)
 
     class Meta:
         model = Payment
@@ -129,7 +129,7 @@ class PaymentTable(tables.Table):
 
 class SettlementRowTable(tables.Table):
     rrn = tables.Column(linkify=True)
-    transaction_at = tables.DateTimeColumn(short=True, attrs={"td": {"class": "text-nowrap"}})
+    transaction_at = DateTimeColumn(short=True, attrs={"td": {"class": "text-nowrap"}})
     amount = RupiahColumn()
     bill_number = tables.Column(verbose_name=_("Bill no. in the QRIS"), attrs={"td": {"class": "text-nowrap"}})
     status = SettlementStatusColumn(attrs={"td": {"class": "text-nowrap"}})

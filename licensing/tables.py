@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.tables import StatusBadgeColumn
+from smarteconomy.tables import DateTimeColumn, StatusBadgeColumn
 
 from .choices import PermitStatus
 from .models import PermitApplication, PermitType, ServiceDisruption
@@ -73,7 +73,7 @@ class DeadlineClockColumn(tables.Column):
 
 class PermitApplicationTable(tables.Table):
     registration_number = tables.Column(linkify=True)
-    submitted_at = tables.DateTimeColumn(short=True)
+    submitted_at = DateTimeColumn(short=True)
     status = PermitStatusColumn()
     deadline = DeadlineClockColumn(accessor="pk")
 
@@ -101,8 +101,8 @@ class PermitApplicationTable(tables.Table):
 
 class ServiceDisruptionTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
-    started_at = tables.DateTimeColumn(short=True)
-    ended_at = tables.DateTimeColumn(short=True)
+    started_at = DateTimeColumn(short=True)
+    ended_at = DateTimeColumn(short=True)
     duration = tables.Column(verbose_name=_("Duration"), orderable=False, empty_values=())
 
     class Meta:

@@ -56,6 +56,8 @@ class Msme(models.Model):
         indexes = [
             models.Index(fields=["kelurahan", "name_key"]),
             models.Index(fields=["status", "registered_on"]),
+            # The registry sorted by name (keyset pages: name, then id) without sorting the whole registry.
+            models.Index(fields=["name", "id"], name="msme_name_keyset_idx"),
         ]
 
     def __str__(self):

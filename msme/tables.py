@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role
-from smarteconomy.tables import PersonalDataColumn, StatusBadgeColumn
+from smarteconomy.tables import DateColumn, PersonalDataColumn, StatusBadgeColumn
 from smarteconomy.templatetags.formatting import number, rupiah
 
 from .models import Listing, Msme, OutletPayout, OutletProduct, Training, TrainingParticipant
@@ -48,7 +48,7 @@ class MsmeTable(tables.Table):
     kecamatan = tables.Column(
         accessor="kelurahan__kecamatan", verbose_name=_("Kecamatan"), orderable=False, visible=False
     )
-    registered_on = tables.DateColumn(short=True)
+    registered_on = DateColumn(short=True)
     status = MsmeStatusColumn()
     has_active_listing = tables.BooleanColumn(verbose_name=_("On Sobat UMKM"), orderable=False)
 
@@ -80,8 +80,8 @@ class ListingTable(tables.Table):
     product_name = tables.Column(linkify=True)
     msme = tables.Column(linkify=True, order_by=("msme__name",))
     price = RupiahColumn()
-    listed_on = tables.DateColumn(short=True)
-    delisted_on = tables.DateColumn(short=True)
+    listed_on = DateColumn(short=True)
+    delisted_on = DateColumn(short=True)
 
     class Meta:
         model = Listing
@@ -91,8 +91,8 @@ class ListingTable(tables.Table):
 
 class TrainingTable(tables.Table):
     title = tables.Column(linkify=True)
-    starts_on = tables.DateColumn(short=True)
-    ends_on = tables.DateColumn(short=True)
+    starts_on = DateColumn(short=True)
+    ends_on = DateColumn(short=True)
     selected_count = tables.Column(verbose_name=_("Selected"), orderable=False)
     applicant_count = tables.Column(verbose_name=_("Applicants"), orderable=False)
     budget = RupiahColumn()
@@ -152,7 +152,7 @@ class OutletProductTable(tables.Table):
 
 
 class OutletMovementTable(tables.Table):
-    on = tables.DateColumn(short=True)
+    on = DateColumn(short=True)
     unit_price = RupiahColumn()
 
     class Meta:
@@ -163,9 +163,9 @@ class OutletMovementTable(tables.Table):
 
 class OutletPayoutTable(tables.Table):
     msme = tables.Column(linkify=True, order_by=("msme__name",))
-    month = tables.DateColumn(format="F Y")
+    month = DateColumn(format="F Y")
     amount = RupiahColumn()
-    paid_on = tables.DateColumn(short=True)
+    paid_on = DateColumn(short=True)
 
     class Meta:
         model = OutletPayout

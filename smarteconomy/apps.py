@@ -62,6 +62,7 @@ class SmartEconomyConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
+        from . import tables  # noqa: F401 - registers the date columns with django-tables2 before any table is built
         from .roles import sync_roles
 
         # Every app's importers.py registers its importers (like the admin discovers admin.py).

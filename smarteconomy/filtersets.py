@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ImportStatus, Role, TaskStatus
+from .forms import LIST_FILTER_RENDERER
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 
 
@@ -20,6 +21,7 @@ class SearchFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
+        form.renderer = LIST_FILTER_RENDERER
         for field in form.fields.values():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -283,18 +284,30 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         indicators = {indicator.code: indicator for indicator in registry.all_indicators()}
+        urls = {code: reverse("analytics:indicator_detail", args=[code]) for code in indicators}
         offices = {}
-        for snapshot in snapshot_list().order_by("-period_start", "indicator_code"):
-            indicator = indicators.get(snapshot.indicator_code)
+        # Every snapshot of every period (hundreds, more each month): read as values, not model instances, and
+        # only the missing inputs' texts are translated (the arrived ones are only counted).
+        snapshots = snapshot_list().order_by("-period_start", "indicator_code")
+        for code, period, completeness in snapshots.values_list("indicator_code", "period", "completeness"):
+            indicator = indicators.get(code)
             if indicator is None:
                 continue
-            inputs = snapshot.shown_completeness["inputs"]
+            completeness = completeness or {}
+            inputs = completeness.get("inputs", [])
+            missing = [
+                {"name": registry.render_text(item.get("name")), "detail": registry.render_text(item.get("detail"))}
+                for item in inputs
+                if not item.get("present")
+            ]
             offices.setdefault(indicator.source_office, []).append(
                 {
-                    "snapshot": snapshot,
+                    "period": period,
                     "indicator": indicator,
-                    "present": [item for item in inputs if item["present"]],
-                    "missing": [item for item in inputs if not item["present"]],
+                    "url": urls[code],
+                    "present": len(inputs) - len(missing),
+                    "expected": completeness.get("expected", 0),
+                    "missing": missing,
                 }
             )
         context.update(

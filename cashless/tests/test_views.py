@@ -111,3 +111,27 @@ def test_a_too_long_range_is_refused_with_a_message(client, role_users, places):
     )
     assert response.status_code == 200 and not response.context["page"].rows
     assert "92" in response.content.decode()
+
+
+def test_the_summary_figures_come_from_two_reads_and_equal_the_single_figure_selectors(places):
+    from cashless import selectors
+
+    airport, _mall = places
+    for locations in (None, [airport]):
+        cells = selectors.summary_cells(locations=locations)
+        with CaptureQueriesContext(connection) as queries:
+            figures = selectors.overview(cells)
+        assert len(queries) == 2
+        assert figures["days"] == selectors.by_day(cells)
+        assert figures["hours"] == selectors.by_hour(cells)
+        assert figures["totals"] == selectors.totals(cells)
+        assert figures["by_location"] == selectors.by_location(cells)
+        assert figures["revenue"] == selectors.revenue_by_method(cells)
+        assert figures["totals"]["paid"] > 0
+
+
+def test_the_summary_page_runs_a_fixed_number_of_queries(client, role_users, places, django_assert_max_num_queries):
+    client.force_login(role_users["bappeda"])
+    for params in ({}, {"location": "BSB"}):
+        with django_assert_max_num_queries(13):
+            assert client.get(reverse("cashless:summary"), params).status_code == 200

@@ -52,6 +52,21 @@ def test_bill_page_shows_the_dynamic_qris_as_an_svg_qr(staff, bill):
     assert "Rp150.000" in html
 
 
+def test_the_qr_svg_is_encoded_once_per_payload_and_scale(monkeypatch):
+    from industry_center import selectors
+
+    encoded = []
+    make = selectors.segno.make
+    monkeypatch.setattr(
+        selectors.segno, "make", lambda *args, **kwargs: encoded.append(args[0]) or make(*args, **kwargs)
+    )
+    first = selectors.qr_svg("PAYLOAD-A")
+    assert selectors.qr_svg("PAYLOAD-A") == first and encoded == ["PAYLOAD-A"]
+    assert selectors.qr_svg("PAYLOAD-B") != first and selectors.qr_svg("PAYLOAD-A", scale=5) != first
+    assert encoded == ["PAYLOAD-A", "PAYLOAD-B", "PAYLOAD-A"]
+    assert first == make("PAYLOAD-A", error="m", micro=False).svg_inline(scale=4, border=4, title="QRIS")
+
+
 def test_printable_bill_has_the_qr_and_the_skrd_heading(staff, bill):
     html = staff.get(reverse("industry_center:bill_print", args=[bill.pk])).content.decode()
     assert "SURAT KETETAPAN RETRIBUSI DAERAH (SKRD)" in html and "<svg" in html

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from licensing.models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
 from licensing.services import permit_application_create, permit_application_transition
 from smarteconomy.menu import menu_for
+from smarteconomy.models import Kelurahan
 
 LIST = reverse("licensing:application_list")
 
@@ -223,3 +224,38 @@ def test_a_disruption_is_recorded_and_edited_through_the_service(client, officer
     assert disruption.history.latest().history_user == officer
     page = client.get(reverse("licensing:disruption_list")).content.decode()
     assert "2 h 30 min" in page
+
+
+def test_the_queue_stays_within_its_queries_with_250_rows_on_a_page(
+    client, officer, permit_type, reference_data, django_assert_max_num_queries
+):
+    """A full page of the largest size, every row with a kelurahan and a status history, and the filters of
+    the queue: a fixed number of queries (no query per row)."""
+    kelurahan = list(Kelurahan.objects.all())
+    now = timezone.now()
+    applications = PermitApplication.objects.bulk_create(
+        PermitApplication(
+            registration_number=f"BULK-{n:04}",
+            applicant_name=f"Pemohon {n}",
+            applicant_kind="person",
+            permit_type=permit_type,
+            kelurahan=kelurahan[n % len(kelurahan)],
+            channel="spontan",
+            submitted_at=now - timedelta(hours=n),
+            status="verification",
+        )
+        for n in range(300)
+    )
+    PermitStatusChange.objects.bulk_create(
+        PermitStatusChange(application=application, from_status=before, to_status=after, at=application.submitted_at)
+        for application in applications
+        for before, after in (("", "submitted"), ("submitted", "verification"))
+    )
+    for params in (
+        {},
+        {"status": "verification", "sort": "-submitted_at"},
+        {"kecamatan_id": kelurahan[0].kecamatan_id},
+    ):
+        with django_assert_max_num_queries(14):  # 13, and one more to validate a kecamatan filter
+            response = client.get(LIST, {"per_page": 250, **params})
+        assert response.status_code == 200 and len(response.context["table"].rows) >= 300 // 34

@@ -194,3 +194,23 @@ def test_report_accepts_the_registry_filters(client, role_users, registrations):
         reverse("msme:report_by_district"), {"start": 2019, "end": 2022, "has_active_listing": "false"}
     )
     assert response.status_code == 200 and response.context["report"].grand_total == 3
+
+
+def test_registry_stays_within_its_queries_with_250_rows_on_a_page(
+    client, role_users, reference_data, django_assert_max_num_queries
+):
+    """The largest page, with listings, sorted and filtered as officers do: a fixed number of queries."""
+    category = MarketplaceCategory.objects.create(code="k", name="Kuliner")
+    msmes = [
+        make_msme(n, kelurahan=kelurahan(code)) for n, code in enumerate(["64.71.01.1001", "64.71.02.1001"] * 130, 1)
+    ]
+    for msme in msmes[::3]:
+        Listing.objects.create(
+            msme=msme, product_name="Amplang", category=category, price=15000, listed_on=date(2023, 1, 2)
+        )
+    client.force_login(role_users["dkumkmp"])
+    kecamatan = msmes[0].kelurahan.kecamatan_id
+    for params in ({}, {"sort": "name"}, {"kecamatan_id": kecamatan, "sort": "-registered_on"}, {"q": "contoh 1"}):
+        with django_assert_max_num_queries(12):  # 11, and one more to validate a kecamatan filter
+            response = client.get(reverse("msme:msme_list"), {"per_page": 250, **params})
+        assert response.status_code == 200 and len(response.context["table"].rows) >= 100
