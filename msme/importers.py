@@ -249,7 +249,8 @@ def insert_with_history(model, objects, *, by=None):
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
                 sql.Identifier(target), sql.SQL(", ").join(sql.Identifier(f.column) for f in columns)
             )
-            with raw.copy(statement) as copy:
+            # Django's wrapper turns psycopg's errors into django.db's, which the shared importer reports.
+            with connection.wrap_database_errors, raw.copy(statement) as copy:
                 for obj in objects:
                     copy.write_row([_plain(value) for value in row_of(obj)])
 

@@ -273,12 +273,19 @@ def row_files(draw, case, valid):
 EXTENSIONS = ("csv", "CSV", "xlsx", "XLSX", "xlsm", "txt", "")
 
 
-@st.composite
-def byte_files(draw, case):
-    """Random bytes, alone or after a real header line or the zip signature of an XLSX, and real files
-    (the importer's XLSX template, a CSV of examples) with bytes flipped, cut or inserted."""
+def seed_files(case):
+    """Real files of the importer: its XLSX template and a CSV of its examples. Built once per test (a workbook
+    holds the time it was saved, and hypothesis needs the same bytes for every replay of an example)."""
     header = ",".join(case.importer.column_names()).encode()
     example = header + b"\n" + ",".join(str(column.example) for column in case.importer.columns).encode() + b"\n"
+    return {"template": build_template(case.importer), "example": example}
+
+
+@st.composite
+def byte_files(draw, case, seeds):
+    """Random bytes, alone or after a real header line or the zip signature of an XLSX, and real files
+    (``seed_files``) with bytes flipped, cut or inserted."""
+    header = ",".join(case.importer.column_names()).encode()
     kind = draw(st.sampled_from(["bytes", "header", "zip", "template", "example"]))
     noise = draw(st.binary(max_size=600))
     if kind == "bytes":
@@ -288,7 +295,7 @@ def byte_files(draw, case):
     elif kind == "zip":
         data = b"PK\x03\x04" + noise
     else:
-        data = bytearray(build_template(case.importer) if kind == "template" else example)
+        data = bytearray(seeds[kind])
         for _ in range(draw(st.integers(min_value=1, max_value=4))):
             position = draw(st.integers(min_value=0, max_value=len(data) - 1))
             operation = draw(st.sampled_from(["flip", "cut", "insert"]))
@@ -302,7 +309,12 @@ def byte_files(draw, case):
                 data[position:position] = noise[:16]
         data = bytes(data)
     extension = draw(st.sampled_from(EXTENSIONS))
-    return f"upload.{extension}" if extension else "upload", data
+    stem = draw(st.one_of(st.just("upload"), st.sampled_from(STEMS), st.text(min_size=1, max_size=300)))
+    return f"{stem}.{extension}" if extension else stem, data
+
+
+# Names an upload may carry: paths, NUL, very long, unicode, dots only.
+STEMS = ["../../etc/passwd", "C:\\Users\\x\\data", "a\x00b", "x" * 300, "laporan parkir – Mei 2025 ✓", "..", " "]
 
 
 # --- Checks ------------------------------------------------------------------------------------------------------

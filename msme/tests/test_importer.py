@@ -122,3 +122,12 @@ def test_catalogue_import_refuses_an_unknown_msme_and_writes_nothing(officer):
     batch = run_import("listings", data=csv(*rows, header=LISTING_HEADER), filename="c.csv", user=officer)
     assert (batch.rows_created, batch.rows_updated) == (0, 1)
     assert Listing.objects.get(external_id="SU-1").price == 27500
+
+
+def test_a_nul_character_in_a_text_cell_is_refused_not_a_server_error(officer):
+    """Found by fuzzing: on PostgreSQL the registry's COPY failed on it with an unhandled psycopg error."""
+    row = GOOD[0].replace(",Sari,", ",Sa\x00ri,", 1)
+    batch = run_import("msmes", data=csv(row), filename="umkm.csv", user=officer)
+    assert batch.status == ImportStatus.REFUSED
+    assert batch.errors[0]["row"] == 2 and batch.errors[0]["column"] == "owner_name"
+    assert Msme.objects.count() == 0 and Msme.history.count() == 0

@@ -34,6 +34,9 @@ class Column:
                 _("Formulas are not accepted (%(formula)s); copy the column and paste it back as values.")
                 % {"formula": raw}
             )
+        if isinstance(raw, str) and "\x00" in raw:
+            # Never typed by a person; PostgreSQL cannot store it, so refuse it here with the row and column.
+            raise CellError(_("The value contains a NUL character (byte 0x00); remove it."))
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if self.required:
                 raise CellError(_("This column is required."))

@@ -14,6 +14,7 @@ from smarteconomy.testing_fuzz import (
     collect_fuzz_cases,
     registered_importers,
     row_files,
+    seed_files,
     table_counts,
     valid_cells,
 )
@@ -65,9 +66,10 @@ def prepared(case):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_random_bytes_are_imported_or_refused_cleanly(case, fuzz_env):
     params, _valid = prepared(case)
+    seeds = seed_files(case)
 
     @settings(max_examples=25, deadline=None)
-    @given(file=byte_files(case), dry_run=st.booleans())
+    @given(file=byte_files(case, seeds), dry_run=st.booleans())
     def check(file, dry_run):
         attempt(case, params, fuzz_env, *file, dry_run)
 
