@@ -6,7 +6,7 @@ Authentication, JSON rendering and pagination come from settings.REST_FRAMEWORK.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -107,6 +107,27 @@ class SnapshotSerializer(serializers.ModelSerializer):
         ]
 
 
+class ErrorSerializer(serializers.Serializer):
+    """What every refusal of the API answers (401, 403, 404): a sentence for the caller."""
+
+    detail = serializers.CharField()
+
+
+class SnapshotFilterSerializer(serializers.Serializer):
+    """The snapshot list's query parameters: an unknown pillar or status is a 400, not an empty list."""
+
+    indicator = serializers.CharField(required=False, allow_blank=True)
+    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False)
+    period = serializers.CharField(required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=SnapshotStatus.choices, required=False)
+
+
+REFUSALS = {401: ErrorSerializer, 403: ErrorSerializer}
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such indicator.")
+BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="An unknown pillar or status.")
+BAD_CURSOR = OpenApiResponse(ErrorSerializer, description="The cursor is not one this list gave (DRF answers 404).")
+
+
 # --- Views ------------------------------------------------------------------------------------------------------
 
 
@@ -114,13 +135,13 @@ class SnapshotSerializer(serializers.ModelSerializer):
     list=extend_schema(
         summary="Every indicator of the scorecard",
         description="The definition sheets of the registry's indicators (a short list, not paginated).",
-        responses=IndicatorSerializer(many=True),
+        responses={200: IndicatorSerializer(many=True), **REFUSALS},
     ),
     retrieve=extend_schema(
         summary="One indicator with its baseline and targets",
         description="404 when no indicator has this code.",
         parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)],
-        responses=IndicatorDetailSerializer,
+        responses={200: IndicatorDetailSerializer, **REFUSALS, 404: NOT_FOUND},
     ),
 )
 class IndicatorViewSet(viewsets.ViewSet):
@@ -160,6 +181,7 @@ class IndicatorViewSet(viewsets.ViewSet):
             OpenApiParameter("period", OpenApiTypes.STR, description="YYYY or YYYY-MM."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values),
         ],
+        responses={200: SnapshotSerializer(many=True), 400: BAD_FILTER, **REFUSALS, 404: BAD_CURSOR},
     )
 )
 class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -171,7 +193,10 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = IndicatorSnapshot.objects.none()  # for the schema; get_queryset reads through the selector
 
     def get_queryset(self):
-        params = self.request.query_params
+        # A plain dict: DRF would read an empty value of a form (QueryDict) as an omitted one, "?status=" as no filter.
+        filters = SnapshotFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
         queryset = snapshot_list(
             pillar=params.get("pillar"), period=params.get("period"), indicator_code=params.get("indicator")
         )

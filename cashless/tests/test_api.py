@@ -110,3 +110,17 @@ def test_the_one_openapi_schema_documents_the_operator_endpoints(api):
     paths = response.json()["paths"]
     assert "/api/cashless/locations/{code}/transactions/" in paths
     assert "/api/snapshots/" in paths  # the same schema as the scorecard API
+
+
+def test_found_by_schemathesis_an_empty_batch_an_amount_over_the_limit_and_an_empty_date_are_400(api):
+    """The schema now states them (minItems 1, maximum of the amount), and the answers follow it."""
+    client = api("operator_airport")
+    assert push(client, []).status_code == 400
+    assert push(client, [item("A1", amount=100_000_001)]).status_code == 400
+    assert client.get("/api/cashless/locations/SEPINGGAN/summaries/?to=").status_code == 400
+    assert client.get("/api/cashless/locations/SEPINGGAN/summaries/").status_code == 200
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    transactions = schema["PushRequest"]["properties"]["transactions"]
+    assert (transactions["minItems"], transactions["maxItems"]) == (1, 10_000)
+    assert schema["TransactionInRequest"]["properties"]["amount"]["maximum"] == 100_000_000
+    assert ParkingTransaction.objects.count() == 0
