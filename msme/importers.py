@@ -26,7 +26,7 @@ from smarteconomy.services import record_upsert
 
 from .choices import BusinessCategory, MsmeStatus, Scale
 from .duplicates import find_candidates_bulk, name_key
-from .models import Listing, MarketplaceCategory, Msme
+from .models import MONEY, Listing, MarketplaceCategory, Msme
 from .services import LISTINGS_SOURCE, REGISTRY_SOURCE, msme_merge, periods_of
 from .validators import nik_problem, normalize_phone, validate_phone
 
@@ -285,7 +285,7 @@ class ListingImporter(Importer):
             lookup=lambda: {c.code: c for c in MarketplaceCategory.objects.all()},
             example="makanan-ringan",
         ),
-        DecimalColumn("price", min_value=0, decimal_places=2, example="25000"),
+        DecimalColumn("price", min_value=0, decimal_places=2, max_digits=MONEY["max_digits"], example="25000"),
         DateColumn("listed_on", example="2023-05-02"),
         BooleanColumn("active", required=False, default=True, example="ya"),
         DateColumn("delisted_on", required=False, example=""),

@@ -86,6 +86,8 @@ GARBAGE_TEXTS = [
     "inf",
     "-Infinity",
     "1e309",
+    "1e20",
+    "9223372036854775808",
     "9" * 40,
     "-" + "9" * 30,
     "1,5",
@@ -153,9 +155,12 @@ def valid_cells(column):
         high = 10**9 if column.max_value is None else int(column.max_value)
         values = st.integers(min_value=low, max_value=high)
     elif isinstance(column, DecimalColumn):
+        high = 10**12
+        if column.max_digits is not None:
+            high = min(high, 10 ** (column.max_digits - (column.decimal_places or 0)) - 1)
         values = st.decimals(
             min_value=column.min_value if column.min_value is not None else -(10**9),
-            max_value=column.max_value if column.max_value is not None else 10**12,
+            max_value=column.max_value if column.max_value is not None else high,
             places=column.decimal_places if column.decimal_places is not None else 2,
             allow_nan=False,
             allow_infinity=False,

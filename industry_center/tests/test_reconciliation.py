@@ -185,3 +185,12 @@ def test_an_xlsx_settlement_file_with_typed_cells_imports_the_same(bills):
     batch = run_import("qris_settlement", data=buffer.getvalue(), filename="settlement.xlsx", user=None)
     assert batch.status == ImportStatus.COMMITTED, batch.errors
     assert SettlementRow.objects.get().status == SettlementStatus.MATCHED
+
+
+def test_an_amount_longer_than_a_qris_amount_is_refused_with_its_row(bills):
+    """Found by fuzzing: 2^63 passed the column and failed only while saving, without the row."""
+    batch = upload(f"2025-03-05 10:21,{10**13},250305123456,,{MERCHANT_ID},\n")
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "amount")]
+    assert SettlementRow.objects.count() == 0
+    assert upload(f"2025-03-05 10:21,{10**13 - 1},250305123456,,{MERCHANT_ID},\n").status == ImportStatus.COMMITTED

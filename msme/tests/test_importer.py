@@ -131,3 +131,14 @@ def test_a_nul_character_in_a_text_cell_is_refused_not_a_server_error(officer):
     assert batch.status == ImportStatus.REFUSED
     assert batch.errors[0]["row"] == 2 and batch.errors[0]["column"] == "owner_name"
     assert Msme.objects.count() == 0 and Msme.history.count() == 0
+
+
+def test_a_price_too_large_for_the_column_is_refused_with_its_row(officer):
+    """Found by fuzzing: SQLite stored a 40-digit price in a 16-digit column, PostgreSQL refused the whole file."""
+    msme = make_msme(1)
+    MarketplaceCategory.objects.create(code="makanan", name="Makanan")
+    row = f"SU-1,{msme.pk},Amplang,makanan,{'9' * 40},2023-05-02,ya,"
+    batch = run_import("listings", data=csv(row, header=LISTING_HEADER), filename="c.csv", user=officer)
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "price")]
+    assert Listing.objects.count() == 0 and Listing.history.count() == 0

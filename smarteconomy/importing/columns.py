@@ -112,11 +112,14 @@ def parse_decimal(value, decimal_comma):
 class DecimalColumn(Column):
     type_label = gettext_lazy("number")
 
-    def __init__(self, name, *, min_value=None, max_value=None, decimal_places=None, **kwargs):
+    def __init__(self, name, *, min_value=None, max_value=None, decimal_places=None, max_digits=None, **kwargs):
+        """``max_digits`` and ``decimal_places`` as on the model's DecimalField: a value the database column cannot
+        hold is refused here, with its row, not while saving."""
         super().__init__(name, **kwargs)
         self.min_value = min_value
         self.max_value = max_value
         self.decimal_places = decimal_places
+        self.max_digits = max_digits
 
     def to_python(self, value, ctx):
         number = parse_decimal(value, ctx.decimal_comma)
@@ -132,6 +135,14 @@ class DecimalColumn(Column):
                 raise CellError(
                     _("At most %(places)d decimal places allowed (got %(value)s).")
                     % {"places": self.decimal_places, "value": value}
+                )
+        if self.max_digits is not None:
+            whole_digits = max(number.adjusted() + 1, 0) if number else 0
+            allowed = self.max_digits - (self.decimal_places or 0)
+            if whole_digits > allowed:
+                raise CellError(
+                    _("Too large: at most %(digits)d digits before the decimal point (got %(value)s).")
+                    % {"digits": allowed, "value": value}
                 )
         return number
 

@@ -743,3 +743,12 @@ def test_the_stored_file_never_takes_a_path_from_the_given_name(filename, stored
     assert batch.file.name.rsplit("/", 1)[-1].startswith(stored.rsplit(".", 1)[0])
     assert batch.file.name.startswith("imports/")
     assert batch.original_name == filename
+
+
+@pytest.mark.parametrize("amount", ["9" * 40, "1e20", "1000000000000.00"])
+def test_a_number_too_large_for_the_database_column_is_refused_with_its_row(amount):
+    refused_without_writing(csv_bytes(f"INV-1,2026-01-31,{amount},qris,,"), row=2, column="amount", says="Too large")
+
+
+def test_the_largest_number_the_column_holds_is_accepted():
+    assert import_payments(csv_bytes("INV-1,2026-01-31,999999999999.99,qris,,")).status == ImportStatus.COMMITTED
