@@ -72,7 +72,7 @@ class DuplicateOfColumn(TextColumn):
         text = str(value).strip().casefold()
         if text in ("new", "baru"):
             return "new"
-        if text.isdigit():
+        if text.isdigit() and text.isascii() and len(text) <= 18:  # an id the database can hold (64 bits)
             return int(text)
         raise CellError(_("Write “new” (a different business) or the id of the registered MSME to merge into."))
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,6 +12,7 @@ from .importing.base import RowError
 from .models import Kecamatan, Kelurahan, PublicHoliday, Sector
 from .services import record_upsert
 
+PARKED_ORDER = 10_000
 AREA_LEVELS = [("kota", "kota"), ("kecamatan", "kecamatan"), ("kelurahan", "kelurahan")]
 CODE_SHAPE = {"kota": r"64\.71", "kecamatan": r"64\.71\.\d{2}", "kelurahan": r"64\.71\.\d{2}\.\d{4}"}
 
@@ -193,6 +195,11 @@ class SectorImporter(Importer):
         return errors
 
     def save(self, rows):
+        # Orders are unique: a file that swaps two sectors' orders would collide halfway through. The sectors whose
+        # order changes are first parked above every order a file may give (at most 99), without history.
+        stored = dict(Sector.objects.values_list("code", "order"))
+        moving = [v["code"] for _number, v in rows if v["code"] in stored and stored[v["code"]] != v["order"]]
+        Sector.objects.filter(code__in=moving).update(order=F("order") + PARKED_ORDER)
         outcomes = [
             record_upsert(
                 model=Sector,

@@ -125,8 +125,27 @@ GARBAGE_TEXTS = [
     ",;\t",
 ]
 
+# Dates and times at and beyond the edges of what Python, the database and WITA-to-UTC conversion handle.
+EDGE_MOMENTS = [
+    "0001-01-01",
+    "0001-01-01 00:00",
+    "0001-01-01T00:00:00+14:00",
+    "1899-12-31",
+    "1900-01-01 00:00",
+    "2100-12-31 23:59",
+    "2101-01-01",
+    "9999-12-31",
+    "9999-12-31 23:59:59",
+    "9999-12-31T23:59:59-12:00",
+    "2024-02-29",
+    "2023-02-29",
+    "2025-03-30T02:30:00",
+    "31/12/9999 23:59",
+]
+
 garbage = st.one_of(
     st.sampled_from(GARBAGE_TEXTS),
+    st.sampled_from(EDGE_MOMENTS),
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(),
     st.text(max_size=40),

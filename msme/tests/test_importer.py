@@ -142,3 +142,11 @@ def test_a_price_too_large_for_the_column_is_refused_with_its_row(officer):
     assert batch.status == ImportStatus.REFUSED
     assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "price")]
     assert Listing.objects.count() == 0 and Listing.history.count() == 0
+
+
+@pytest.mark.parametrize("target", ["9" * 30, "١٢"])
+def test_a_merge_target_that_cannot_be_an_id_is_refused_with_its_row(officer, target):
+    """Found by fuzzing: a 30-digit id crashed the lookup of the merge targets (too large for the database)."""
+    batch = run_import("msmes", data=csv(GOOD[0] + target), filename="umkm.csv", user=officer)
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "duplicate_of")]

@@ -169,19 +169,34 @@ DATETIME_FORMATS = (
 )
 
 
+# Dates outside these years are typing errors in the records of a city office; year 1 or 9999 would also break
+# the date arithmetic done with them (a window of days before, a conversion from WITA to UTC).
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _check_year(parsed, value):
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise CellError(
+            _("“%(value)s” is not a plausible date: the year must be from %(min)d to %(max)d.")
+            % {"value": value, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return parsed
+
+
 class DateColumn(Column):
     type_label = gettext_lazy("date (YYYY-MM-DD or DD/MM/YYYY)")
 
     def to_python(self, value, ctx):
         if isinstance(value, datetime):
-            return value.date()
+            return _check_year(value.date(), value)
         if isinstance(value, date):
-            return value
+            return _check_year(value, value)
         for fmt in DATE_FORMATS:
             try:
-                return datetime.strptime(str(value), fmt).date()
+                parsed = datetime.strptime(str(value), fmt).date()
             except ValueError:
                 continue
+            return _check_year(parsed, value)
         raise CellError(_("“%(value)s” is not a valid date; use YYYY-MM-DD or DD/MM/YYYY.") % {"value": value})
 
 
@@ -207,6 +222,7 @@ class DateTimeColumn(Column):
                         continue
         if parsed is None:
             raise CellError(_("“%(value)s” is not a valid date and time; use YYYY-MM-DD HH:MM.") % {"value": value})
+        _check_year(parsed, value)
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, ctx.tz)
         return parsed

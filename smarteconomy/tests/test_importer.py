@@ -752,3 +752,19 @@ def test_a_number_too_large_for_the_database_column_is_refused_with_its_row(amou
 
 def test_the_largest_number_the_column_holds_is_accepted():
     assert import_payments(csv_bytes("INV-1,2026-01-31,999999999999.99,qris,,")).status == ImportStatus.COMMITTED
+
+
+def test_sectors_may_swap_their_orders_in_one_file(reference_data):
+    """Found by fuzzing: the order is unique, so the first row collided with the second while saving."""
+    data = b"order,code,name_id,name_en,label_in_paper\n2,A,Pertanian,Agriculture,\n1,B,Pertambangan,Mining,\n"
+    batch = run_import("sectors", data=data, filename="sectors.csv", user=None)
+    assert batch.status == ImportStatus.COMMITTED, batch.message
+    assert dict(Sector.objects.filter(code__in="AB").values_list("code", "order")) == {"A": 2, "B": 1}
+    newest = Sector.objects.get(code="A").history.order_by("-history_id")
+    changes = {change.field: (change.old, change.new) for change in newest[0].diff_against(newest[1]).changes}
+    assert changes["order"] == (1, 2)
+
+
+@pytest.mark.parametrize("paid_on", ["0001-01-01", "1899-12-31", "31/12/9999", "2101-01-01"])
+def test_a_date_outside_plausible_years_is_refused_with_its_row(paid_on):
+    refused_without_writing(csv_bytes(f"INV-1,{paid_on},150000,qris,,"), row=2, column="paid_on", says="year must be")
