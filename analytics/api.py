@@ -113,18 +113,24 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class SnapshotFilterSerializer(serializers.Serializer):
-    """The snapshot list's query parameters: an unknown pillar or status is a 400, not an empty list."""
+# The shapes of the snapshot filters, stated in the schema and checked: a value that cannot match is a 400.
+INDICATOR_PATTERN = r"^[a-z_]+\.[a-z0-9_]+$"
+PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
 
-    indicator = serializers.CharField(required=False, allow_blank=True)
+
+class SnapshotFilterSerializer(serializers.Serializer):
+    """The snapshot list's query parameters: an unknown pillar or status, an empty value or a value that cannot be
+    an indicator code or a period (a NUL character included, which PostgreSQL cannot compare) is a 400."""
+
+    indicator = serializers.RegexField(INDICATOR_PATTERN, required=False)
     pillar = serializers.ChoiceField(choices=Pillar.choices, required=False)
-    period = serializers.CharField(required=False, allow_blank=True)
+    period = serializers.RegexField(PERIOD_PATTERN, required=False)
     status = serializers.ChoiceField(choices=SnapshotStatus.choices, required=False)
 
 
 REFUSALS = {401: ErrorSerializer, 403: ErrorSerializer}
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such indicator.")
-BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="An unknown pillar or status.")
+BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter value of the wrong shape or unknown.")
 BAD_CURSOR = OpenApiResponse(ErrorSerializer, description="The cursor is not one this list gave (DRF answers 404).")
 
 
@@ -176,9 +182,11 @@ class IndicatorViewSet(viewsets.ViewSet):
         summary="Indicator snapshots (one value per indicator and period)",
         description="The values as the nightly recompute left them, paginated by a cursor (100 a page).",
         parameters=[
-            OpenApiParameter("indicator", OpenApiTypes.STR, description="An indicator code."),
+            OpenApiParameter(
+                "indicator", OpenApiTypes.STR, pattern=INDICATOR_PATTERN, description="An indicator code."
+            ),
             OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values),
-            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY or YYYY-MM."),
+            OpenApiParameter("period", OpenApiTypes.STR, pattern=PERIOD_PATTERN, description="YYYY or YYYY-MM."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values),
         ],
         responses={200: SnapshotSerializer(many=True), 400: BAD_FILTER, **REFUSALS, 404: BAD_CURSOR},

@@ -11,6 +11,7 @@ import io
 from datetime import date, timedelta
 
 from django.db.models import Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -40,6 +41,8 @@ class CanReadParking(IsAuthenticated):
 
 def visible_location(request, code):
     """The location with this code if the user may see it, else 404 (another operator's location too)."""
+    if "\x00" in code:  # "%00" in the URL: no code has it, and PostgreSQL cannot even compare it (a 500)
+        raise Http404
     return get_object_or_404(selectors.location_list(user=request.user), code=code)
 
 

@@ -124,3 +124,10 @@ def test_found_by_schemathesis_an_empty_batch_an_amount_over_the_limit_and_an_em
     assert (transactions["minItems"], transactions["maxItems"]) == (1, 10_000)
     assert schema["TransactionInRequest"]["properties"]["amount"]["maximum"] == 100_000_000
     assert ParkingTransaction.objects.count() == 0
+
+
+def test_a_nul_character_in_the_location_code_is_404_not_a_server_error(api):
+    """On PostgreSQL the lookup failed with a DataError (500): a text cannot hold NUL."""
+    client = api("operator_airport")
+    assert client.get("/api/cashless/locations/SEP%00/summaries/").status_code == 404
+    assert push(client, [item("A1")], code="SEP%00").status_code == 404
