@@ -6,7 +6,7 @@ Authentication, JSON rendering and pagination come from settings.REST_FRAMEWORK.
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -107,6 +107,33 @@ class SnapshotSerializer(serializers.ModelSerializer):
         ]
 
 
+class ErrorSerializer(serializers.Serializer):
+    """What every refusal of the API answers (401, 403, 404): a sentence for the caller."""
+
+    detail = serializers.CharField()
+
+
+# The shapes of the snapshot filters, stated in the schema and checked: a value that cannot match is a 400.
+INDICATOR_PATTERN = r"^[a-z_]+\.[a-z0-9_]+$"
+PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
+
+
+class SnapshotFilterSerializer(serializers.Serializer):
+    """The snapshot list's query parameters: an unknown pillar or status, an empty value or a value that cannot be
+    an indicator code or a period (a NUL character included, which PostgreSQL cannot compare) is a 400."""
+
+    indicator = serializers.RegexField(INDICATOR_PATTERN, required=False)
+    pillar = serializers.ChoiceField(choices=Pillar.choices, required=False)
+    period = serializers.RegexField(PERIOD_PATTERN, required=False)
+    status = serializers.ChoiceField(choices=SnapshotStatus.choices, required=False)
+
+
+REFUSALS = {401: ErrorSerializer, 403: ErrorSerializer}
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such indicator.")
+BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter value of the wrong shape or unknown.")
+BAD_CURSOR = OpenApiResponse(ErrorSerializer, description="The cursor is not one this list gave (DRF answers 404).")
+
+
 # --- Views ------------------------------------------------------------------------------------------------------
 
 
@@ -114,13 +141,13 @@ class SnapshotSerializer(serializers.ModelSerializer):
     list=extend_schema(
         summary="Every indicator of the scorecard",
         description="The definition sheets of the registry's indicators (a short list, not paginated).",
-        responses=IndicatorSerializer(many=True),
+        responses={200: IndicatorSerializer(many=True), **REFUSALS},
     ),
     retrieve=extend_schema(
         summary="One indicator with its baseline and targets",
         description="404 when no indicator has this code.",
         parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)],
-        responses=IndicatorDetailSerializer,
+        responses={200: IndicatorDetailSerializer, **REFUSALS, 404: NOT_FOUND},
     ),
 )
 class IndicatorViewSet(viewsets.ViewSet):
@@ -155,11 +182,14 @@ class IndicatorViewSet(viewsets.ViewSet):
         summary="Indicator snapshots (one value per indicator and period)",
         description="The values as the nightly recompute left them, paginated by a cursor (100 a page).",
         parameters=[
-            OpenApiParameter("indicator", OpenApiTypes.STR, description="An indicator code."),
+            OpenApiParameter(
+                "indicator", OpenApiTypes.STR, pattern=INDICATOR_PATTERN, description="An indicator code."
+            ),
             OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values),
-            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY or YYYY-MM."),
+            OpenApiParameter("period", OpenApiTypes.STR, pattern=PERIOD_PATTERN, description="YYYY or YYYY-MM."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values),
         ],
+        responses={200: SnapshotSerializer(many=True), 400: BAD_FILTER, **REFUSALS, 404: BAD_CURSOR},
     )
 )
 class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -171,7 +201,10 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = IndicatorSnapshot.objects.none()  # for the schema; get_queryset reads through the selector
 
     def get_queryset(self):
-        params = self.request.query_params
+        # A plain dict: DRF would read an empty value of a form (QueryDict) as an omitted one, "?status=" as no filter.
+        filters = SnapshotFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
         queryset = snapshot_list(
             pillar=params.get("pillar"), period=params.get("period"), indicator_code=params.get("indicator")
         )

@@ -19,7 +19,7 @@ from smarteconomy.models import Sector
 from smarteconomy.services import record_upsert
 
 from .choices import PriceBasis, RegionLevel
-from .models import DEFAULT_UNIT, Region
+from .models import DEFAULT_UNIT, GrdpValue, Region
 from .scorecard import mark_dirty
 from .services import grdp_value_upsert
 
@@ -99,6 +99,7 @@ class GrdpImporter(Importer):
             "value",
             min_value=0,
             decimal_places=2,
+            max_digits=GrdpValue._meta.get_field("value").max_digits,
             example="28543120.55",
             help_text=gettext_lazy("In the unit of the unit column (million rupiah by default)."),
         ),

@@ -11,6 +11,7 @@ import io
 from datetime import date, timedelta
 
 from django.db.models import Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -21,11 +22,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analytics.api import ErrorSerializer  # the one API's error shape
 from smarteconomy.choices import ImportStatus
 
 from . import selectors
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
-from .ingest import COLUMNS
+from .ingest import COLUMNS, MAX_AMOUNT
 from .services import parking_transactions_import
 
 MAX_BATCH = 10_000
@@ -39,6 +41,8 @@ class CanReadParking(IsAuthenticated):
 
 def visible_location(request, code):
     """The location with this code if the user may see it, else 404 (another operator's location too)."""
+    if "\x00" in code:  # "%00" in the URL: no code has it, and PostgreSQL cannot even compare it (a 500)
+        raise Http404
     return get_object_or_404(selectors.location_list(user=request.user), code=code)
 
 
@@ -52,7 +56,7 @@ class TransactionInSerializer(serializers.Serializer):
     entry_time = serializers.CharField(help_text="ISO 8601; without an offset the time is WITA.")
     exit_time = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     vehicle_class = serializers.ChoiceField(choices=VehicleClass.choices)
-    amount = serializers.IntegerField(min_value=0, help_text="Whole rupiah.")
+    amount = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT, help_text="Whole rupiah.")
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
     issuer = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=60)
     status = serializers.ChoiceField(choices=TransactionStatus.choices)
@@ -61,7 +65,13 @@ class TransactionInSerializer(serializers.Serializer):
 
 
 class PushSerializer(serializers.Serializer):
-    transactions = TransactionInSerializer(many=True, help_text=f"At most {MAX_BATCH:,} transactions.")
+    # A ListField (not many=True) so that the schema states the bounds (minItems, maxItems).
+    transactions = serializers.ListField(
+        child=TransactionInSerializer(),
+        min_length=1,
+        max_length=MAX_BATCH,
+        help_text=f"From 1 to {MAX_BATCH:,} transactions.",
+    )
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -78,10 +88,6 @@ class PushResultSerializer(serializers.Serializer):
     created = serializers.IntegerField(help_text="New transactions; those already stored identically are skipped.")
     errors_count = serializers.IntegerField()
     errors = RowErrorSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 ERRORS = {
@@ -201,9 +207,9 @@ class TransactionPushView(APIView):
 
 
 def _date_param(request, name, default):
-    text = request.query_params.get(name)
-    if not text:
+    if name not in request.query_params:
         return default
+    text = request.query_params[name]
     try:
         return date.fromisoformat(text)
     except ValueError:

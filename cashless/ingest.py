@@ -530,7 +530,8 @@ class PostgresLoad:
                 _("This row cannot be loaded: %(error)s") % {"error": self.error.diag.message_primary},
             )
         if self.error is not None:
-            raise self.error
+            with connection.wrap_database_errors:  # as django.db's error, which the shared importer reports
+                raise self.error
         return self.written, None
 
 

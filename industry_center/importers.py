@@ -12,6 +12,8 @@ from smarteconomy.importing import DateTimeColumn, Importer, IntegerColumn, Text
 from .models import Centre, SettlementRow
 from .services import settlement_row_record
 
+QRIS_MAX_AMOUNT = 10**13 - 1  # the QRIS amount (EMVCo tag 54) has at most 13 characters
+
 
 @register
 class QrisSettlementImporter(Importer):
@@ -26,7 +28,13 @@ class QrisSettlementImporter(Importer):
     permission = "industry_center.add_settlementrow"
     columns = (
         DateTimeColumn("transaction_time", example="2025-03-05 10:21"),
-        IntegerColumn("amount", min_value=1, example="150000"),
+        IntegerColumn(
+            "amount",
+            min_value=1,
+            max_value=QRIS_MAX_AMOUNT,
+            example="150000",
+            help_text=gettext_lazy("Whole rupiah; a QRIS amount has at most 13 digits."),
+        ),
         TextColumn(
             "rrn",
             max_length=64,

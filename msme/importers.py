@@ -26,7 +26,7 @@ from smarteconomy.services import record_upsert
 
 from .choices import BusinessCategory, MsmeStatus, Scale
 from .duplicates import find_candidates_bulk, name_key
-from .models import Listing, MarketplaceCategory, Msme
+from .models import MONEY, Listing, MarketplaceCategory, Msme
 from .services import LISTINGS_SOURCE, REGISTRY_SOURCE, msme_merge, periods_of
 from .validators import nik_problem, normalize_phone, validate_phone
 
@@ -72,7 +72,7 @@ class DuplicateOfColumn(TextColumn):
         text = str(value).strip().casefold()
         if text in ("new", "baru"):
             return "new"
-        if text.isdigit():
+        if text.isdigit() and text.isascii() and len(text) <= 18:  # an id the database can hold (64 bits)
             return int(text)
         raise CellError(_("Write “new” (a different business) or the id of the registered MSME to merge into."))
 
@@ -249,7 +249,8 @@ def insert_with_history(model, objects, *, by=None):
             statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
                 sql.Identifier(target), sql.SQL(", ").join(sql.Identifier(f.column) for f in columns)
             )
-            with raw.copy(statement) as copy:
+            # Django's wrapper turns psycopg's errors into django.db's, which the shared importer reports.
+            with connection.wrap_database_errors, raw.copy(statement) as copy:
                 for obj in objects:
                     copy.write_row([_plain(value) for value in row_of(obj)])
 
@@ -284,7 +285,7 @@ class ListingImporter(Importer):
             lookup=lambda: {c.code: c for c in MarketplaceCategory.objects.all()},
             example="makanan-ringan",
         ),
-        DecimalColumn("price", min_value=0, decimal_places=2, example="25000"),
+        DecimalColumn("price", min_value=0, decimal_places=2, max_digits=MONEY["max_digits"], example="25000"),
         DateColumn("listed_on", example="2023-05-02"),
         BooleanColumn("active", required=False, default=True, example="ya"),
         DateColumn("delisted_on", required=False, example=""),

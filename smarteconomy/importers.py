@@ -1,5 +1,8 @@
 """Importers of reference data: Kemendagri areas of Balikpapan and the BPS sectors."""
 
+from collections import defaultdict
+
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,12 +12,28 @@ from .importing.base import RowError
 from .models import Kecamatan, Kelurahan, PublicHoliday, Sector
 from .services import record_upsert
 
+PARKED_ORDER = 10_000
 AREA_LEVELS = [("kota", "kota"), ("kecamatan", "kecamatan"), ("kelurahan", "kelurahan")]
 CODE_SHAPE = {"kota": r"64\.71", "kecamatan": r"64\.71\.\d{2}", "kelurahan": r"64\.71\.\d{2}\.\d{4}"}
 
 
 def _count(outcomes):
     return outcomes.count("created"), outcomes.count("updated")
+
+
+def _name_collisions(rows, *, stored, key, message):
+    """Rows whose name (``key``) another area would also have once the file is saved: the database refuses two
+    kecamatan with one name, or two kelurahan with one name in the same kecamatan. ``stored``: {code: key}."""
+    final = {**stored, **{values["kode_kemendagri"]: key(values) for _number, values in rows}}
+    codes_of = defaultdict(list)
+    for code, name in final.items():
+        codes_of[name].append(code)
+    errors = []
+    for number, values in rows:
+        others = [code for code in codes_of[key(values)] if code != values["kode_kemendagri"]]
+        if others:
+            errors.append(RowError(number, "nama", message % {"codes": ", ".join(sorted(others))}))
+    return errors
 
 
 @register
@@ -69,7 +88,24 @@ class WilayahImporter(Importer):
     def clean_all(self, rows):
         in_file = {v["kode_kemendagri"] for _, v in rows if v["level"] == "kecamatan"}
         known = set(Kecamatan.objects.values_list("code", flat=True))
-        return [
+        errors = _name_collisions(
+            [(n, v) for n, v in rows if v["level"] == "kecamatan"],
+            stored=dict(Kecamatan.objects.values_list("code", "name")),
+            key=lambda v: v["nama"],
+            message=gettext_lazy("Kecamatan %(codes)s has the same name; each kecamatan needs its own name."),
+        )
+        errors += _name_collisions(
+            [(n, v) for n, v in rows if v["level"] == "kelurahan"],
+            stored={
+                code: (kecamatan, name)
+                for code, kecamatan, name in Kelurahan.objects.values_list("code", "kecamatan__code", "name")
+            },
+            key=lambda v: (v["kode_kemendagri"][:8], v["nama"]),
+            message=gettext_lazy(
+                "Kelurahan %(codes)s of the same kecamatan has the same name; each kelurahan needs its own name."
+            ),
+        )
+        return errors + [
             RowError(
                 number,
                 "kode_kemendagri",
@@ -143,9 +179,27 @@ class SectorImporter(Importer):
                     RowError(number, "order", _("Duplicate of row %(row)d.") % {"row": seen[values["order"]]})
                 )
             seen[values["order"]] = number
+        # The order is unique in the database too: a sector that this file does not list keeps its order.
+        in_file = {values["code"] for _number, values in rows}
+        kept = {order: code for code, order in Sector.objects.values_list("code", "order") if code not in in_file}
+        for number, values in rows:
+            if values["order"] in kept:
+                errors.append(
+                    RowError(
+                        number,
+                        "order",
+                        _("Sector %(code)s already has the order %(order)d; give this sector another order.")
+                        % {"code": kept[values["order"]], "order": values["order"]},
+                    )
+                )
         return errors
 
     def save(self, rows):
+        # Orders are unique: a file that swaps two sectors' orders would collide halfway through. The sectors whose
+        # order changes are first parked above every order a file may give (at most 99), without history.
+        stored = dict(Sector.objects.values_list("code", "order"))
+        moving = [v["code"] for _number, v in rows if v["code"] in stored and stored[v["code"]] != v["order"]]
+        Sector.objects.filter(code__in=moving).update(order=F("order") + PARKED_ORDER)
         outcomes = [
             record_upsert(
                 model=Sector,

@@ -224,3 +224,22 @@ def test_schema_is_openapi_in_yaml_or_json(api):
         assert schema["info"]["title"] == "Smart Economy Balikpapan API"
         assert {"/api/indicators/", "/api/indicators/{code}/", "/api/snapshots/"} <= set(schema["paths"])
         assert set(schema["paths"]["/api/snapshots/"]) == {"get"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"status": "AAA"}, {"status": ""}, {"pillar": "nope"}, {"period": ""}, {"period": "23"}, {"indicator": "x\x00"}],
+)
+def test_found_by_schemathesis_an_unknown_filter_value_is_400_not_an_empty_list(api, params):
+    snapshot("2019")
+    response = api.get(reverse("api:snapshot-list"), params)
+    assert response.status_code == 400
+    assert set(response.json()) == set(params)
+
+
+def test_found_by_schemathesis_the_schema_documents_each_answer(api):
+    paths = api.get(reverse("api:schema") + "?format=json").json()["paths"]
+    assert set(paths["/api/indicators/{code}/"]["get"]["responses"]) == {"200", "401", "403", "404"}
+    assert set(paths["/api/snapshots/"]["get"]["responses"]) == {"200", "400", "401", "403", "404"}
+    assert api.get(reverse("api:snapshot-list"), {"cursor": "not-a-cursor"}).status_code == 404
+    assert api.get(reverse("api:snapshot-list"), {"period": "2019", "indicator": CODE}).status_code == 200

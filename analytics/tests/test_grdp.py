@@ -196,3 +196,10 @@ def test_a_cached_result_is_replaced_as_soon_as_the_data_changes(client, demo, r
     fresh = client.get(reverse("analytics:leading_sectors"))
     assert "tables" in fresh.context  # recomputed
     assert fresh.context["result"].lq.loc["C", "lq_2023"] > 2.91  # was 2.9017 before the correction
+
+
+def test_a_value_too_large_for_the_column_is_refused_with_its_row(reference_data):
+    """Found by fuzzing: it was refused only while saving, without the row (and PostgreSQL's error as the message)."""
+    errors = refused(HEADER + "64.71,,A,2023,ADHK," + "9" * 40 + "\n")
+    assert [(row, column) for row, column, _message in errors] == [(2, "value")]
+    assert "18" in errors[0][2]  # 20 digits of which 2 after the point

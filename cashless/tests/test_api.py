@@ -110,3 +110,24 @@ def test_the_one_openapi_schema_documents_the_operator_endpoints(api):
     paths = response.json()["paths"]
     assert "/api/cashless/locations/{code}/transactions/" in paths
     assert "/api/snapshots/" in paths  # the same schema as the scorecard API
+
+
+def test_found_by_schemathesis_an_empty_batch_an_amount_over_the_limit_and_an_empty_date_are_400(api):
+    """The schema now states them (minItems 1, maximum of the amount), and the answers follow it."""
+    client = api("operator_airport")
+    assert push(client, []).status_code == 400
+    assert push(client, [item("A1", amount=100_000_001)]).status_code == 400
+    assert client.get("/api/cashless/locations/SEPINGGAN/summaries/?to=").status_code == 400
+    assert client.get("/api/cashless/locations/SEPINGGAN/summaries/").status_code == 200
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    transactions = schema["PushRequest"]["properties"]["transactions"]
+    assert (transactions["minItems"], transactions["maxItems"]) == (1, 10_000)
+    assert schema["TransactionInRequest"]["properties"]["amount"]["maximum"] == 100_000_000
+    assert ParkingTransaction.objects.count() == 0
+
+
+def test_a_nul_character_in_the_location_code_is_404_not_a_server_error(api):
+    """On PostgreSQL the lookup failed with a DataError (500): a text cannot hold NUL."""
+    client = api("operator_airport")
+    assert client.get("/api/cashless/locations/SEP%00/summaries/").status_code == 404
+    assert push(client, [item("A1")], code="SEP%00").status_code == 404

@@ -185,3 +185,21 @@ def test_an_xlsx_settlement_file_with_typed_cells_imports_the_same(bills):
     batch = run_import("qris_settlement", data=buffer.getvalue(), filename="settlement.xlsx", user=None)
     assert batch.status == ImportStatus.COMMITTED, batch.errors
     assert SettlementRow.objects.get().status == SettlementStatus.MATCHED
+
+
+def test_an_amount_longer_than_a_qris_amount_is_refused_with_its_row(bills):
+    """Found by fuzzing: 2^63 passed the column and failed only while saving, without the row."""
+    batch = upload(f"2025-03-05 10:21,{10**13},250305123456,,{MERCHANT_ID},\n")
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "amount")]
+    assert SettlementRow.objects.count() == 0
+    assert upload(f"2025-03-05 10:21,{10**13 - 1},250305123456,,{MERCHANT_ID},\n").status == ImportStatus.COMMITTED
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01", "0001-01-01T00:00:00+14:00", "9999-12-31 23:59"])
+def test_a_transaction_time_in_year_1_or_9999_is_refused_not_a_crash(bills, moment):
+    """Found by fuzzing: matching looked for bills 45 days before year 1 (OverflowError, a server error)."""
+    batch = upload(f"{moment},150000,250305123456,,{MERCHANT_ID},\n")
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "transaction_time")]
+    assert SettlementRow.objects.count() == 0

@@ -122,3 +122,31 @@ def test_catalogue_import_refuses_an_unknown_msme_and_writes_nothing(officer):
     batch = run_import("listings", data=csv(*rows, header=LISTING_HEADER), filename="c.csv", user=officer)
     assert (batch.rows_created, batch.rows_updated) == (0, 1)
     assert Listing.objects.get(external_id="SU-1").price == 27500
+
+
+def test_a_nul_character_in_a_text_cell_is_refused_not_a_server_error(officer):
+    """Found by fuzzing: on PostgreSQL the registry's COPY failed on it with an unhandled psycopg error."""
+    row = GOOD[0].replace(",Sari,", ",Sa\x00ri,", 1)
+    batch = run_import("msmes", data=csv(row), filename="umkm.csv", user=officer)
+    assert batch.status == ImportStatus.REFUSED
+    assert batch.errors[0]["row"] == 2 and batch.errors[0]["column"] == "owner_name"
+    assert Msme.objects.count() == 0 and Msme.history.count() == 0
+
+
+def test_a_price_too_large_for_the_column_is_refused_with_its_row(officer):
+    """Found by fuzzing: SQLite stored a 40-digit price in a 16-digit column, PostgreSQL refused the whole file."""
+    msme = make_msme(1)
+    MarketplaceCategory.objects.create(code="makanan", name="Makanan")
+    row = f"SU-1,{msme.pk},Amplang,makanan,{'9' * 40},2023-05-02,ya,"
+    batch = run_import("listings", data=csv(row, header=LISTING_HEADER), filename="c.csv", user=officer)
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "price")]
+    assert Listing.objects.count() == 0 and Listing.history.count() == 0
+
+
+@pytest.mark.parametrize("target", ["9" * 30, "١٢"])
+def test_a_merge_target_that_cannot_be_an_id_is_refused_with_its_row(officer, target):
+    """Found by fuzzing: a 30-digit id crashed the lookup of the merge targets (too large for the database)."""
+    batch = run_import("msmes", data=csv(GOOD[0] + target), filename="umkm.csv", user=officer)
+    assert batch.status == ImportStatus.REFUSED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "duplicate_of")]

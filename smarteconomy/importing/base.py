@@ -3,14 +3,16 @@
 import errno
 import hashlib
 import logging
+import os
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -55,7 +57,13 @@ class RowError:
     message: str
 
     def as_dict(self):
-        return {"row": self.row, "column": self.column, "message": str(self.message)}
+        return {"row": self.row, "column": storable(self.column), "message": storable(self.message)}
+
+
+def storable(text):
+    """``text`` as the import log can store it: PostgreSQL refuses the NUL character in text and JSON, and a
+    refused file may well quote one (a binary file read as CSV), so it is shown as U+FFFD instead."""
+    return str(text).replace("\x00", "\ufffd")
 
 
 @dataclass
@@ -253,6 +261,15 @@ def _bulk(importer, data, filename, dry_run):
     return outcome
 
 
+def _stored_name(filename):
+    """The name the file is stored under: the last part of what the caller gave (the upload page, a command and
+    the API all pass a plain name, but ``run_import`` must not depend on it), never a path."""
+    try:
+        return get_valid_filename(os.path.basename(filename.replace("\\", "/"))[-100:])
+    except SuspiciousFileOperation:  # nothing usable left (e.g. ".." or ":")
+        return "upload"
+
+
 def run_import(code, *, data, filename, user, dry_run=False, source="web", params=None, max_bytes=None):
     """Validate a file and, unless it is a dry run or any row is bad, write all its rows in one
     transaction. ``data`` is bytes or an uploaded file (read only when within the size limit).
@@ -266,7 +283,7 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         office=importer_class.office,
         uploaded_by=user if getattr(user, "pk", None) else None,
         source=source,
-        original_name=filename[:255],
+        original_name=storable(filename[:255]),
         size_bytes=size,
         dry_run=dry_run,
         status=ImportStatus.REFUSED,
@@ -291,7 +308,7 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         data = data.read()
     batch.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        batch.file.save(filename[-100:] or "upload", ContentFile(data), save=False)
+        batch.file.save(_stored_name(filename), ContentFile(data), save=False)
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             raise
@@ -354,6 +371,7 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
             "updated": updated,
         }
     batch.warnings = [warning.as_dict() for warning in ctx.warnings]
+    batch.message = storable(batch.message)
     batch.finished_at = timezone.now()
     batch.save()
     return batch

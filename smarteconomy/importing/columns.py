@@ -34,6 +34,9 @@ class Column:
                 _("Formulas are not accepted (%(formula)s); copy the column and paste it back as values.")
                 % {"formula": raw}
             )
+        if isinstance(raw, str) and "\x00" in raw:
+            # Never typed by a person; PostgreSQL cannot store it, so refuse it here with the row and column.
+            raise CellError(_("The value contains a NUL character (byte 0x00); remove it."))
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if self.required:
                 raise CellError(_("This column is required."))
@@ -109,11 +112,14 @@ def parse_decimal(value, decimal_comma):
 class DecimalColumn(Column):
     type_label = gettext_lazy("number")
 
-    def __init__(self, name, *, min_value=None, max_value=None, decimal_places=None, **kwargs):
+    def __init__(self, name, *, min_value=None, max_value=None, decimal_places=None, max_digits=None, **kwargs):
+        """``max_digits`` and ``decimal_places`` as on the model's DecimalField: a value the database column cannot
+        hold is refused here, with its row, not while saving."""
         super().__init__(name, **kwargs)
         self.min_value = min_value
         self.max_value = max_value
         self.decimal_places = decimal_places
+        self.max_digits = max_digits
 
     def to_python(self, value, ctx):
         number = parse_decimal(value, ctx.decimal_comma)
@@ -129,6 +135,14 @@ class DecimalColumn(Column):
                 raise CellError(
                     _("At most %(places)d decimal places allowed (got %(value)s).")
                     % {"places": self.decimal_places, "value": value}
+                )
+        if self.max_digits is not None:
+            whole_digits = max(number.adjusted() + 1, 0) if number else 0
+            allowed = self.max_digits - (self.decimal_places or 0)
+            if whole_digits > allowed:
+                raise CellError(
+                    _("Too large: at most %(digits)d digits before the decimal point (got %(value)s).")
+                    % {"digits": allowed, "value": value}
                 )
         return number
 
@@ -155,19 +169,34 @@ DATETIME_FORMATS = (
 )
 
 
+# Dates outside these years are typing errors in the records of a city office; year 1 or 9999 would also break
+# the date arithmetic done with them (a window of days before, a conversion from WITA to UTC).
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def _check_year(parsed, value):
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise CellError(
+            _("“%(value)s” is not a plausible date: the year must be from %(min)d to %(max)d.")
+            % {"value": value, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return parsed
+
+
 class DateColumn(Column):
     type_label = gettext_lazy("date (YYYY-MM-DD or DD/MM/YYYY)")
 
     def to_python(self, value, ctx):
         if isinstance(value, datetime):
-            return value.date()
+            return _check_year(value.date(), value)
         if isinstance(value, date):
-            return value
+            return _check_year(value, value)
         for fmt in DATE_FORMATS:
             try:
-                return datetime.strptime(str(value), fmt).date()
+                parsed = datetime.strptime(str(value), fmt).date()
             except ValueError:
                 continue
+            return _check_year(parsed, value)
         raise CellError(_("“%(value)s” is not a valid date; use YYYY-MM-DD or DD/MM/YYYY.") % {"value": value})
 
 
@@ -193,6 +222,7 @@ class DateTimeColumn(Column):
                         continue
         if parsed is None:
             raise CellError(_("“%(value)s” is not a valid date and time; use YYYY-MM-DD HH:MM.") % {"value": value})
+        _check_year(parsed, value)
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, ctx.tz)
         return parsed

@@ -358,5 +358,8 @@ SPECTACULAR_SETTINGS = {
     },
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: a request component states what input is refused (minLength of a
+    # text that may not be blank), which schemathesis and API clients rely on.
+    "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }

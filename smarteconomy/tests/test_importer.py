@@ -679,3 +679,92 @@ def test_wilayah_reimport_updates_the_postal_code_with_history(reference_data):
     assert newest.history_type == "~"
     changes = {change.field: (change.old, change.new) for change in newest.diff_against(previous).changes}
     assert changes == {"postal_code": ("76116", "76199")}
+
+
+# --- 17. Found by fuzzing (test_importer_fuzz.py) -------------------------------------------------------------
+
+
+def test_wilayah_refuses_a_kelurahan_name_already_used_in_its_kecamatan(reference_data):
+    """The database allows one name per kecamatan: refused with the row, not only when saving."""
+    before = (Kelurahan.objects.count(), Kelurahan.history.count())
+    batch = import_wilayah(
+        "64.71.01.1999,kelurahan,Balikpapan Timur,Manggar,76116",
+        "64.71.02.1998,kelurahan,Balikpapan Barat,Baru,76131",
+        "64.71.02.1999,kelurahan,Balikpapan Barat,Baru,76131",
+    )
+    assert_refused(batch, row=2, column="nama", says="Kelurahan 64.71.01.1001 of the same kecamatan has the same name")
+    assert_refused(batch, row=3, column="nama", says="64.71.02.1999")
+    assert_refused(batch, row=4, column="nama", says="64.71.02.1998")
+    assert (Kelurahan.objects.count(), Kelurahan.history.count()) == before
+
+
+def test_wilayah_refuses_a_kecamatan_name_already_used_but_a_rename_in_the_file_is_fine(reference_data):
+    batch = import_wilayah("64.71.09,kecamatan,,Balikpapan Timur,")
+    assert_refused(batch, row=2, column="nama", says="Kecamatan 64.71.01 has the same name")
+    assert Kecamatan.objects.count() == 6
+
+    renamed = import_wilayah("64.71.01,kecamatan,,Balikpapan Timur Lama,", "64.71.09,kecamatan,,Balikpapan Timur,")
+    assert renamed.status == ImportStatus.COMMITTED, renamed.errors
+
+
+def test_sectors_refuse_an_order_held_by_another_sector(reference_data):
+    before = (Sector.objects.count(), Sector.history.count())
+    data = b"order,code,name_id,name_en,label_in_paper\n1,ZZ,Sektor baru,New sector,\n"
+    batch = run_import("sectors", data=data, filename="sectors.csv", user=None)
+    assert_refused(batch, row=2, column="order", says="Sector A already has the order 1")
+    assert (Sector.objects.count(), Sector.history.count()) == before
+
+    again = b"order,code,name_id,name_en,label_in_paper\n99,ZZ,Sektor baru,New sector,\n"
+    assert run_import("sectors", data=again, filename="sectors.csv", user=None).status == ImportStatus.COMMITTED
+
+
+def test_a_nul_character_in_a_cell_is_refused_with_its_row_and_column():
+    refused_without_writing(
+        csv_bytes("INV-1,2026-01-31,150000,qris,,a\x00b"), row=2, column="note", says="NUL character"
+    )
+
+
+def test_a_nul_character_in_the_header_is_stored_readably_in_the_import_log():
+    """PostgreSQL cannot store NUL in text or JSON: the refusal quoting the header must still be saved."""
+    batch = import_payments(csv_bytes("INV-1,2026-01-31,150000,qris,,", header=HEADER + ",x\x00y"))
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.REFUSED
+    assert errors_at(batch, row=1, column="x\ufffdy")
+    assert "\x00" not in str(batch.errors)
+
+
+@pytest.mark.parametrize(
+    "filename, stored",
+    [("../../etc/passwd.csv", "passwd.csv"), ("C:\\Users\\x\\pay ments.csv", "pay_ments.csv"), ("..", "upload")],
+)
+def test_the_stored_file_never_takes_a_path_from_the_given_name(filename, stored):
+    batch = import_payments(csv_bytes("INV-1,2026-01-31,150000,qris,,"), filename=filename)
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    assert batch.file.name.rsplit("/", 1)[-1].startswith(stored.rsplit(".", 1)[0])
+    assert batch.file.name.startswith("imports/")
+    assert batch.original_name == filename
+
+
+@pytest.mark.parametrize("amount", ["9" * 40, "1e20", "1000000000000.00"])
+def test_a_number_too_large_for_the_database_column_is_refused_with_its_row(amount):
+    refused_without_writing(csv_bytes(f"INV-1,2026-01-31,{amount},qris,,"), row=2, column="amount", says="Too large")
+
+
+def test_the_largest_number_the_column_holds_is_accepted():
+    assert import_payments(csv_bytes("INV-1,2026-01-31,999999999999.99,qris,,")).status == ImportStatus.COMMITTED
+
+
+def test_sectors_may_swap_their_orders_in_one_file(reference_data):
+    """Found by fuzzing: the order is unique, so the first row collided with the second while saving."""
+    data = b"order,code,name_id,name_en,label_in_paper\n2,A,Pertanian,Agriculture,\n1,B,Pertambangan,Mining,\n"
+    batch = run_import("sectors", data=data, filename="sectors.csv", user=None)
+    assert batch.status == ImportStatus.COMMITTED, batch.message
+    assert dict(Sector.objects.filter(code__in="AB").values_list("code", "order")) == {"A": 2, "B": 1}
+    newest = Sector.objects.get(code="A").history.order_by("-history_id")
+    changes = {change.field: (change.old, change.new) for change in newest[0].diff_against(newest[1]).changes}
+    assert changes["order"] == (1, 2)
+
+
+@pytest.mark.parametrize("paid_on", ["0001-01-01", "1899-12-31", "31/12/9999", "2101-01-01"])
+def test_a_date_outside_plausible_years_is_refused_with_its_row(paid_on):
+    refused_without_writing(csv_bytes(f"INV-1,{paid_on},150000,qris,,"), row=2, column="paid_on", says="year must be")

@@ -14,7 +14,7 @@ class PaymentImporter(Importer):
     columns = (
         TextColumn("reference", max_length=20, example="INV-1"),
         DateColumn("paid_on", example="2026-01-31"),
-        DecimalColumn("amount", min_value=0, decimal_places=2, example="150000"),
+        DecimalColumn("amount", min_value=0, decimal_places=2, max_digits=14, example="150000"),
         ChoiceColumn("channel", choices=[("qris", "QRIS"), ("cash", "Tunai")], example="qris"),
         LookupColumn(
             "kelurahan",

@@ -1,0 +1,11 @@
+"""The analytics importers (regions, GRDP), fuzzed by smarteconomy/tests/test_importer_fuzz.py. The reference
+data (regions, BPS sectors) is loaded before each run."""
+
+from hypothesis import strategies as st
+
+from smarteconomy.testing_fuzz import FuzzCase
+
+FUZZ = [
+    FuzzCase("regions", cells={"code": st.sampled_from(["64", "64.71", "64.72", "65.01", "11.01"])}),
+    FuzzCase("grdp"),
+]
