@@ -10,9 +10,9 @@
     make run-prod   (or scripts/prod-web.sh on PostgreSQL with the demo and benchmark volumes,
                      DJANGO_SECURE_SSL_REDIRECT=false; bench/load_volumes.py loads the volumes)
     OPERATOR_TOKENS=operator_airport:<key>,operator_mall:<key> LOCUST_WRITES=var/locust-writes.json \
-    .venv/bin/locust -f bench/locustfile.py --host http://127.0.0.1:8000 --headless -u 50 -r 5 -t 2m \
-        --csv var/locust
-    .venv/bin/python bench/count_writes.py var/locust-writes.json   # no lost writes: accepted = stored
+    .venv/bin/locust -f bench/locustfile.py --host http://127.0.0.1:8000 --headless -u 50 -r 5 -t 3m \
+        --stop-timeout 15 --csv var/locust
+    .venv/bin/python bench/count_writes.py var/locust-writes.json   # no lost writes: stored >= accepted
 
 Every write carries this run's marker (the disruption's impact, the MSME's name, the transaction ids), so
 bench/count_writes.py counts what the database holds of each kind and compares it with what the server accepted.
