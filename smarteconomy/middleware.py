@@ -9,6 +9,7 @@ import errno
 import logging
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -58,4 +59,20 @@ class UploadGuardMiddleware:
                 from .importing.base import DISK_FULL_MESSAGE
 
                 return render(request, "upload_refused.html", {"message": DISK_FULL_MESSAGE}, status=507)
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """A NUL character in a page's address (path or query string, e.g. ``%00``) is a bad request, answered 400
+    before any view runs: PostgreSQL cannot take it in a text parameter and would fail the query with a server
+    error. Form fields already refuse it (Django's ProhibitNullCharactersValidator), and the JSON API checks its
+    own parameters (its answers are in its schema), so /api/ is left to it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if not request.path.startswith("/api/") and ("\x00" in request.path or "\x00" in query or "%00" in query):
+            raise BadRequest("NUL character in the address")
         return self.get_response(request)
