@@ -94,13 +94,18 @@ def url_routes(resolver=None, namespace="", prefix=""):
                 yield route, None
 
 
-def collect_matrix():
-    """Every app's MATRIX, in app order."""
+def collect_from_apps(module, attribute):
+    """Every app's ``<app>/tests/<module>.py`` ``attribute`` list, concatenated in app order."""
     cases = []
     for config in apps.get_app_configs():
-        if (Path(config.path) / "tests" / "permission_matrix.py").is_file():
-            cases.extend(import_module(f"{config.name}.tests.permission_matrix").MATRIX)
+        if (Path(config.path) / "tests" / f"{module}.py").is_file():
+            cases.extend(getattr(import_module(f"{config.name}.tests.{module}"), attribute))
     return cases
+
+
+def collect_matrix():
+    """Every app's MATRIX, in app order."""
+    return collect_from_apps("permission_matrix", "MATRIX")
 
 
 def outcome_of(response):

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from importlib import import_module
-from pathlib import Path
 
 from django.apps import apps
 from django.db import connection
@@ -38,6 +36,7 @@ from smarteconomy.importing import (
 from smarteconomy.importing.base import _REGISTRY
 from smarteconomy.importing.template import build_template
 from smarteconomy.models import ImportBatch
+from smarteconomy.testing import collect_from_apps
 
 
 @dataclass
@@ -63,11 +62,7 @@ class FuzzCase:
 
 def collect_fuzz_cases():
     """Every app's FUZZ, in app order."""
-    cases = []
-    for config in apps.get_app_configs():
-        if (Path(config.path) / "tests" / "importer_fuzz.py").is_file():
-            cases.extend(import_module(f"{config.name}.tests.importer_fuzz").FUZZ)
-    return cases
+    return collect_from_apps("importer_fuzz", "FUZZ")
 
 
 def registered_importers():
