@@ -57,6 +57,8 @@ CHOICES = {
     "status": TransactionStatus.values,
 }
 MAX_AMOUNT = 100_000_000  # Rp 100 million: more is a typing error, not a parking fee
+# A transaction cannot be later than the upload; a few minutes are allowed for a gate's clock running fast.
+FUTURE_TOLERANCE = pd.Timedelta(minutes=10)
 CHUNK_ROWS = 50_000
 ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?"
 HAS_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -183,6 +185,14 @@ def check_chunk(frame, first_row, checked, keep_frame):
         "exit_time",
         _("The exit time is before the entry time."),
     )
+    latest = pd.Timestamp.now(tz=WITA) + FUTURE_TOLERANCE
+    for column in ("entry_time", "exit_time"):
+        refuse(
+            (times[column] > latest).to_numpy(),
+            column,
+            _("This time is in the future (after %(now)s WITA): check the gate's clock.")
+            % {"now": latest.strftime("%d/%m/%Y %H:%M")},
+        )
 
     checked.hashes.append(pd.util.hash_array(cells["transaction_id"]))
     checked.rows.append(rows)

@@ -2,10 +2,11 @@
 (with DATABASE_URL) on PostgreSQL, where it takes the COPY path."""
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cashless.models import DailySummary, DirtyDate, ParkingTransaction
 from cashless.services import parking_transactions_import
@@ -80,6 +81,19 @@ def test_each_bad_cell_is_reported_with_its_row_and_column(bad, column):
     assert batch.status == ImportStatus.REFUSED
     assert (batch.errors[0]["row"], batch.errors[0]["column"]) == (3, column)
     assert ParkingTransaction.objects.count() == 0
+
+
+def test_a_time_in_the_future_is_refused_a_few_minutes_of_clock_skew_are_not():
+    now = timezone.localtime()
+    later = (now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    skewed = (now + timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M:%S")
+    earlier = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    batch = run(csv_of(row("F1", entry=earlier, exit_=later), row("F2", entry=later, exit_="")))
+    assert batch.status == ImportStatus.REFUSED
+    assert [(error["row"], error["column"]) for error in batch.errors] == [(2, "exit_time"), (3, "entry_time")]
+    assert "future" in batch.errors[0]["message"] or "masa depan" in batch.errors[0]["message"]
+    assert ParkingTransaction.objects.count() == 0
+    assert run(csv_of(row("F3", entry=earlier, exit_=skewed))).status == ImportStatus.COMMITTED
 
 
 def test_a_row_with_an_unquoted_comma_is_refused_and_named():
