@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import traceback
+from pathlib import Path
 
 from celery import shared_task
 from celery.signals import worker_ready
@@ -32,13 +33,21 @@ def _holder():
 
 
 def _process_is_gone(pid):
+    """True when no process ``pid`` runs on this machine. A killed process whose parent died with it stays a
+    zombie until init reaps it (some container inits never do): it answers signals but runs nothing, so it counts
+    as gone (Linux: its state in /proc is Z or X)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except (PermissionError, OverflowError, TypeError, ValueError):
         return False
-    return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # "pid (command) state ...": the command may hold spaces and parentheses, the state follows the last ")".
+    return stat[stat.rfind(")") + 2 : stat.rfind(")") + 3] in ("Z", "X")
 
 
 def abandon_dead_runs(task_name=None):

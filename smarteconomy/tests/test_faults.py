@@ -3,10 +3,14 @@ drops in the middle of an import. (scripts/fault_checks.py does the first two wi
 
 import contextlib
 import logging
+import os
+import signal
 import socket
 import subprocess
 import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
@@ -15,7 +19,7 @@ from django.utils import timezone, translation
 from smarteconomy.choices import ImportStatus, TaskStatus
 from smarteconomy.importing import get_importer, run_import
 from smarteconomy.models import ImportBatch, TaskRun
-from smarteconomy.tasking import _abandon_dead_runs_at_worker_start, abandon_dead_runs, run_logged
+from smarteconomy.tasking import _abandon_dead_runs_at_worker_start, _process_is_gone, abandon_dead_runs, run_logged
 from smarteconomy.tests.sampleapp.models import Payment
 
 
@@ -164,3 +168,22 @@ def test_a_connection_dropped_in_the_middle_of_an_import_writes_nothing_and_the_
     assert retry.status == ImportStatus.COMMITTED and retry.rows_created == 40
     assert Payment.objects.count() == 40
     assert sorted(Payment.objects.values_list("reference", flat=True)) == sorted(f"INV-{n}" for n in range(40))
+
+
+def test_a_killed_worker_left_as_an_unreaped_zombie_counts_as_gone():
+    """A pool process killed with its parent is reparented to init; until init reaps it (some container inits
+    never do) it is a zombie that still answers signal 0. Its run must be abandoned all the same."""
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        assert not _process_is_gone(child.pid)
+        os.kill(child.pid, signal.SIGKILL)
+        for _ in range(100):  # not reaped (no wait()): it becomes a zombie
+            if Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.02)
+        os.kill(child.pid, 0)  # the zombie still answers signal 0 ...
+        assert _process_is_gone(child.pid)  # ... and is gone all the same
+    finally:
+        child.kill()
+        child.wait()
+    assert _process_is_gone(child.pid)
