@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext, gettext_noop
@@ -82,6 +84,24 @@ def periods_of_months(months):
     """Every (year, month) given as a monthly period, plus the year of each, oldest first."""
     periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
     return sorted(periods, key=lambda p: (p.year, p.month or 0))
+
+
+def records_page(url_name, filter_prefix=None):
+    """An indicator's ``records_url``: the list page behind its value, filtered to the period with the list's
+    ``<filter_prefix>_after`` / ``<filter_prefix>_before`` dates (or unfiltered without a prefix). The URL is
+    built when asked (the page's app may not be installed): None when the page does not exist."""
+
+    def url(period):
+        try:
+            base = reverse(url_name)
+        except NoReverseMatch:
+            return None
+        if filter_prefix is None:
+            return base
+        dates = {f"{filter_prefix}_after": period.start.isoformat(), f"{filter_prefix}_before": period.last_day}
+        return f"{base}?{urlencode(dates)}"
+
+    return url
 
 
 def share(part, total):

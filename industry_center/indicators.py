@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, ended_input, periods_of_months, register, share, text
+from analytics.registry import (
+    Indicator,
+    Measurement,
+    ended_input,
+    periods_of_months,
+    records_page,
+    register,
+    share,
+    text,
+)
 from smarteconomy.choices import Role
 from smarteconomy.templatetags.formatting import number
 
@@ -169,16 +178,6 @@ def _bills_url(status=None):
     return url
 
 
-def _page_url(name):
-    def url(period):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            return None
-
-    return url
-
-
 COMMON = {"pillar": Pillar.INDUSTRY_CENTER, "frequency": Frequency.MONTHLY, "source_office": Role.DKUMKMP}
 
 register(
@@ -196,7 +195,7 @@ register(
         sources=(HOUSES_SOURCE, LEVY_SOURCE),
         compute=occupancy,
         periods=levy_periods,
-        records_url=_page_url("industry_center:tenancy_list"),
+        records_url=records_page("industry_center:tenancy_list"),
         decimals=1,
         **COMMON,
     )
@@ -238,7 +237,7 @@ register(
         sources=(LEVY_SOURCE,),
         compute=cashless_share,
         periods=levy_periods,
-        records_url=_page_url("industry_center:payment_list"),
+        records_url=records_page("industry_center:payment_list"),
         decimals=1,
         **COMMON,
     )
@@ -296,7 +295,7 @@ register(
         sources=(HOUSES_SOURCE,),
         compute=appropriate_technology_share,
         periods=levy_periods,
-        records_url=_page_url("industry_center:house_list"),
+        records_url=records_page("industry_center:house_list"),
         decimals=1,
         **COMMON,
     )

@@ -6,13 +6,11 @@ steps and the holidays, read once per year for both indicators and all the perio
 recompute stays fast on a large queue. Notes and input names are stored untranslated (``text``) and translated when shown."""
 
 import statistics
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth, TruncDate
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -24,6 +22,7 @@ from analytics.registry import (
     ended_input,
     in_shared_computations,
     periods_of_months,
+    records_page,
     register,
     share,
     shared_per_run,
@@ -227,28 +226,10 @@ def disruption_hours(period):
 # Records behind the numbers -----------------------------------------------------------------------------------
 
 
-def _queue_url(name, prefix=None):
-    """The records behind a value: the queue (or the disruption log) filtered to the period. Built at call time
-    (the pages may not be installed); None when the page does not exist."""
-
-    def url(period):
-        try:
-            base = reverse(name)
-        except NoReverseMatch:
-            return None
-        if prefix is None:
-            return base
-        start, end = period.moments()
-        last = (end - timedelta(days=1)).date()
-        return base + "?" + urlencode({f"{prefix}_after": start.date().isoformat(), f"{prefix}_before": last})
-
-    return url
-
-
-_submitted_records = _queue_url("licensing:application_list", "submitted")
+_submitted_records = records_page("licensing:application_list", "submitted")
 # The queue has no filter by decision date: its decided applications, newest first.
-_decided_records = _queue_url("licensing:application_list")
-_disruption_records = _queue_url("licensing:disruption_list", "started")
+_decided_records = records_page("licensing:application_list")
+_disruption_records = records_page("licensing:disruption_list", "started")
 
 
 COMMON = {

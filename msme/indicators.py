@@ -11,14 +11,21 @@ from decimal import Decimal
 
 from django.db.models import Count, ExpressionWrapper, F, Q, Sum
 from django.db.models import DecimalField as DecimalOutput
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from analytics.choices import Direction, Frequency, IndicatorKind, Pillar, Unit
-from analytics.registry import Indicator, Measurement, ended_input, periods_of_months, register, share, text
+from analytics.registry import (
+    Indicator,
+    Measurement,
+    ended_input,
+    periods_of_months,
+    records_page,
+    register,
+    share,
+    text,
+)
 from smarteconomy.choices import Role
 from smarteconomy.models import Kecamatan
 from smarteconomy.templatetags.formatting import number
@@ -265,20 +272,6 @@ def payout_timeliness(period):
 # --- Records behind the numbers ---------------------------------------------------------------------------------
 
 
-def _url(name, prefix=None):
-    def url(period):
-        try:
-            base = reverse(name)
-        except NoReverseMatch:
-            return None
-        if prefix is None:
-            return base
-        start, end = bounds(period)
-        return base + "?" + urlencode({f"{prefix}_after": start.isoformat(), f"{prefix}_before": end.isoformat()})
-
-    return url
-
-
 MARKETPLACE = {"pillar": Pillar.MSME_MARKETPLACE, "source_office": Role.DKUMKMP, "frequency": Frequency.MONTHLY}
 CREATIVE = {"pillar": Pillar.CREATIVE_ECONOMY, "source_office": Role.DKUMKMP, "frequency": Frequency.MONTHLY}
 
@@ -298,7 +291,7 @@ register(
         sources=(REGISTRY_SOURCE,),
         compute=registered_stock,
         periods=registry_periods,
-        records_url=_url("msme:msme_list"),
+        records_url=records_page("msme:msme_list"),
         breakdown=registered_stock_breakdown,
         **MARKETPLACE,
     )
@@ -319,7 +312,7 @@ register(
         sources=(REGISTRY_SOURCE,),
         compute=new_registrations,
         periods=registry_periods,
-        records_url=_url("msme:msme_list", "registered"),
+        records_url=records_page("msme:msme_list", "registered"),
         breakdown=new_registrations_breakdown,
         **MARKETPLACE,
     )
@@ -345,7 +338,7 @@ register(
         sources=(REGISTRY_SOURCE, LISTINGS_SOURCE),
         compute=integration_rate,
         periods=listing_periods,
-        records_url=_url("msme:listing_list"),
+        records_url=records_page("msme:listing_list"),
         decimals=2,
         **MARKETPLACE,
     )
@@ -363,7 +356,7 @@ register(
         sources=(LISTINGS_SOURCE,),
         compute=active_listings,
         periods=listing_periods,
-        records_url=_url("msme:listing_list"),
+        records_url=records_page("msme:listing_list"),
         **MARKETPLACE,
     )
 )
@@ -380,7 +373,7 @@ register(
         sources=(TRAININGS_SOURCE,),
         compute=trainings_held,
         periods=training_periods,
-        records_url=_url("msme:training_list", "starts"),
+        records_url=records_page("msme:training_list", "starts"),
         **CREATIVE,
     )
 )
@@ -399,7 +392,7 @@ register(
         sources=(TRAININGS_SOURCE,),
         compute=quota_fill,
         periods=training_periods,
-        records_url=_url("msme:training_list", "starts"),
+        records_url=records_page("msme:training_list", "starts"),
         decimals=1,
         **CREATIVE,
     )
@@ -420,7 +413,7 @@ register(
         sources=(TRAININGS_SOURCE, REGISTRY_SOURCE),
         compute=training_coverage,
         periods=training_periods,
-        records_url=_url("msme:training_list"),
+        records_url=records_page("msme:training_list"),
         decimals=2,
         **CREATIVE,
     )
@@ -441,7 +434,7 @@ register(
         sources=(TRAININGS_SOURCE, LISTINGS_SOURCE),
         compute=post_training_adoption,
         periods=training_periods,
-        records_url=_url("msme:training_list", "starts"),
+        records_url=records_page("msme:training_list", "starts"),
         decimals=1,
         **CREATIVE,
     )
@@ -459,7 +452,7 @@ register(
         sources=(OUTLET_SOURCE,),
         compute=outlet_sales,
         periods=outlet_periods,
-        records_url=_url("msme:outlet_product_list"),
+        records_url=records_page("msme:outlet_product_list"),
         **CREATIVE,
     )
 )
@@ -479,7 +472,7 @@ register(
         sources=(OUTLET_SOURCE,),
         compute=payout_timeliness,
         periods=outlet_periods,
-        records_url=_url("msme:outlet_payout_list"),
+        records_url=records_page("msme:outlet_payout_list"),
         decimals=1,
         **CREATIVE,
     )
