@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from smarteconomy.forms import DateTimeLocalInput, style_form
 from smarteconomy.models import Kelurahan
 
-from .choices import ReturnReason
+from .choices import REJECT_REASONS_FOR_OFFICERS, ReturnReason
 from .models import PermitApplication, PermitType, ServiceDisruption
 
 
@@ -55,6 +55,25 @@ class TransitionForm(forms.Form):
     to_status = forms.CharField()
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "---------"), *ReturnReason.choices], required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RejectForm(forms.Form):
+    """The confirmation step of a rejection: the reason is required and stays on the timeline."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason for rejection"), choices=[("", "---------"), *REJECT_REASONS_FOR_OFFICERS]
+    )
+    note = forms.CharField(
+        label=_("Explanation for the applicant"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is “Other”. Shown on the status timeline."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
 
 
 class ServiceDisruptionForm(forms.ModelForm):

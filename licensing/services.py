@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from analytics.scorecard import mark_dirty
 
-from .choices import DECISIONS, TRANSITIONS, PermitStatus
+from .choices import DECISIONS, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption
 
 APPLICATIONS_SOURCE = "licensing.applications"
@@ -40,7 +40,8 @@ def allowed_transitions(application):
 @transaction.atomic
 def permit_application_transition(*, application, to_status, by=None, at=None, reason="", note=""):
     """Move an application to ``to_status``. Refused (ValidationError, nothing written) when the workflow does not
-    allow it, when a return has no reason, or when the step is dated before the previous one."""
+    allow it, when a return or a rejection has no reason (a rejection for "other" reasons also needs a note), or
+    when the step is dated before the previous one."""
     application = PermitApplication.objects.select_for_update().get(pk=application.pk)
     at = at or timezone.now()
     current = PermitStatus(application.status)
@@ -51,8 +52,14 @@ def permit_application_transition(*, application, to_status, by=None, at=None, r
             _("An application that is “%(current)s” cannot become “%(target)s”. Allowed next steps: %(allowed)s.")
             % {"current": current.label, "target": target.label, "allowed": allowed}
         )
-    if target == PermitStatus.RETURNED and not reason:
-        raise ValidationError(_("Say why the application is returned for correction."))
+    if target == PermitStatus.RETURNED and reason not in ReturnReason.values:
+        raise ValidationError({"reason": _("Say why the application is returned for correction.")})
+    if target == PermitStatus.REJECTED:
+        if reason not in RejectReason.values:
+            raise ValidationError({"reason": _("Say why the application is rejected.")})
+        if reason == RejectReason.OTHER and not note.strip():
+            message = _("Explain the rejection in the note when the reason is “%(other)s”.")
+            raise ValidationError({"note": message % {"other": RejectReason.OTHER.label}})
     last = application.changes.order_by("-at", "-id").first()
     if last is not None and at < last.at:
         raise ValidationError(
@@ -74,7 +81,7 @@ def permit_application_transition(*, application, to_status, by=None, at=None, r
         application=application,
         from_status=current,
         to_status=target,
-        reason=reason if target == PermitStatus.RETURNED else "",
+        reason=reason if target in (PermitStatus.RETURNED, PermitStatus.REJECTED) else "",
         note=note,
         at=at,
         by=by,

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, RecordActionView, ServiceFormView
+from smarteconomy.views import ObjectDetailView, RecordActionView, RecordFormMixin, ServiceFormView
 
 from . import filtersets, tables
 from .choices import PermitStatus, ReturnReason
-from .forms import PermitApplicationForm, ServiceDisruptionForm, TransitionForm
+from .forms import PermitApplicationForm, RejectForm, ServiceDisruptionForm, TransitionForm
 from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
 from .selectors import application_list, disruption_list, holiday_dates, working_days_left
 from .services import (
@@ -35,7 +35,6 @@ TRANSITION_LABELS = {
 TRANSITION_STYLES = {
     PermitStatus.APPROVED: "success",
     PermitStatus.ISSUED: "success",
-    PermitStatus.REJECTED: "outline-danger",
     PermitStatus.RETURNED: "warning",
 }
 
@@ -94,7 +93,12 @@ class PermitApplicationDetailView(ObjectDetailView):
         context["clock_style"] = tables.clock_style(days_left, context["clock_paused"])
         context["status_style"] = tables.PermitStatusColumn.STYLES.get(application.status, "secondary")
         context["timeline"] = list(application.changes.all())
+        context["transitions"] = []
+        context["can_reject"] = False
         if self.request.user.has_perm("licensing.change_permitapplication"):
+            allowed = allowed_transitions(application)
+            # A rejection is not a button beside "Approve": it has its own confirmation page with the reason.
+            context["can_reject"] = PermitStatus.REJECTED in allowed
             context["transitions"] = [
                 {
                     "status": status.value,
@@ -102,10 +106,9 @@ class PermitApplicationDetailView(ObjectDetailView):
                     "style": TRANSITION_STYLES.get(status, "primary"),
                     "needs_reason": status == PermitStatus.RETURNED,
                 }
-                for status in allowed_transitions(application)
+                for status in allowed
+                if status != PermitStatus.REJECTED
             ]
-        else:
-            context["transitions"] = []
         context["return_reasons"] = ReturnReason.choices
         return context
 
@@ -124,6 +127,8 @@ class PermitApplicationTransitionView(RecordActionView):
         data = form.cleaned_data
         if data["to_status"] not in PermitStatus.values:
             raise ValidationError(_("unknown status “%(status)s”.") % {"status": data["to_status"]})
+        if data["to_status"] == PermitStatus.REJECTED:
+            raise ValidationError(_("a rejection is confirmed on its own page, with its reason."))
         change = permit_application_transition(
             application=application,
             to_status=data["to_status"],
@@ -132,6 +137,45 @@ class PermitApplicationTransitionView(RecordActionView):
             note=data["note"],
         )
         return _("The application is now “%(status)s”.") % {"status": change.get_to_status_display()}
+
+
+class PermitApplicationRejectView(RecordFormMixin, ServiceFormView):
+    """The confirmation step of a rejection: a page of its own (not a button beside "Approve"), with the reason
+    required; the reason and the note go on the status timeline."""
+
+    permission_required = "licensing.change_permitapplication"
+    model = PermitApplication
+    form_class = RejectForm
+    template_name = "licensing/application_reject.html"
+
+    @property
+    def title(self):
+        return _("Reject application %(number)s") % {"number": self.object}
+
+    def get(self, request, *args, **kwargs):
+        if PermitStatus.REJECTED not in allowed_transitions(self.object):
+            messages.error(
+                request,
+                _("An application that is “%(status)s” cannot be rejected.")
+                % {"status": self.object.get_status_display()},
+            )
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        return context
+
+    def form_valid(self, form):
+        try:
+            permit_application_transition(
+                application=self.object, to_status=PermitStatus.REJECTED, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            return self.form_invalid_from(form, error)
+        messages.success(self.request, _("Application %(number)s is rejected.") % {"number": self.object})
+        return redirect(self.object)
 
 
 class PermitApplicationCreateView(ServiceFormView):

@@ -139,11 +139,59 @@ def test_an_allowed_step_changes_the_status_and_a_refused_one_writes_nothing(cli
     assert 'data-testid="transition-approved"' not in page
 
 
+def test_reject_is_not_a_button_beside_approve_but_a_confirmation_page_that_requires_a_reason(
+    client, officer, permit_type
+):
+    application = make(permit_type, "REG-1")
+    permit_application_transition(application=application, to_status="verification", by=officer)
+    detail = application.get_absolute_url()
+    page = client.get(detail).content.decode()
+    assert 'data-testid="transition-approved"' in page
+    assert 'data-testid="transition-rejected"' not in page  # no one-click rejection
+    reject_url = reverse("licensing:application_reject", args=[application.pk])
+    assert f'href="{reject_url}"' in page and "btn-outline-danger" in page
+
+    # The one-click path is closed: a rejection posted to the workflow buttons' address is refused.
+    before = (PermitStatusChange.objects.count(), application.history.count())
+    transition = reverse("licensing:application_transition", args=[application.pk])
+    response = client.post(transition, {"to_status": "rejected", "reason": "other", "note": "x"})
+    assert response.status_code == 302
+    assert any("own page" in str(m) for m in get_messages(response.wsgi_request))
+
+    response = client.get(reject_url)
+    assert response.status_code == 200
+    form_page = response.content.decode()
+    assert 'data-testid="reject-form"' in form_page and "btn-danger" in form_page
+    response = client.post(reject_url, {"reason": "", "note": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    response = client.post(reject_url, {"reason": "other", "note": ""})
+    assert response.status_code == 200 and "Explain the rejection" in " ".join(response.context["form"].errors["note"])
+    application.refresh_from_db()
+    assert application.status == "verification"
+    assert (PermitStatusChange.objects.count(), application.history.count()) == before
+
+    response = client.post(reject_url, {"reason": "requirements", "note": "Surat domisili tidak ada"})
+    assert response.status_code == 302 and response["Location"] == detail
+    application.refresh_from_db()
+    assert application.status == "rejected"
+    change = application.changes.last()
+    assert (change.to_status, change.reason, change.note, change.by) == (
+        "rejected",
+        "requirements",
+        "Surat domisili tidak ada",
+        officer,
+    )
+    page = client.get(detail).content.decode()
+    assert "Requirements not met" in page and "Surat domisili tidak ada" in page  # on the timeline
+    assert client.get(reject_url).status_code == 302  # closed: nothing left to reject
+
+
 def test_bappeda_reads_an_application_without_workflow_buttons(client, role_users, permit_type):
     application = make(permit_type, "REG-1")
     client.force_login(role_users["bappeda"])
     page = client.get(application.get_absolute_url()).content.decode()
     assert 'data-testid="timeline"' in page and 'data-testid="transition-' not in page
+    assert 'data-testid="reject-link"' not in page
     response = client.post(
         reverse("licensing:application_transition", args=[application.pk]), {"to_status": "rejected"}
     )
