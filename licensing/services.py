@@ -33,6 +33,46 @@ def permit_application_create(*, by=None, **fields):
     return application
 
 
+# The data an officer may correct after saving. Not the status (nor the times of the steps, nor the submission
+# time that starts the timeline): they change only through the workflow.
+APPLICATION_DATA_FIELDS = (
+    "registration_number",
+    "applicant_name",
+    "applicant_kind",
+    "nib",
+    "kbli_codes",
+    "permit_type",
+    "channel",
+    "kelurahan",
+    "oss_reference",
+)
+
+
+@transaction.atomic
+def permit_application_update(*, application, by=None, **fields):
+    """Correct an application's data (``APPLICATION_DATA_FIELDS``); the change is in its history with who and
+    when. Refused (ValidationError, nothing written) when a value is invalid; nothing is saved when nothing
+    changed. The scorecard periods it counts in are marked for recompute (the channel, the permit type and its
+    service level feed the indicators)."""
+    unknown = set(fields) - set(APPLICATION_DATA_FIELDS)
+    if unknown:
+        raise TypeError(f"not correctable here (only through the workflow or not at all): {sorted(unknown)}")
+    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    changed = [name for name, value in fields.items() if getattr(application, name) != value]
+    if not changed:
+        return application
+    for name in changed:
+        setattr(application, name, fields[name])
+    application._history_user = by
+    application.full_clean()
+    application.save()
+    months = {
+        _month(moment) for moment in (application.submitted_at, application.decided_at, application.issued_at) if moment
+    }
+    mark_dirty(source=APPLICATIONS_SOURCE, periods=months)
+    return application
+
+
 def allowed_transitions(application):
     return TRANSITIONS[PermitStatus(application.status)]
 

@@ -9,17 +9,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, RecordActionView, RecordFormMixin, ServiceFormView
+from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, RecordFormMixin, ServiceFormView
 
 from . import filtersets, tables
 from .choices import PermitStatus, ReturnReason
-from .forms import PermitApplicationForm, RejectForm, ServiceDisruptionForm, TransitionForm
+from .forms import (
+    PermitApplicationCorrectionForm,
+    PermitApplicationForm,
+    RejectForm,
+    ServiceDisruptionForm,
+    TransitionForm,
+)
 from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
 from .selectors import application_list, disruption_list, holiday_dates, working_days_left
 from .services import (
     allowed_transitions,
     permit_application_create,
     permit_application_transition,
+    permit_application_update,
     service_disruption_save,
 )
 
@@ -110,6 +117,7 @@ class PermitApplicationDetailView(ObjectDetailView):
                 if status != PermitStatus.REJECTED
             ]
         context["return_reasons"] = ReturnReason.choices
+        context["can_edit"] = self.request.user.has_perm("licensing.change_permitapplication")
         return context
 
 
@@ -191,6 +199,30 @@ class PermitApplicationCreateView(ServiceFormView):
             return self.form_invalid_from(form, error)
         messages.success(self.request, _("Application %(number)s recorded as submitted.") % {"number": application})
         return redirect(application)
+
+
+class PermitApplicationUpdateView(RecordEditMixin, ServiceFormView):
+    """Correct a saved application's data on the staff pages (not only in the back office); the status changes
+    only through the workflow, so it is not on this form."""
+
+    permission_required = "licensing.change_permitapplication"
+    model = PermitApplication
+    form_class = PermitApplicationCorrectionForm
+    success_message = gettext_lazy("The application's data is corrected; the change is in its history.")
+
+    @property
+    def title(self):
+        return _("Correct the data of application %(number)s") % {"number": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intro"] = _(
+            "The status is not corrected here: it changes only through the workflow on the application's page."
+        )
+        return context
+
+    def save(self, data):
+        return permit_application_update(application=self.object, by=self.request.user, **data)
 
 
 # --- Service disruptions --------------------------------------------------------------------------------

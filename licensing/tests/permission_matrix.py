@@ -59,6 +59,22 @@ MATRIX = [
         kwargs=application,
         label="application_transition (GET)",
     ),
+    Case("licensing:application_edit", WRITE_FORM, kwargs=application),
+    Case(
+        "licensing:application_edit",
+        WRITE,
+        kwargs=application,
+        method="post",
+        data=lambda: {
+            "registration_number": f"REG-CORRECTED-{timezone.now().timestamp()}",
+            "applicant_name": "CV Maju Bersama",
+            "applicant_kind": "company",
+            "nib": "1234567890123",
+            "permit_type": permit_type().pk,
+            "channel": "counter",
+        },
+        label="application_edit (POST)",
+    ),
     Case("licensing:application_reject", WRITE_FORM, kwargs=application),
     Case(
         "licensing:application_reject",
