@@ -4,7 +4,7 @@ disruptions and permit types. Every write goes through licensing.services."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -192,13 +192,11 @@ class PermitApplicationCreateView(ServiceFormView):
     title = gettext_lazy("Add a permit application")
     cancel_url_name = "licensing:application_list"
 
-    def form_valid(self, form):
-        try:
-            application = permit_application_create(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Application %(number)s recorded as submitted.") % {"number": application})
-        return redirect(application)
+    def save(self, data):
+        return permit_application_create(by=self.request.user, **data)
+
+    def saved_message(self, application):
+        return _("Application %(number)s recorded as submitted.") % {"number": application}
 
 
 class PermitApplicationUpdateView(RecordEditMixin, ServiceFormView):
@@ -251,43 +249,21 @@ class ServiceDisruptionCreateView(ServiceFormView):
     form_class = ServiceDisruptionForm
     title = gettext_lazy("Record a service disruption")
     cancel_url_name = "licensing:disruption_list"
+    success_message = gettext_lazy("Service disruption saved.")
 
-    def form_valid(self, form):
-        try:
-            disruption = service_disruption_save(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Service disruption saved."))
-        return redirect(disruption)
+    def save(self, data):
+        return service_disruption_save(by=self.request.user, **data)
 
 
-class ServiceDisruptionUpdateView(ServiceFormView):
+class ServiceDisruptionUpdateView(RecordEditMixin, ServiceFormView):
     permission_required = "licensing.change_servicedisruption"
+    model = ServiceDisruption
     form_class = ServiceDisruptionForm
     title = gettext_lazy("Edit a service disruption")
+    success_message = gettext_lazy("Service disruption saved.")
 
-    @property
-    def cancel_url(self):
-        return self.disruption.get_absolute_url()
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.disruption = get_object_or_404(ServiceDisruption.objects.visible_to(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # A copy: the form's validation must not change the record the service saves.
-        kwargs["instance"] = ServiceDisruption.objects.get(pk=self.disruption.pk)
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            disruption = service_disruption_save(disruption=self.disruption, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Service disruption saved."))
-        return redirect(disruption)
+    def save(self, data):
+        return service_disruption_save(disruption=self.object, by=self.request.user, **data)
 
 
 # --- Permit types ---------------------------------------------------------------------------------------

@@ -386,12 +386,16 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         """Where to go after saving: the record's page."""
         return saved.get_absolute_url()
 
+    def saved_message(self, saved):
+        """The message after saving (``success_message``; a view may name the saved record in it)."""
+        return self.success_message
+
     def form_valid(self, form):
         try:
             saved = self.save(form.cleaned_data)
         except ValidationError as error:
             return self.form_invalid_from(form, error)
-        messages.success(self.request, self.success_message)
+        messages.success(self.request, self.saved_message(saved))
         return redirect(self.saved_url(saved))
 
 
