@@ -219,3 +219,24 @@ def test_pdf_with_more_indicators_than_fit_one_chart_page(monkeypatch):
     content = reports.monitoring_report_pdf(period=Period(2023), compress=False)
     assert content.startswith(b"%PDF")
     assert content.count(b"/Type /Page\n") + content.count(b"/Type /Page ") >= 4  # the charts took several pages
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # Values over three years and no target at all (the scorecard report of 2025 and 2026 was a 500).
+        [(Period(2024), 1.0, None), (Period(2025), 2.0, None), (Period(2026), 3.0, None)],
+        # A target for one year only, and a value measured once.
+        [(Period(2024), None, None), (Period(2025), 2.0, 5.0), (Period(2026), None, None)],
+        # Nothing known at all.
+        [(Period(2025), None, None), (Period(2026), None, None)],
+    ],
+)
+def test_trend_chart_draws_a_series_with_fewer_than_two_points_as_markers(points):
+    from types import SimpleNamespace
+
+    from reportlab.graphics import renderPDF
+
+    row = SimpleNamespace(indicator=registry.all_indicators()[0], trend=lambda: points)
+    drawing = reports.trend_chart(row, 260)
+    assert renderPDF.drawToString(drawing).startswith(b"%PDF")
