@@ -94,8 +94,10 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         by_indicator = {}
+        periods = set()
         for snapshot in snapshot_list():
             by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
+            periods.add(snapshot.period)
         pillars = []
         for pillar in Pillar:
             indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
@@ -105,12 +107,24 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             title=_("Smart Economy scorecard"),
             pillars=pillars,
             run=last_recompute(),
+            report_periods=_report_periods(periods),
             counts={
                 status: sum(1 for p in pillars for r in p["rows"] if r["latest"] and r["latest"].status == status)
                 for status in SnapshotStatus.values
             },
         )
         return context
+
+
+def _report_periods(periods):
+    """The periods the monitoring report offers: every year with snapshots, the latest first (the report's default),
+    then each month of the latest year with monthly snapshots. [(value, year or first day of the month)]; the
+    template names the month."""
+    parsed = [registry.Period.parse(text) for text in periods]
+    years = sorted({period.year for period in parsed}, reverse=True)
+    last = max((period.year for period in parsed if period.is_month), default=None)
+    months = sorted((p for p in parsed if p.is_month and p.year == last), key=str, reverse=True)
+    return [(str(year), year) for year in years] + [(str(month), month.start) for month in months]
 
 
 class _SmallForm(forms.Form):
