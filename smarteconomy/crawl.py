@@ -15,6 +15,7 @@ variants of a GET form's period and format choices (every option offered) are bo
 
 import dataclasses
 import re
+import time
 import traceback
 from collections import Counter, deque
 from html.parser import HTMLParser
@@ -47,6 +48,7 @@ class Visit:
     referrer: str | None
     location: str = ""  # where a redirect points
     error: str = ""  # the traceback of a view's exception (a 500)
+    seconds: float = 0.0  # how long the response took
 
     @property
     def is_html(self):
@@ -259,7 +261,9 @@ def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=30
         url, referrer = queue.popleft()
         if len(visits) >= max_requests:
             raise CrawlTooLarge(f"more than {max_requests} requests; the last one was {url} (from {referrer})")
+        started = time.monotonic()
         response = client.get(url)
+        content = _read(response)
         error = ""
         if response.exc_info:
             error = "".join(traceback.format_exception(*response.exc_info))
@@ -267,10 +271,11 @@ def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=30
             url=url,
             status=response.status_code,
             content_type=response.get("Content-Type", ""),
-            content=_read(response),
+            content=content,
             referrer=referrer,
             location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
             error=error,
+            seconds=time.monotonic() - started,
         )
         visits.append(visit)
         found = []  # [(url, is a form's option variant)]

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
+from smarteconomy.roles import may_open
 from smarteconomy.tasking import enqueue
 from smarteconomy.templatetags.formatting import number
 
@@ -207,7 +208,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
                 value_format=indicator.decimals,
                 testid="chart-indicator",
             ),
-            records_url=indicator.records_url(period) if indicator.records_url and period else None,
+            records_url=self._records_url(indicator, period),
             breakdown=breakdown,
             baseline=IndicatorBaseline.objects.filter(indicator_code=code).first(),
             targets=IndicatorTarget.objects.filter(indicator_code=code).order_by("year"),
@@ -216,6 +217,11 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
         )
         return context
+
+    def _records_url(self, indicator, period):
+        """The records behind the value, when the user may see them (another office's records would be a 403)."""
+        url = indicator.records_url(period) if indicator.records_url and period else None
+        return url if url and may_open(self.request, url) else None
 
 
 class _IndicatorWriteView(LoginRequiredMixin, PermissionRequiredMixin, View):

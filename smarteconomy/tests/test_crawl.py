@@ -109,6 +109,14 @@ def test_no_page_is_a_server_error(demo_crawl):
     assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors)
 
 
+def test_no_link_a_user_is_shown_leads_to_a_page_forbidden_to_them(demo_crawl):
+    """A link or a form on a page a user sees never leads to a 403 (another office's records, the task log)."""
+    forbidden = [
+        f"{_where(role, language, visit)}" for role, language, visit in _visits(demo_crawl) if visit.status == 403
+    ]
+    assert not forbidden, f"{len(forbidden)} links to a 403:\n" + "\n".join(forbidden)
+
+
 def test_the_crawl_reaches_a_fair_number_of_pages_and_downloads_in_every_role(demo_crawl):
     """The guard cannot pass by crawling nothing."""
     assert set(demo_crawl) == {(role, language) for role in ROLES for language in LANGUAGES}
