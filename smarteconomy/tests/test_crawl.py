@@ -122,13 +122,14 @@ def test_the_crawl_reaches_a_fair_number_of_pages_and_downloads_in_every_role(de
     assert set(demo_crawl) == {(role, language) for role in ROLES for language in LANGUAGES}
     anonymous = [visit for language in LANGUAGES for visit in demo_crawl["anonymous", language]]
     assert any(visit.url.startswith(reverse("login")) and visit.status == 200 for visit in anonymous)
-    minimum = {  # (HTML pages, CSV, XLSX) per language; the demo has a little more than this of each
-        "admin": (150, 20, 20),
-        "bappeda": (150, 20, 20),
-        "dpmptsp": (25, 4, 4),
-        "dkumkmp": (60, 10, 10),
-        "operator_airport": (10, 1, 1),
-        "operator_mall": (10, 1, 1),
+    minimum = {  # (HTML pages, CSV, XLSX) per language: about 60 % of what the demo gives (Dec 2026: 244/73/76 for
+        # admin, 206/73/73 Bappeda, 94/35/37 DPMPTSP, 167/56/58 DKUMKMP, 85/30/31 each parking operator)
+        "admin": (150, 40, 40),
+        "bappeda": (120, 40, 40),
+        "dpmptsp": (55, 20, 20),
+        "dkumkmp": (100, 33, 33),
+        "operator_airport": (50, 18, 18),
+        "operator_mall": (50, 18, 18),
     }
     short = []
     for role in DEMO_USERS:
