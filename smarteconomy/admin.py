@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
+from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .roles import redact
 
 
@@ -36,6 +37,20 @@ class PublicHolidayAdmin(SimpleHistoryAdmin):
     list_display = ("date", "name", "kind")
     list_filter = ("kind",)
     date_hierarchy = "date"
+
+    # Working days count holidays: a holiday added, moved or removed changes the licensing indicators.
+    def save_model(self, request, obj, form, change):
+        before = PublicHoliday.objects.filter(pk=obj.pk).values_list("date", flat=True).first()
+        super().save_model(request, obj, form, change)
+        mark_dirty(HOLIDAYS_SOURCE, [before, obj.date])
+
+    def delete_model(self, request, obj):
+        mark_dirty(HOLIDAYS_SOURCE, [obj.date])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        mark_dirty(HOLIDAYS_SOURCE, queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):
