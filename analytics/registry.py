@@ -49,13 +49,35 @@ def share(part, total):
     return None if not total else part / total * 100
 
 
+PERIOD_ENDED = gettext_noop("Period %(period)s has ended")
+PERIOD_RUNNING = gettext_noop("Period %(period)s is in progress")
+
+
 def ended_input(period):
-    """The input every period-based indicator has: the period is over (a running month is still incomplete)."""
+    """The input every period-based indicator has: the period is over (a running month is still incomplete). Its
+    name says the period's state, so that it reads right among the inputs that arrived and among the missing."""
     ended = period.has_ended()
     return {
-        "name": text(gettext_noop("Period %(period)s has ended"), period=str(period)),
+        "name": text(PERIOD_ENDED if ended else PERIOD_RUNNING, period=str(period)),
         "present": ended,
-        "detail": "" if ended else text(gettext_noop("in progress")),
+        "detail": "",
+    }
+
+
+def is_period_input(item):
+    """Whether an input (as stored in a snapshot) is ``ended_input``'s: a state of the period, not an office's
+    data (older snapshots said "has ended (in progress)")."""
+    name = item.get("name")
+    return isinstance(name, dict) and name.get("message") in (PERIOD_ENDED, PERIOD_RUNNING)
+
+
+def reported_input(period, last):
+    """The input a monthly source that stopped reporting misses: no data since ``last`` (a month), although a whole
+    month has ended since (see analytics.scorecard.last_reported_month)."""
+    return {
+        "name": text(gettext_noop("Data for %(period)s"), period=str(period)),
+        "present": False,
+        "detail": text(gettext_noop("not reported since %(last)s"), last=str(last)),
     }
 
 

@@ -74,8 +74,14 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
     written = unchanged = 0
     with transaction.atomic(), registry.shared_computations():  # its periods share what they read
         existing = {s.period: s for s in IndicatorSnapshot.objects.filter(indicator_code=indicator.code)}
+        last = last_reported_month(indicator)
+        with_data = {str(p) for p in _data_periods(indicator.code)}
         for period in periods:
             measurement = indicator.compute(period)
+            if not_reported(period, last):
+                measurement.inputs.append(registry.reported_input(period, last))
+                if str(period) not in with_data:  # nothing reported at all: no value, not a zero
+                    measurement.value = None
             value = _clean(measurement.value)
             target = _clean(target_for(indicator, period, targets))
             complete = measurement.complete and value is not None
@@ -106,15 +112,52 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
     return written, unchanged
 
 
+@registry.shared_per_run
+def _data_periods(code):
+    return registry.get_indicator(code).periods()
+
+
+def _month_before(month):
+    return registry.Period(month.year - (month.month == 1), (month.month - 2) % 12 + 1)
+
+
+def last_reported_month(indicator):
+    """The last month with data of a monthly indicator (None: no data, or a yearly indicator)."""
+    if indicator.frequency != Frequency.MONTHLY:
+        return None
+    months = [p for p in _data_periods(indicator.code) if p.is_month]
+    return max(months, key=lambda p: p.sort_key) if months else None
+
+
+def not_reported(period, last):
+    """The reporting rule of a monthly source: it reports every month. A period is not reported when a whole month
+    within it has ended after the source's last data (``last``): the outlet's year 2025 when its data stops in June,
+    every period after the trainings' last month. The month in progress waits until it is over."""
+    if last is None:
+        return False
+    last_ended = _month_before(registry.Period.month_of(timezone.localdate()))
+    last_month_of = registry.Period(period.year, period.month or 12)
+    judged = min(last_month_of, last_ended, key=lambda p: p.sort_key)
+    return last.sort_key < judged.sort_key
+
+
 def indicator_periods(indicator, targets):
     """The periods the data supports, plus every year up to now that has a target: a year whose data has not
-    arrived yet shows as incomplete rather than disappearing from the scorecard."""
-    periods = {str(p): p for p in indicator.periods()}
-    this_year = timezone.localdate().year
+    arrived yet shows as incomplete rather than disappearing from the scorecard. A monthly source that stopped
+    reporting gets the last ended month and the month in progress (and their years), as not reported: its last
+    data must not look like today's."""
+    periods = {str(p): p for p in _data_periods(indicator.code)}
+    today = timezone.localdate()
     for code, year in targets:
-        if code == indicator.code and year <= this_year and indicator.frequency == Frequency.YEARLY:
+        if code == indicator.code and year <= today.year and indicator.frequency == Frequency.YEARLY:
             periods.setdefault(str(year), registry.Period(year))
-    return sorted(periods.values(), key=lambda p: (p.year, p.month or 0))
+    last = last_reported_month(indicator)
+    current = registry.Period.month_of(today)
+    if last is not None and not_reported(current, last):
+        for month in (_month_before(current), current):
+            periods.setdefault(str(month), month)
+            periods.setdefault(str(month.year), registry.Period(month.year))
+    return sorted(periods.values(), key=lambda p: p.sort_key)
 
 
 def load_targets():
