@@ -32,6 +32,7 @@ from industry_center.models import LevyBill, ProductionHouse, Tenancy
 from industry_center.services import (
     levy_bill_cancel,
     levy_bills_issue_month,
+    levy_bills_mark_overdue,
     payment_record,
     production_house_save,
     tenancy_save,
@@ -64,8 +65,8 @@ from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
 from smarteconomy.models import DirtyPeriod
 
-SEEDS = range(8)
-WRITES = 14
+SEEDS = range(12)
+WRITES = 20
 START = (2026, 2, 10, 9)  # the first full recompute: 10 February 2026, 09.00 WITA
 SNAPSHOT_FIELDS = ("indicator_code", "period", "value", "target", "achievement", "status", "completeness")
 
@@ -232,6 +233,24 @@ def application_step(w):
     permit_application_transition(
         application=app, to_status=to_status, at=moment, reason="wrong_file" if to_status == "returned" else ""
     )
+
+
+def application_page_step(w):
+    """A workflow step on the application's page (the record action), now."""
+    app = _random_application(w)
+    steps = [step for step in allowed_transitions(app) if step in (PermitStatus.VERIFICATION, PermitStatus.APPROVED)]
+    if steps:
+        w.client("dpmptsp").post(
+            reverse("licensing:application_transition", args=[app.pk]),
+            {"to_status": w.rng.choice(steps), "reason": "", "note": ""},
+        )
+
+
+def holidays_import(w):
+    """A public holiday or cuti bersama recorded late: working days change for every period around it."""
+    day = w.past_day(400)
+    data = f"date,name,kind\n{day},Cuti bersama,collective_leave\n".encode()
+    run_import("holidays", data=data, filename="h.csv", user=w.users["admin"])
 
 
 def permits_import(w):
@@ -478,6 +497,7 @@ def target(w):
 WRITERS = (
     application_form,
     application_step,
+    application_page_step,
     permits_import,
     disruption,
     payment,
@@ -496,6 +516,7 @@ WRITERS = (
     parking_api,
     grdp_import,
     target,
+    holidays_import,
 )
 
 
@@ -518,7 +539,9 @@ def test_incremental_recompute_equals_full_recompute(world, clock, seed):
     world.rng = random.Random(seed)
     writes = run_writes(world, clock, WRITES)
     clock.advance(hours=world.rng.randint(1, 30))
-    daily_summaries_nightly()  # the nightly run: the summaries, then the incremental recompute
+    # The nightly run (settings.CELERY_BEAT_SCHEDULE): the summaries, overdue bills, then the incremental recompute.
+    daily_summaries_nightly()
+    levy_bills_mark_overdue()
     indicators_recompute()
     incremental = snapshots()
     call_command("recompute_indicators", "--full", stdout=io.StringIO())
