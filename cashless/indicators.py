@@ -21,7 +21,7 @@ from smarteconomy.templatetags.formatting import number
 
 from . import selectors
 from .models import DailySummary, ParkingLocation
-from .services import SUMMARIES_SOURCE
+from .services import LOCATIONS_SOURCE, SUMMARIES_SOURCE
 
 
 def period_dates(period):
@@ -131,7 +131,8 @@ COMMON = {
     "pillar": Pillar.CASHLESS,
     "frequency": Frequency.MONTHLY,
     "source_office": Role.PARKING_OPERATOR,
-    "sources": (SUMMARIES_SOURCE,),
+    "sources": (SUMMARIES_SOURCE, LOCATIONS_SOURCE),
+    "history_sources": (LOCATIONS_SOURCE,),  # a location made active or not is expected in every period
     "periods": summary_periods,
     "records_url": _records,
 }

@@ -18,6 +18,8 @@ from .importers import IMPORTER_CODE
 from .models import DailySummary, DirtyDate, ParkingLocation, ParkingTransaction
 
 SUMMARIES_SOURCE = "cashless.summaries"
+# The locations expected to hand over their logs (the indicators' completeness in every period).
+LOCATIONS_SOURCE = "cashless.locations"
 DATES_PER_STEP = 31
 
 

@@ -13,6 +13,7 @@ from .models import PermitApplication, PermitStatusChange, ServiceDisruption
 
 APPLICATIONS_SOURCE = "licensing.applications"
 DISRUPTIONS_SOURCE = "licensing.disruptions"
+PERMIT_TYPES_SOURCE = "licensing.permit_types"  # service levels (changed in the back office)
 
 
 @transaction.atomic

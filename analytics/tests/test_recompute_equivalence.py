@@ -15,15 +15,18 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin as django_admin
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Max
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from analytics.demo import DEMO_FILE
 from analytics.models import IndicatorSnapshot, IndicatorTarget
 from analytics.scorecard import indicator_target_set, indicators_recompute
+from cashless.admin import ParkingLocationAdmin
 from cashless.models import ParkingLocation
 from cashless.services import daily_summaries_nightly, parking_transactions_import
 from cashless.tests.factories import HEADER, csv_of, link, make_location, row
@@ -141,6 +144,7 @@ def world(clock, reference_data, role_users, client):
     assert batch.status == ImportStatus.COMMITTED
     airport = make_location()
     link(users["operator_airport"], airport)
+    make_location("BSB", "Balikpapan Superblock")  # hands over no log: its days are missing
     w = World(random.Random(0), users, Client)
     base = date(2025, 1, 1)
     for n in range(6):  # applications over 2025, some decided
@@ -251,6 +255,24 @@ def holidays_import(w):
     day = w.past_day(400)
     data = f"date,name,kind\n{day},Cuti bersama,collective_leave\n".encode()
     run_import("holidays", data=data, filename="h.csv", user=w.users["admin"])
+
+
+def holiday_admin(w):
+    """The administrators add a regional holiday in the back office."""
+    response = w.client("admin").post(
+        reverse("admin:smarteconomy_publicholiday_add"),
+        {"date": w.past_day(400).isoformat(), "name": "Hari jadi Kota", "kind": "regional"},
+    )
+    assert response.status_code in (200, 302)  # 200: the form refused it (a date already recorded)
+
+
+def location_admin(w):
+    """The administrators take a parking location out of service, or back (the back office's save)."""
+    location = ParkingLocation.objects.order_by("?").first()
+    location.active = not location.active
+    request = RequestFactory().post("/")
+    request.user = w.users["admin"]
+    ParkingLocationAdmin(ParkingLocation, django_admin.site).save_model(request, location, None, True)
 
 
 def permits_import(w):
@@ -439,7 +461,7 @@ def parking_upload(w):
         for tid, moment, method, status in _parking_rows(w, 4)
     ]
     if lines:
-        location = ParkingLocation.objects.get()
+        location = ParkingLocation.objects.get(code="SEPINGGAN")
         parking_transactions_import(
             location=location, data=csv_of(*lines, header=HEADER), filename="u.csv", user=w.users["operator_airport"]
         )
@@ -461,7 +483,7 @@ def parking_api(w):
     ]
     if items:
         w.client("operator_airport").post(
-            reverse("cashless_api:transaction_push", args=[ParkingLocation.objects.get().code]),
+            reverse("cashless_api:transaction_push", args=[ParkingLocation.objects.get(code="SEPINGGAN").code]),
             {"transactions": items},
             content_type="application/json",
         )
@@ -517,6 +539,8 @@ WRITERS = (
     grdp_import,
     target,
     holidays_import,
+    holiday_admin,
+    location_admin,
 )
 
 
