@@ -48,12 +48,14 @@ from licensing.services import (
     allowed_transitions,
     permit_application_create,
     permit_application_transition,
+    permit_application_update,
     service_disruption_save,
 )
 from msme.choices import MsmeStatus, OutletMovementKind, ParticipantStatus
 from msme.models import Listing, MarketplaceCategory, Msme, OutletProduct, Training, TrainingParticipant
 from msme.services import (
     listing_save,
+    msme_merge,
     msme_update,
     outlet_movement_record,
     outlet_payout_record,
@@ -234,9 +236,21 @@ def application_step(w):
     last = app.changes.order_by("-at").first().at
     moment = last + (timezone.now() - last) * w.rng.random()
     to_status = w.rng.choice(steps)
-    permit_application_transition(
-        application=app, to_status=to_status, at=moment, reason="wrong_file" if to_status == "returned" else ""
-    )
+    reasons = {PermitStatus.RETURNED: "wrong_file", PermitStatus.REJECTED: "requirements"}
+    permit_application_transition(application=app, to_status=to_status, at=moment, reason=reasons.get(to_status, ""))
+
+
+def application_correction(w):
+    """DPMPTSP corrects a saved application's data: its channel (the online share of its months and year)."""
+    app = _random_application(w)
+    permit_application_update(application=app, channel=w.rng.choice(["spontan", "oss", "counter"]))
+
+
+def msme_merge_write(w):
+    """A duplicate entry merged into the registered MSME, taking an earlier registration date."""
+    msme = Msme.objects.order_by("?").first()
+    earlier = msme.registered_on - timedelta(days=w.rng.randint(1, 200))
+    msme_merge(into=msme, take=["registered_on"], registered_on=earlier)
 
 
 def application_page_step(w):
@@ -520,6 +534,7 @@ WRITERS = (
     application_form,
     application_step,
     application_page_step,
+    application_correction,
     permits_import,
     disruption,
     payment,
@@ -529,6 +544,7 @@ WRITERS = (
     tenancy,
     house,
     msme_write,
+    msme_merge_write,
     msmes_import,
     listing,
     listings_import,
