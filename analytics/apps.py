@@ -23,7 +23,6 @@ class AnalyticsConfig(AppConfig):
         },
         "indicatortarget": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
         "indicatorbaseline": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
-        "dirtyperiod": {Role.ADMIN: VIEW},
     }
 
     # Loaded by `manage.py load_reference` (and seed_demo) through the shared importer.

@@ -20,10 +20,7 @@ from smarteconomy.services import record_upsert
 
 from .choices import PriceBasis, RegionLevel
 from .models import DEFAULT_UNIT, GrdpValue, Region
-from .scorecard import mark_dirty
 from .services import grdp_value_upsert
-
-GRDP_SOURCE = "analytics.grdp"  # the data source that the leading-sector indicators read
 
 
 class RegionCodeColumn(LookupColumn):
@@ -149,7 +146,6 @@ class GrdpImporter(Importer):
         return []
 
     def save(self, rows):
-        mark_dirty(source=GRDP_SOURCE, periods={values["year"] for _number, values in rows})
         outcomes = [
             grdp_value_upsert(
                 region=values["region_code"],

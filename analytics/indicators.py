@@ -9,9 +9,9 @@ from smarteconomy.choices import Role
 
 from . import economics as ec
 from .choices import Direction, Frequency, IndicatorKind, Pillar, PriceBasis, Unit
-from .importers import GRDP_SOURCE
 from .registry import Indicator, Measurement, Period, register, text
 from .selectors import grdp_long_frame, grdp_sector_counts, grdp_sources, grdp_years_of, sector_order
+from .services import GRDP_SOURCE
 
 REGION = "64.71"  # Kota Balikpapan
 REFERENCE = "64"  # Provinsi Kalimantan Timur
@@ -126,6 +126,7 @@ register(
         frequency=Frequency.YEARLY,
         source_office=Role.BAPPEDA,
         sources=(GRDP_SOURCE,),
+        state_at_end=False,  # a year's LQ reads that year only (the competitive count reads the year before too)
         compute=basis_sector_count,
         periods=_all_years,
         records_url=_grdp_records,

@@ -172,19 +172,3 @@ class IndicatorSnapshot(models.Model):
 
         return render_completeness(self.completeness)
 
-
-class DirtyPeriod(models.Model):
-    """A period of a data source whose records changed since the last recompute (set by imports and services)."""
-
-    source = models.CharField(_("data source"), max_length=80)
-    # A period ("2023", "2023-05"), or "<indicator code>@<year>" for a changed target.
-    period = models.CharField(_("period"), max_length=100)
-    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("changed period")
-        verbose_name_plural = _("changed periods")
-        constraints = [models.UniqueConstraint(fields=["source", "period"], name="dirty_once_per_period")]
-
-    def __str__(self):
-        return f"{self.source} {self.period}"

@@ -8,82 +8,22 @@ how to compute it for one period: ``compute(period) -> Measurement``, reading th
 import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext, gettext_noop
+
+from smarteconomy.periods import Period, PeriodError, periods_of_months  # noqa: F401 - re-exported for the apps
 
 from .choices import Direction, Frequency, IndicatorKind
 
 _INDICATORS = {}
 
 
-class RegistryError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Period:
-    """A year ("2023") or a month ("2023-05")."""
-
-    year: int
-    month: int | None = None
-
-    @classmethod
-    def parse(cls, text):
-        text = str(text).strip()
-        try:
-            if len(text) == 4:
-                return cls(int(text))
-            if len(text) == 7 and text[4] == "-":
-                month = int(text[5:])
-                if 1 <= month <= 12:
-                    return cls(int(text[:4]), month)
-        except ValueError:
-            pass
-        raise RegistryError(f"{text!r} is not a period; use YYYY or YYYY-MM.")
-
-    def __str__(self):
-        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
-
-    @property
-    def start(self):
-        return date(self.year, self.month or 1, 1)
-
-    @property
-    def is_month(self):
-        return self.month is not None
-
-    @property
-    def end(self):
-        """The first day after the period."""
-        if self.month is None:
-            return date(self.year + 1, 1, 1)
-        return date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-
-    @property
-    def last_day(self):
-        return self.end - timedelta(days=1)
-
-    def moments(self):
-        """[start, end) as aware datetimes at local (WITA) midnight, for filtering timestamps."""
-        return (
-            timezone.make_aware(datetime.combine(self.start, time.min)),
-            timezone.make_aware(datetime.combine(self.end, time.min)),
-        )
-
-    def has_ended(self):
-        return self.end <= timezone.localdate()
-
-
-def periods_of_months(months):
-    """Every (year, month) given as a monthly period, plus the year of each, oldest first."""
-    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
-    return sorted(periods, key=lambda p: (p.year, p.month or 0))
+# One error for a bad period and a bad declaration (callers catch RegistryError for both).
+RegistryError = PeriodError
 
 
 def records_page(url_name, filter_prefix=None):
@@ -109,13 +49,35 @@ def share(part, total):
     return None if not total else part / total * 100
 
 
+PERIOD_ENDED = gettext_noop("Period %(period)s has ended")
+PERIOD_RUNNING = gettext_noop("Period %(period)s is in progress")
+
+
 def ended_input(period):
-    """The input every period-based indicator has: the period is over (a running month is still incomplete)."""
+    """The input every period-based indicator has: the period is over (a running month is still incomplete). Its
+    name says the period's state, so that it reads right among the inputs that arrived and among the missing."""
     ended = period.has_ended()
     return {
-        "name": text(gettext_noop("Period %(period)s has ended"), period=str(period)),
+        "name": text(PERIOD_ENDED if ended else PERIOD_RUNNING, period=str(period)),
         "present": ended,
-        "detail": "" if ended else text(gettext_noop("in progress")),
+        "detail": "",
+    }
+
+
+def is_period_input(item):
+    """Whether an input (as stored in a snapshot) is ``ended_input``'s: a state of the period, not an office's
+    data (older snapshots said "has ended (in progress)")."""
+    name = item.get("name")
+    return isinstance(name, dict) and name.get("message") in (PERIOD_ENDED, PERIOD_RUNNING)
+
+
+def reported_input(period, last):
+    """The input a monthly source that stopped reporting misses: no data since ``last`` (a month), although a whole
+    month has ended since (see analytics.scorecard.last_reported_month)."""
+    return {
+        "name": text(gettext_noop("Data for %(period)s"), period=str(period)),
+        "present": False,
+        "detail": text(gettext_noop("not reported since %(last)s"), last=str(last)),
     }
 
 
@@ -192,6 +154,16 @@ class Indicator:
     records_url: object = None  # callable(Period) -> URL of the records behind the number, or None
     breakdown: object = None  # callable(Period) -> (columns, rows), or None
     decimals: int = 0
+    # Read as a state at the end of the period (None: when it is a stock)? Then a change makes every later period
+    # dirty too (smarteconomy.periods.periods_to_recompute).
+    state_at_end: bool | None = None
+    # Sources read across periods (e.g. a listing counts as adoption for an earlier training): any change of
+    # one makes every period dirty.
+    history_sources: tuple = ()
+
+    @property
+    def changes_carry_forward(self):
+        return self.kind == IndicatorKind.STOCK if self.state_at_end is None else self.state_at_end
 
     def __post_init__(self):
         if self.kind not in IndicatorKind.values:

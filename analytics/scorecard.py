@@ -11,18 +11,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from smarteconomy.models import DirtyPeriod
+from smarteconomy.periods import mark_dirty, periods_to_recompute, target_source
+
 from . import registry
 from .choices import Direction, Frequency, IndicatorKind, SnapshotStatus
-from .models import DirtyPeriod, IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
+from .models import IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
 
 logger = logging.getLogger(__name__)
 SNAPSHOT_FIELDS = ("pillar", "period_start", "value", "target", "achievement", "status", "completeness")
-
-
-def mark_dirty(*, source, periods):
-    """Record that the records of ``source`` changed for these periods (called by imports and services)."""
-    for period in {str(p) for p in periods}:
-        DirtyPeriod.objects.update_or_create(source=source, period=period)
 
 
 def target_for(indicator, period, targets):
@@ -77,8 +74,14 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
     written = unchanged = 0
     with transaction.atomic(), registry.shared_computations():  # its periods share what they read
         existing = {s.period: s for s in IndicatorSnapshot.objects.filter(indicator_code=indicator.code)}
+        last = last_reported_month(indicator)
+        with_data = {str(p) for p in _data_periods(indicator.code)}
         for period in periods:
             measurement = indicator.compute(period)
+            if not_reported(period, last):
+                measurement.inputs.append(registry.reported_input(period, last))
+                if str(period) not in with_data:  # nothing reported at all: no value, not a zero
+                    measurement.value = None
             value = _clean(measurement.value)
             target = _clean(target_for(indicator, period, targets))
             complete = measurement.complete and value is not None
@@ -109,15 +112,52 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
     return written, unchanged
 
 
+@registry.shared_per_run
+def _data_periods(code):
+    return registry.get_indicator(code).periods()
+
+
+def _month_before(month):
+    return registry.Period(month.year - (month.month == 1), (month.month - 2) % 12 + 1)
+
+
+def last_reported_month(indicator):
+    """The last month with data of a monthly indicator (None: no data, or a yearly indicator)."""
+    if indicator.frequency != Frequency.MONTHLY:
+        return None
+    months = [p for p in _data_periods(indicator.code) if p.is_month]
+    return max(months, key=lambda p: p.sort_key) if months else None
+
+
+def not_reported(period, last):
+    """The reporting rule of a monthly source: it reports every month. A period is not reported when a whole month
+    within it has ended after the source's last data (``last``): the outlet's year 2025 when its data stops in June,
+    every period after the trainings' last month. The month in progress waits until it is over."""
+    if last is None:
+        return False
+    last_ended = _month_before(registry.Period.month_of(timezone.localdate()))
+    last_month_of = registry.Period(period.year, period.month or 12)
+    judged = min(last_month_of, last_ended, key=lambda p: p.sort_key)
+    return last.sort_key < judged.sort_key
+
+
 def indicator_periods(indicator, targets):
     """The periods the data supports, plus every year up to now that has a target: a year whose data has not
-    arrived yet shows as incomplete rather than disappearing from the scorecard."""
-    periods = {str(p): p for p in indicator.periods()}
-    this_year = timezone.localdate().year
+    arrived yet shows as incomplete rather than disappearing from the scorecard. A monthly source that stopped
+    reporting gets the last ended month and the month in progress (and their years), as not reported: its last
+    data must not look like today's."""
+    periods = {str(p): p for p in _data_periods(indicator.code)}
+    today = timezone.localdate()
     for code, year in targets:
-        if code == indicator.code and year <= this_year and indicator.frequency == Frequency.YEARLY:
+        if code == indicator.code and year <= today.year and indicator.frequency == Frequency.YEARLY:
             periods.setdefault(str(year), registry.Period(year))
-    return sorted(periods.values(), key=lambda p: (p.year, p.month or 0))
+    last = last_reported_month(indicator)
+    current = registry.Period.month_of(today)
+    if last is not None and not_reported(current, last):
+        for month in (_month_before(current), current):
+            periods.setdefault(str(month), month)
+            periods.setdefault(str(month.year), registry.Period(month.year))
+    return sorted(periods.values(), key=lambda p: p.sort_key)
 
 
 def load_targets():
@@ -125,19 +165,23 @@ def load_targets():
 
 
 def indicators_recompute(*, full=False, run=None):
-    """Recompute the scorecard. Incremental (default): the periods whose sources changed since the last run,
-    and periods that have no snapshot yet. ``full``: every period the data supports. Returns (rows, details)."""
+    """Recompute the scorecard. Incremental (default): the periods that the changes marked since the last run
+    make dirty (``smarteconomy.periods``), the periods never computed, and the periods whose snapshot was
+    incomplete (a period in progress, a follow-up window still open: time alone changes them). ``full``: every
+    period the data supports. Returns (rows, details)."""
     dirty = {}
     dirty_rows = list(DirtyPeriod.objects.all())
     for row in dirty_rows:
         dirty.setdefault(row.source, set()).add(row.period)
-    have = {}
-    for code, period in IndicatorSnapshot.objects.values_list("indicator_code", "period"):
+    have, incomplete = {}, {}
+    for code, period, status in IndicatorSnapshot.objects.values_list("indicator_code", "period", "status"):
         have.setdefault(code, set()).add(period)
+        if status == SnapshotStatus.INCOMPLETE:
+            incomplete.setdefault(code, set()).add(period)
     targets = load_targets()
     details = {"mode": "full" if full else "incremental", "indicators": {}, "failures": {}}
     with registry.shared_computations():  # indicators reading the same records read them once
-        written_total = _recompute_all(dirty, have, targets, full, run, details)
+        written_total = _recompute_all(dirty, have, incomplete, targets, full, run, details)
     # Dirty marks seen at the start are consumed; marks made during the run stay for the next one.
     DirtyPeriod.objects.filter(pk__in=[row.pk for row in dirty_rows]).delete()
     if details["failures"]:
@@ -145,18 +189,35 @@ def indicators_recompute(*, full=False, run=None):
     return written_total, details
 
 
-def _recompute_all(dirty, have, targets, full, run, details):
+def dirty_periods(indicator, periods, dirty, *, known=(), incomplete=()):
+    """The periods of ``indicator`` an incremental run recomputes (see ``indicators_recompute``)."""
+    wanted = set()
+    for source in (*indicator.sources, target_source(indicator.code)):
+        wanted |= {
+            str(p)
+            for p in periods_to_recompute(
+                periods,
+                dirty.get(source, ()),
+                onwards=indicator.changes_carry_forward and source != target_source(indicator.code),
+                everything=source in indicator.history_sources,
+            )
+        }
+    return [p for p in periods if str(p) in wanted or str(p) not in known or str(p) in incomplete]
+
+
+def _recompute_all(dirty, have, incomplete, targets, full, run, details):
     written_total = 0
     for indicator in registry.all_indicators():
         try:
             periods = indicator_periods(indicator, targets)
             if not full:
-                wanted = set().union(*(dirty.get(source, set()) for source in indicator.sources))
-                prefix = indicator.code + "@"
-                wanted |= {entry[len(prefix) :] for entry in dirty.get(TARGETS_SOURCE, ()) if entry.startswith(prefix)}
-                known = have.get(indicator.code, set())
-                # A changed month, a changed year (all its months), or a period never computed.
-                periods = [p for p in periods if str(p) in wanted or str(p.year) in wanted or str(p) not in known]
+                periods = dirty_periods(
+                    indicator,
+                    periods,
+                    dirty,
+                    known=have.get(indicator.code, set()),
+                    incomplete=incomplete.get(indicator.code, set()),
+                )
             written, unchanged = indicator_recompute(indicator, periods, run=run, targets=targets)
         except Exception as exc:  # one indicator's failure must not stop the others
             logger.exception("indicator %s failed", indicator.code)
@@ -165,10 +226,6 @@ def _recompute_all(dirty, have, targets, full, run, details):
         details["indicators"][indicator.code] = {"periods": len(periods), "written": written, "unchanged": unchanged}
         written_total += written
     return written_total
-
-
-# Target and baseline changes mark "<indicator code>@<year>" of this pseudo-source dirty.
-TARGETS_SOURCE = "analytics.targets"
 
 
 @transaction.atomic
@@ -182,14 +239,14 @@ def indicator_target_set(*, indicator_code, year, value, note="", by=None):
     target._history_user = by
     target.full_clean()
     target.save()
-    mark_dirty(source=TARGETS_SOURCE, periods=[f"{indicator_code}@{year}"])
+    mark_dirty(target_source(indicator_code), [int(year)])
     return target
 
 
 @transaction.atomic
 def indicator_target_delete(*, target, by=None):
     target._history_user = by
-    mark_dirty(source=TARGETS_SOURCE, periods=[f"{target.indicator_code}@{target.year}"])
+    mark_dirty(target_source(target.indicator_code), [int(target.year)])
     target.delete()
 
 

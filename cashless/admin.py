@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.admin import MarksDirtyAdmin
+
+from .ingest import mark_dates_dirty
 from .models import DailySummary, OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
+from .services import LOCATIONS_SOURCE
 
 
 class TariffSchemeInline(admin.TabularInline):
@@ -16,13 +21,17 @@ class OperatorMembershipInline(admin.TabularInline):
 
 
 @admin.register(ParkingLocation)
-class ParkingLocationAdmin(SimpleHistoryAdmin):
+class ParkingLocationAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
     """Locations, their tariffs and the operator accounts that may upload for them (each operator account gets
     an API token under Auth Token → Tokens)."""
 
     list_display = ("code", "name", "operator_name", "active")
     search_fields = ("code", "name", "operator_name")
     inlines = (TariffSchemeInline, OperatorMembershipInline)
+    dirty_source = LOCATIONS_SOURCE
+
+    def dirty_dates(self, obj):
+        return [timezone.localdate()]
 
 
 @admin.register(ParkingTransaction)
@@ -40,6 +49,19 @@ class ParkingTransactionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # A repair in the back office: the summaries of the dates of the deleted transactions are rebuilt.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        mark_dates_dirty(obj.location, {obj.business_date})
+
+    def delete_queryset(self, request, queryset):
+        dates = {}
+        for location, day in queryset.values_list("location", "business_date").distinct():
+            dates.setdefault(location, set()).add(day)
+        super().delete_queryset(request, queryset)
+        for location, days in dates.items():
+            mark_dates_dirty(ParkingLocation(pk=location), days)
 
 
 @admin.register(DailySummary)

@@ -21,7 +21,7 @@ from smarteconomy.templatetags.formatting import number
 
 from . import selectors
 from .models import DailySummary, ParkingLocation
-from .services import SUMMARIES_SOURCE
+from .services import LOCATIONS_SOURCE, SUMMARIES_SOURCE
 
 
 def period_dates(period):
@@ -90,13 +90,16 @@ def failure_rate(period):
 
 
 def transactions_per_day(period):
-    totals = _totals(period)
     first, last = period_dates(period)
-    days = (min(last, timezone.localdate()) - first).days + 1  # the current period: the days so far
+    figures = selectors.paid_per_day(start=first, end=last)  # the summary page's definition too
     return Measurement(
-        totals["paid"] / days if totals["paid"] else None,
+        figures["per_day"],
         _inputs(period),
-        note=text(gettext_noop("%(paid)s paid transactions in %(days)d days"), paid=number(totals["paid"]), days=days),
+        note=text(
+            gettext_noop("%(paid)s paid transactions in %(days)d complete days"),
+            paid=number(figures["paid"]),
+            days=figures["days"],
+        ),
     )
 
 
@@ -128,7 +131,8 @@ COMMON = {
     "pillar": Pillar.CASHLESS,
     "frequency": Frequency.MONTHLY,
     "source_office": Role.PARKING_OPERATOR,
-    "sources": (SUMMARIES_SOURCE,),
+    "sources": (SUMMARIES_SOURCE, LOCATIONS_SOURCE),
+    "history_sources": (LOCATIONS_SOURCE,),  # a location made active or not is expected in every period
     "periods": summary_periods,
     "records_url": _records,
 }
@@ -175,8 +179,12 @@ register(
     Indicator(
         code="cashless.transactions_per_day",
         name=_("Paid parking transactions per day"),
-        definition=_("The mean number of paid e-parking transactions per calendar day of the period, all locations."),
-        formula=_("Paid transactions in the period ÷ days in the period."),
+        definition=_(
+            "The mean number of paid e-parking transactions per calendar day of the period, all locations. Only "
+            "complete days count: in the month in progress, the days up to yesterday (today counts once it is over, "
+            "its transactions as well). The summary page of e-parking uses the same definition."
+        ),
+        formula=_("Paid transactions on the complete days of the period ÷ the number of those days."),
         unit=Unit.COUNT,
         kind=IndicatorKind.RATE,
         direction=Direction.HIGHER,

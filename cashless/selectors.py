@@ -4,6 +4,7 @@ is read only by its own list page (one location, a date range, keyset pages)."""
 from datetime import date, timedelta
 
 from django.db.models import Max, Min, Q, Sum
+from django.utils import timezone
 
 from .choices import CASHLESS_METHODS, PaymentMethod, TransactionStatus
 from .models import DailySummary, ParkingLocation, ParkingTransaction
@@ -31,6 +32,36 @@ def summary_cells(*, locations=None, start=None, end=None):
     if end is not None:
         cells = cells.filter(business_date__lte=end)
     return cells
+
+
+def paid_per_day(*, locations=None, start, end):
+    """ "Paid parking transactions per day", one definition for the indicator and the summary page: the paid
+    transactions of the complete days from ``start`` to ``end`` ÷ the number of those (calendar) days. A day is
+    complete once it is over: today counts from tomorrow on, its transactions as well, so that the mean of the
+    month in progress is not divided by a day that has barely begun. {"paid", "days", "per_day"}; per_day is None
+    when no day of the range is complete yet."""
+    last = _last_complete_day(end)
+    paid = 0
+    if last >= start:
+        cells = summary_cells(locations=locations, start=start, end=last)
+        paid = cells.aggregate(paid=Sum("count", filter=Q(status=PAID)))["paid"] or 0
+    return _per_day(paid, start, last)
+
+
+def paid_per_day_of(days, *, start, end):
+    """``paid_per_day`` from the rows of ``by_day``/``overview`` already read (no other query)."""
+    last = _last_complete_day(end)
+    paid = sum(row["paid"] or 0 for row in days if start <= row["business_date"] <= last)
+    return _per_day(paid, start, last)
+
+
+def _last_complete_day(end):
+    return min(end, timezone.localdate() - timedelta(days=1))
+
+
+def _per_day(paid, start, last):
+    days = (last - start).days + 1 if last >= start else 0
+    return {"paid": paid, "days": days, "per_day": paid / days if days else None}
 
 
 def summary_date_range(*, locations=None):

@@ -10,14 +10,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.scorecard import mark_dirty
 from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
+from smarteconomy.periods import mark_dirty
 
 from .importers import IMPORTER_CODE
 from .models import DailySummary, DirtyDate, ParkingLocation, ParkingTransaction
 
 SUMMARIES_SOURCE = "cashless.summaries"
+# The locations expected to hand over their logs (the indicators' completeness in every period).
+LOCATIONS_SOURCE = "cashless.locations"
 DATES_PER_STEP = 31
 
 
@@ -80,9 +82,7 @@ def daily_summary_rebuild(*, location_id, dates):
                     [location_id, *step, location_id, *step],
                 )
     if dates:
-        # The months and the years of these dates: a year's rate is recomputed from its parts, not from months.
-        periods = {day.strftime("%Y-%m") for day in dates} | {str(day.year) for day in dates}
-        mark_dirty(source=SUMMARIES_SOURCE, periods=periods)
+        mark_dirty(SUMMARIES_SOURCE, dates)
     return written
 
 

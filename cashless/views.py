@@ -204,8 +204,8 @@ class SummaryView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         figures = selectors.overview(selectors.summary_cells(locations=locations, start=start, end=end))
         days, hours, totals = figures["days"], figures["hours"], figures["totals"]
         months = selectors.by_month(days)
-        days_with_data = len(days)
-        totals["per_day"] = totals["paid"] / days_with_data if days_with_data else None
+        per_day = selectors.paid_per_day_of(days, start=start, end=end)  # the indicator's definition
+        totals["per_day"], totals["complete_days"] = per_day["per_day"], per_day["days"]
         by_location = figures["by_location"] if location is None else {}
         per_location = [(each, by_location[each.pk]) for each in visible if each.pk in by_location]
         method_labels = dict(PaymentMethod.choices)

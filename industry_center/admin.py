@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.admin import MarksDirtyAdmin
+
 from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
+from .services import HOUSES_SOURCE
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -24,10 +28,14 @@ class CentreAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProductionHouse)
-class ProductionHouseAdmin(SimpleHistoryAdmin):
+class ProductionHouseAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
     list_display = ("unit_code", "centre", "commodity", "equipment_level", "active")
     list_filter = ("centre", "commodity", "equipment_level", "active")
     search_fields = ("unit_code",)
+    dirty_source = HOUSES_SOURCE
+
+    def dirty_dates(self, obj):
+        return [timezone.localdate()]  # the indicators read a house as it was (its history): from now on
 
 
 @admin.register(Tenant)

@@ -143,12 +143,12 @@ def seed(stdout):
         f"Industry-centre demo data: {HOUSES} production houses, {TENANTS} tenants, {bills_count} levy bills from "
         f"{first_month:%m/%Y}, {payments_count} payments; this month's QRIS settlement file: {settlement}"
     )
-    from analytics.scorecard import mark_dirty
+    from smarteconomy.periods import mark_dirty
 
-    # The bulk inserts bypass the services: mark the periods for the scorecard recompute seed_demo runs next.
-    periods = {f"{(add_months(first_month, n)):%Y-%m}" for n in range(months)}
-    mark_dirty(source=LEVY_SOURCE, periods=periods)
-    mark_dirty(source=HOUSES_SOURCE, periods=periods)
+    # The bulk inserts bypass the services: mark their months for the scorecard recompute seed_demo runs next.
+    months = [add_months(first_month, n) for n in range(months)]
+    mark_dirty(LEVY_SOURCE, months)
+    mark_dirty(HOUSES_SOURCE, months)
     _seed_targets({first_month.year, today.year})
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from analytics.scorecard import mark_dirty
+from smarteconomy.periods import mark_dirty
 
 from . import qris
 from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES, BillKind, BillStatus, PaymentChannel
@@ -91,7 +91,8 @@ def centre_save(*, centre=None, by=None, **fields):
 @transaction.atomic
 def production_house_save(*, house=None, by=None, **fields):
     house = _save(house or ProductionHouse(), fields, by)
-    mark_dirty(source=HOUSES_SOURCE, periods=[_period_text(timezone.localdate())])
+    # The indicators read a house as it was at the end of each period (its history): a change counts from now.
+    mark_dirty(HOUSES_SOURCE, [timezone.localdate()])
     return house
 
 
@@ -105,6 +106,7 @@ def tenancy_save(*, tenancy=None, by=None, **fields):
     """Create or change a tenancy. Refused when the house is let to someone else for part of the same time, or
     when the change would leave monthly bills outside the tenancy."""
     tenancy = tenancy or Tenancy()
+    before = Tenancy.objects.filter(pk=tenancy.pk).values_list("start", "end").first() or ()
     for name, value in fields.items():
         setattr(tenancy, name, value)
     tenancy.full_clean()
@@ -136,7 +138,8 @@ def tenancy_save(*, tenancy=None, by=None, **fields):
             )
     tenancy._history_user = by
     tenancy.save()
-    mark_dirty(source=HOUSES_SOURCE, periods=[_period_text(timezone.localdate())])
+    # Occupancy reads the tenancies' dates: the months of the old and the new dates (and every later one).
+    mark_dirty(HOUSES_SOURCE, [*before, tenancy.start, tenancy.end, timezone.localdate()])
     return tenancy
 
 
@@ -161,10 +164,10 @@ def levy_bills_mark_overdue(*, today=None):
     bills = LevyBill.objects.filter(
         status__in=(BillStatus.ISSUED, BillStatus.PARTLY_PAID), due_date__lt=today, paid_amount__lt=F("amount")
     )
-    periods = {_period_text(day) for day in bills.values_list("period", flat=True)}
+    periods = set(bills.values_list("period", flat=True))
     changed = bills.update(status=BillStatus.OVERDUE)
     if changed:
-        mark_dirty(source=LEVY_SOURCE, periods=periods)
+        mark_dirty(LEVY_SOURCE, periods)
     return changed
 
 
@@ -222,7 +225,7 @@ def _issue_month(period, today, by=None):
             )
     bulk_create_with_history(bills, LevyBill, batch_size=500, default_user=by)
     if bills:
-        mark_dirty(source=LEVY_SOURCE, periods=[_period_text(period)])
+        mark_dirty(LEVY_SOURCE, [period])
     return len(bills)
 
 
@@ -287,7 +290,7 @@ def levy_bill_issue_arrears(*, bill, on=None, by=None):
     arrears._history_user = by
     arrears.full_clean()
     arrears.save()
-    mark_dirty(source=LEVY_SOURCE, periods=[_period_text(month)])
+    mark_dirty(LEVY_SOURCE, [month])
     return arrears
 
 
@@ -311,7 +314,7 @@ def levy_bill_cancel(*, bill, reason, by=None, at=None):
     bill._history_user = by
     bill.full_clean()
     bill.save()
-    mark_dirty(source=LEVY_SOURCE, periods=[_period_text(bill.period)])
+    mark_dirty(LEVY_SOURCE, [bill.period])
     return bill
 
 
@@ -398,7 +401,7 @@ def payment_record(*, bill, channel, amount, paid_at, reference="", by=None, not
     bill._history_user = by
     bill.full_clean(validate_constraints=False)
     bill.save()
-    mark_dirty(source=LEVY_SOURCE, periods={_period_text(bill.period), _period_text(paid_day)})
+    mark_dirty(LEVY_SOURCE, [bill.period, paid_at])
     if (
         bill.status == BillStatus.PAID
         and bill.kind == BillKind.MONTHLY

@@ -29,11 +29,12 @@ from analytics.registry import (
     text,
 )
 from smarteconomy.choices import Role
+from smarteconomy.periods import HOLIDAYS_SOURCE
 
 from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption
 from .selectors import holiday_dates
-from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE
+from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE, PERMIT_TYPES_SOURCE
 from .workingdays import WorkingDayCounter, processing_working_days
 
 S = PermitStatus
@@ -275,7 +276,9 @@ register(
         unit=Unit.DAYS,
         kind=IndicatorKind.RATE,
         direction=Direction.LOWER,
-        sources=(APPLICATIONS_SOURCE,),
+        # Working days: a holiday recorded later changes the processing time of any period.
+        sources=(APPLICATIONS_SOURCE, HOLIDAYS_SOURCE),
+        history_sources=(HOLIDAYS_SOURCE,),
         compute=median_processing_days,
         periods=application_periods,
         records_url=_decided_records,
@@ -295,7 +298,9 @@ register(
         unit=Unit.PERCENT,
         kind=IndicatorKind.RATE,
         direction=Direction.HIGHER,
-        sources=(APPLICATIONS_SOURCE,),
+        # Working days: a holiday recorded later changes the processing time of any period.
+        sources=(APPLICATIONS_SOURCE, HOLIDAYS_SOURCE, PERMIT_TYPES_SOURCE),
+        history_sources=(HOLIDAYS_SOURCE, PERMIT_TYPES_SOURCE),
         compute=within_service_level_share,
         periods=application_periods,
         records_url=_decided_records,

@@ -6,17 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.scorecard import mark_dirty
+from smarteconomy.periods import mark_dirty, months_between
 
 from .choices import DECISIONS, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption
 
 APPLICATIONS_SOURCE = "licensing.applications"
 DISRUPTIONS_SOURCE = "licensing.disruptions"
-
-
-def _month(moment):
-    return timezone.localtime(moment).strftime("%Y-%m")
+PERMIT_TYPES_SOURCE = "licensing.permit_types"  # service levels (changed in the back office)
 
 
 @transaction.atomic
@@ -29,7 +26,7 @@ def permit_application_create(*, by=None, **fields):
     PermitStatusChange.objects.create(
         application=application, from_status="", to_status=PermitStatus.SUBMITTED, at=application.submitted_at, by=by
     )
-    mark_dirty(source=APPLICATIONS_SOURCE, periods=[_month(application.submitted_at)])
+    mark_dirty(APPLICATIONS_SOURCE, [application.submitted_at])
     return application
 
 
@@ -66,10 +63,7 @@ def permit_application_update(*, application, by=None, **fields):
     application._history_user = by
     application.full_clean()
     application.save()
-    months = {
-        _month(moment) for moment in (application.submitted_at, application.decided_at, application.issued_at) if moment
-    }
-    mark_dirty(source=APPLICATIONS_SOURCE, periods=months)
+    mark_dirty(APPLICATIONS_SOURCE, [application.submitted_at, application.decided_at, application.issued_at])
     return application
 
 
@@ -126,20 +120,24 @@ def permit_application_transition(*, application, to_status, by=None, at=None, r
         at=at,
         by=by,
     )
-    mark_dirty(source=APPLICATIONS_SOURCE, periods={_month(application.submitted_at), _month(at)})
+    mark_dirty(APPLICATIONS_SOURCE, [application.submitted_at, at])
     return change
 
 
 @transaction.atomic
 def service_disruption_save(*, disruption=None, by=None, **fields):
     disruption = disruption or ServiceDisruption()
+    before = []
+    if disruption.pk:  # as stored: a form may have changed the instance already
+        stored = ServiceDisruption.objects.get(pk=disruption.pk)
+        before = months_between(stored.started_at, stored.ended_at or timezone.now())
     for name, value in fields.items():
         setattr(disruption, name, value)
     disruption._history_user = by
     disruption.full_clean()
     disruption.save()
-    months = {_month(disruption.started_at)}
-    if disruption.ended_at:
-        months.add(_month(disruption.ended_at))
-    mark_dirty(source=DISRUPTIONS_SOURCE, periods=months)
+    # Every month the disruption spans, before and after the change (an ongoing one: up to now).
+    mark_dirty(
+        DISRUPTIONS_SOURCE, [*before, *months_between(disruption.started_at, disruption.ended_at or timezone.now())]
+    )
     return disruption

@@ -18,8 +18,8 @@ from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from analytics.scorecard import mark_dirty
 from smarteconomy.models import Kecamatan
+from smarteconomy.periods import mark_dirty
 
 from .choices import BusinessCategory, MsmeStatus, OutletMovementKind, ParticipantStatus, PayoutMethod, Scale
 from .duplicates import name_key
@@ -192,7 +192,7 @@ def _seed_registry(rng):
         raise RuntimeError(f"msme demo: kecamatan not loaded: {sorted(missing)} (run load_reference)")
     # The test settings shrink the registry (the browser tests seed the demo for every test); the shape stays.
     scale = getattr(settings, "DEMO_MSME_SCALE", 1.0)
-    niks, rows, periods = set(), [], set()
+    niks, rows, dates = set(), [], set()
     categories = list(BUSINESS)
     for kecamatan_name, per_year in table.items():
         kecamatan = by_name[kecamatan_name]
@@ -225,15 +225,15 @@ def _seed_registry(rng):
                         qris_since=(registered + timedelta(days=rng.randint(30, 900))) if rng.random() < 0.3 else None,
                     )
                 )
-                periods |= {f"{registered:%Y}", f"{registered:%Y-%m}"}
+                dates.add(registered)
     created = fast_insert(Msme, rows)
-    mark_dirty(source=REGISTRY_SOURCE, periods=periods)
+    mark_dirty(REGISTRY_SOURCE, dates)
     return created
 
 
 def _seed_listings(rng, msmes, categories):
     sellers = rng.sample([m for m in msmes if m.status == MsmeStatus.ACTIVE], 720)
-    listings, periods = [], set()
+    listings, dates = [], set()
     for index in range(TOTAL_PRODUCTS):
         msme = sellers[index] if index < len(sellers) else rng.choice(sellers)
         listed = date(2023, 1, 2) + timedelta(days=rng.randint(0, 540))
@@ -254,9 +254,9 @@ def _seed_listings(rng, msmes, categories):
                 delisted_on=delisted,
             )
         )
-        periods |= {f"{listed:%Y}", f"{listed:%Y-%m}"}
+        dates.add(listed)
     fast_insert(Listing, listings)
-    mark_dirty(source=LISTINGS_SOURCE, periods=periods)
+    mark_dirty(LISTINGS_SOURCE, dates)
 
 
 def _seed_training(rng, msmes, officer):
@@ -289,7 +289,7 @@ def _seed_training(rng, msmes, officer):
                     qris_adopted_on=date(2023, 12, 21) + timedelta(days=rng.randint(1, 40)),
                     by=officer,
                 )
-    mark_dirty(source=TRAININGS_SOURCE, periods={"2023", "2023-12"})
+    mark_dirty(TRAININGS_SOURCE, [date(2023, 12, 1)])
 
 
 def _seed_outlet(rng, msmes, officer):
@@ -335,4 +335,4 @@ def _seed_outlet(rng, msmes, officer):
                         reference=f"DEMO-PAY-2025{month:02d}-{msme.pk}",
                         by=officer,
                     )
-    mark_dirty(source=OUTLET_SOURCE, periods={f"2025-{m:02d}" for m in range(1, 8)} | {"2025"})
+    mark_dirty(OUTLET_SOURCE, [date(2025, m, 1) for m in range(1, 8)])

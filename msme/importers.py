@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from analytics.scorecard import mark_dirty
 from smarteconomy.choices import Role
 from smarteconomy.importing import (
     BooleanColumn,
@@ -22,12 +21,13 @@ from smarteconomy.importing import (
 from smarteconomy.importing.base import RowError
 from smarteconomy.importing.columns import CellError
 from smarteconomy.models import Kelurahan
+from smarteconomy.periods import mark_dirty
 from smarteconomy.services import record_upsert
 
 from .choices import BusinessCategory, MsmeStatus, Scale
 from .duplicates import find_candidates_bulk, name_key
 from .models import MONEY, Listing, MarketplaceCategory, Msme
-from .services import LISTINGS_SOURCE, REGISTRY_SOURCE, msme_merge, periods_of
+from .services import LISTINGS_SOURCE, REGISTRY_SOURCE, msme_merge
 from .validators import nik_problem, normalize_phone, validate_phone
 
 CHUNK = 2000
@@ -180,7 +180,7 @@ class MsmeImporter(Importer):
 
     def save(self, rows):
         by = self.ctx.user if getattr(self.ctx.user, "pk", None) else None
-        new, merged, periods = [], 0, set()
+        new, merged, dates = [], 0, []
         for _number, values in rows:
             fields = {name: values[name] for name in values if name != "duplicate_of"}
             fields["nib"] = fields["nib"] or ""
@@ -189,11 +189,11 @@ class MsmeImporter(Importer):
                 merged += 1
             else:
                 new.append(Msme(name_key=name_key(fields["name"]), **fields))
-            periods |= periods_of(values["registered_on"])
+            dates.append(values["registered_on"])
         # The values were validated column by column above: bulk inserts (with their history rows) instead of
         # one full_clean() and two INSERTs per row.
         insert_with_history(Msme, new, by=by)
-        mark_dirty(source=REGISTRY_SOURCE, periods=periods)
+        mark_dirty(REGISTRY_SOURCE, dates)
         return len(new), merged
 
 
@@ -320,7 +320,7 @@ class ListingImporter(Importer):
     def save(self, rows):
         by = self.ctx.user if getattr(self.ctx.user, "pk", None) else None
         created = updated = 0
-        new, periods = [], set()
+        new, dates = [], []
         for _number, values in rows:
             fields = {
                 "msme_id": values["msme_id"],
@@ -331,10 +331,10 @@ class ListingImporter(Importer):
                 "active": values["active"],
                 "delisted_on": values["delisted_on"],
             }
-            periods |= periods_of(values["listed_on"])
-            if values["delisted_on"]:
-                periods |= periods_of(values["delisted_on"])
-            if values["external_id"] and Listing.objects.filter(external_id=values["external_id"]).exists():
+            dates += [values["listed_on"], values["delisted_on"]]
+            stored = values["external_id"] and Listing.objects.filter(external_id=values["external_id"]).first()
+            if stored:
+                dates += [stored.listed_on, stored.delisted_on]  # an updated listing changes its old dates too
                 outcome = record_upsert(
                     model=Listing, lookup={"external_id": values["external_id"]}, values=fields, by=by
                 )
@@ -343,5 +343,5 @@ class ListingImporter(Importer):
                 new.append(Listing(external_id=values["external_id"] or None, **fields))
         bulk_create_with_history(new, Listing, batch_size=CHUNK, default_user=by)
         created = len(new)
-        mark_dirty(source=LISTINGS_SOURCE, periods=periods)
+        mark_dirty(LISTINGS_SOURCE, dates)
         return created, updated

@@ -248,6 +248,7 @@ def payout_timeliness(period):
         first = date(month.year, month.month, 1)
         due = date(first.year + (first.month == 12), first.month % 12 + 1, PAYOUT_DUE_DAY)
         due_passed.append((msme_id, first, due))
+    all_due = not any(d >= timezone.localdate() for _m, _f, d in due_passed)
     due_passed = {(m, f): d for m, f, d in due_passed if d < timezone.localdate()}
     payouts = dict(
         (
@@ -258,9 +259,15 @@ def payout_timeliness(period):
         )
     )
     on_time = sum(1 for key, due in due_passed.items() if key in payouts and payouts[key] <= due)
+    # Until the last payout of the period is due, the value still changes with time alone.
+    due_input = {
+        "name": text(gettext_noop("Payout due dates have passed")),
+        "present": all_due,
+        "detail": "" if all_due else text(gettext_noop("payouts not yet due")),
+    }
     return Measurement(
         share(on_time, len(due_passed)),
-        [ended_input(period)],
+        [ended_input(period), due_input],
         note=text(
             gettext_noop("%(on_time)d of %(total)d monthly payouts made by the 10th of the next month"),
             on_time=on_time,
@@ -336,6 +343,7 @@ register(
         kind=IndicatorKind.RATE,
         direction=Direction.HIGHER,
         sources=(REGISTRY_SOURCE, LISTINGS_SOURCE),
+        state_at_end=True,  # a rate of two stocks read on the last day of the period
         compute=integration_rate,
         periods=listing_periods,
         records_url=records_page("msme:listing_list"),
@@ -411,6 +419,7 @@ register(
         kind=IndicatorKind.RATE,
         direction=Direction.HIGHER,
         sources=(TRAININGS_SOURCE, REGISTRY_SOURCE),
+        state_at_end=True,  # everyone trained by the end of the period, of the registry then
         compute=training_coverage,
         periods=training_periods,
         records_url=records_page("msme:training_list"),
@@ -432,6 +441,7 @@ register(
         kind=IndicatorKind.RATE,
         direction=Direction.HIGHER,
         sources=(TRAININGS_SOURCE, LISTINGS_SOURCE),
+        history_sources=(LISTINGS_SOURCE,),  # a listing counts for the trainings that ended before it
         compute=post_training_adoption,
         periods=training_periods,
         records_url=records_page("msme:training_list", "starts"),

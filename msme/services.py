@@ -10,8 +10,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.scorecard import mark_dirty
 from smarteconomy.models import Kelurahan
+from smarteconomy.periods import mark_dirty
 
 from .choices import OutletMovementKind, ParticipantStatus
 from .duplicates import find_candidates, name_key
@@ -59,11 +59,6 @@ class DuplicateCandidates(ValidationError):
         )
 
 
-def periods_of(day):
-    """The scorecard periods (month and year) a dated record belongs to."""
-    return {f"{day:%Y-%m}", f"{day:%Y}"}
-
-
 def _prepare(msme, fields):
     for name, value in fields.items():
         if name not in MSME_FIELDS:
@@ -93,7 +88,7 @@ def msme_create(*, by=None, confirm_new=False, **fields):
             raise DuplicateCandidates(candidates)
     msme._history_user = by
     msme.save()
-    mark_dirty(source=REGISTRY_SOURCE, periods=periods_of(msme.registered_on))
+    mark_dirty(REGISTRY_SOURCE, [msme.registered_on])
     return msme
 
 
@@ -105,7 +100,7 @@ def msme_update(*, msme, by=None, **fields):
     msme.full_clean()
     msme._history_user = by
     msme.save()
-    mark_dirty(source=REGISTRY_SOURCE, periods=periods_of(before) | periods_of(msme.registered_on))
+    mark_dirty(REGISTRY_SOURCE, [before, msme.registered_on])
     return msme
 
 
@@ -154,7 +149,7 @@ def msme_merge(*, into, take=None, by=None, **fields):
     msme.full_clean()
     msme._history_user = by
     msme.save()
-    mark_dirty(source=REGISTRY_SOURCE, periods=periods_of(before) | periods_of(msme.registered_on))
+    mark_dirty(REGISTRY_SOURCE, [before, msme.registered_on])
     return msme
 
 
@@ -165,6 +160,8 @@ def msme_merge(*, into, take=None, by=None, **fields):
 def listing_save(*, listing=None, by=None, **fields):
     """Create or change a Sobat UMKM listing. Delisting (``delisted_on``) makes it inactive."""
     listing = listing or Listing()
+    # The dates as stored (a form may have changed the instance already): a moved listing changes both.
+    before = Listing.objects.filter(pk=listing.pk).values_list("listed_on", "delisted_on").first() or ()
     for name, value in fields.items():
         setattr(listing, name, value)
     if listing.delisted_on:
@@ -174,10 +171,7 @@ def listing_save(*, listing=None, by=None, **fields):
     listing.full_clean()
     listing._history_user = by
     listing.save()
-    periods = periods_of(listing.listed_on)
-    if listing.delisted_on:
-        periods |= periods_of(listing.delisted_on)
-    mark_dirty(source=LISTINGS_SOURCE, periods=periods)
+    mark_dirty(LISTINGS_SOURCE, [*before, listing.listed_on, listing.delisted_on])
     return listing
 
 
@@ -187,6 +181,7 @@ def listing_save(*, listing=None, by=None, **fields):
 @transaction.atomic
 def training_save(*, training=None, by=None, **fields):
     training = training or Training()
+    before = Training.objects.filter(pk=training.pk).values_list("starts_on", "ends_on").first() or ()
     for name, value in fields.items():
         setattr(training, name, value)
     training.full_clean()
@@ -201,7 +196,7 @@ def training_save(*, training=None, by=None, **fields):
             )
     training._history_user = by
     training.save()
-    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    mark_dirty(TRAININGS_SOURCE, [*before, training.starts_on, training.ends_on])
     return training
 
 
@@ -331,7 +326,7 @@ def training_run_selection(*, training, by=None):
             waitlisted += 1
         participant._history_user = by
         participant.save()
-    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    mark_dirty(TRAININGS_SOURCE, [training.starts_on])
     return selected, waitlisted
 
 
@@ -351,7 +346,7 @@ def participant_select(*, participant, by=None):
     participant.status = ParticipantStatus.SELECTED
     participant._history_user = by
     participant.save()
-    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    mark_dirty(TRAININGS_SOURCE, [training.starts_on])
     return participant
 
 
@@ -376,7 +371,7 @@ def participant_withdraw(*, participant, by=None):
             promoted.status = ParticipantStatus.SELECTED
             promoted._history_user = by
             promoted.save()
-    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(training.starts_on))
+    mark_dirty(TRAININGS_SOURCE, [training.starts_on])
     return promoted
 
 
@@ -396,7 +391,7 @@ def participant_record(*, participant, attended=None, qris_adopted_on=None, by=N
     participant.full_clean()
     participant._history_user = by
     participant.save()
-    mark_dirty(source=TRAININGS_SOURCE, periods=periods_of(participant.training.starts_on))
+    mark_dirty(TRAININGS_SOURCE, [participant.training.starts_on])
     return participant
 
 
@@ -406,11 +401,14 @@ def participant_record(*, participant, attended=None, qris_adopted_on=None, by=N
 @transaction.atomic
 def outlet_product_save(*, product=None, by=None, **fields):
     product = product or OutletProduct()
+    owner = OutletProduct.objects.filter(pk=product.pk).values_list("msme_id", flat=True).first()
     for name, value in fields.items():
         setattr(product, name, value)
     product.full_clean()
     product._history_user = by
     product.save()
+    if owner is not None and owner != product.msme_id:  # its sales now belong to another owner's months
+        mark_dirty(OUTLET_SOURCE, product.movements.values_list("on", flat=True).distinct())
     return product
 
 
@@ -458,7 +456,7 @@ def outlet_movement_record(*, product, kind, quantity, on, note="", by=None):
     movement.full_clean()
     movement._history_user = by
     movement.save()
-    mark_dirty(source=OUTLET_SOURCE, periods=periods_of(on))
+    mark_dirty(OUTLET_SOURCE, [on])
     return movement
 
 
@@ -506,7 +504,7 @@ def outlet_payout_record(*, msme, month, amount, paid_on, method, reference, by=
     payout.full_clean()
     payout._history_user = by
     payout.save()
-    mark_dirty(source=OUTLET_SOURCE, periods=periods_of(month) | periods_of(paid_on))
+    mark_dirty(OUTLET_SOURCE, [month, paid_on])
     return payout
 
 

@@ -3,7 +3,32 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
+from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .roles import redact
+
+
+class MarksDirtyAdmin:
+    """A back-office change of records an indicator reads marks their dates dirty, as the services do
+    (smarteconomy.periods): ``dirty_source`` and ``dirty_dates(obj)``; the dates before and after a change."""
+
+    dirty_source = None
+
+    def dirty_dates(self, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        before = self.dirty_dates(stored) if stored is not None else []
+        super().save_model(request, obj, form, change)
+        mark_dirty(self.dirty_source, [*before, *self.dirty_dates(obj)])
+
+    def delete_model(self, request, obj):
+        mark_dirty(self.dirty_source, self.dirty_dates(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        mark_dirty(self.dirty_source, [day for obj in queryset for day in self.dirty_dates(obj)])
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(User)
@@ -32,10 +57,15 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublicHoliday)
-class PublicHolidayAdmin(SimpleHistoryAdmin):
+class PublicHolidayAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
     list_display = ("date", "name", "kind")
     list_filter = ("kind",)
     date_hierarchy = "date"
+    # Working days count holidays: a holiday added, moved or removed changes the licensing indicators.
+    dirty_source = HOLIDAYS_SOURCE
+
+    def dirty_dates(self, obj):
+        return [obj.date]
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin):

@@ -21,6 +21,7 @@ class SmartEconomyConfig(AppConfig):
         "importbatch": {ALL_ROLES: VIEW},
         "exportlog": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},
         "taskrun": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},
+        "dirtyperiod": {Role.ADMIN: VIEW},
         "user": {Role.ADMIN: ALL_ACTIONS},
         "auth.group": {Role.ADMIN: ("view", "change")},
         "axes.accessattempt": {Role.ADMIN: ("view", "delete")},

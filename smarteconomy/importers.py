@@ -10,6 +10,7 @@ from .choices import HolidayKind, Role
 from .importing import ChoiceColumn, DateColumn, Importer, IntegerColumn, TextColumn, register
 from .importing.base import RowError
 from .models import Kecamatan, Kelurahan, PublicHoliday, Sector
+from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .services import record_upsert
 
 PARKED_ORDER = 10_000
@@ -244,4 +245,8 @@ class PublicHolidayImporter(Importer):
             )
             for _number, v in rows
         ]
+        mark_dirty(
+            HOLIDAYS_SOURCE,
+            [v["date"] for (_number, v), outcome in zip(rows, outcomes, strict=True) if outcome == "created"],
+        )
         return _count(outcomes)

@@ -273,3 +273,21 @@ class TaskRun(models.Model):
         if self.finished_at and self.started_at:
             return self.finished_at - self.started_at
         return None
+
+
+class DirtyPeriod(models.Model):
+    """A month or a year of a data source whose records changed since the last recompute of the scorecard
+    (set through ``smarteconomy.periods.mark_dirty``; what it makes dirty is decided there)."""
+
+    source = models.CharField(_("data source"), max_length=80)
+    # A month ("2023-05") or a year ("2023").
+    period = models.CharField(_("period"), max_length=100)
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("changed period")
+        verbose_name_plural = _("changed periods")
+        constraints = [models.UniqueConstraint(fields=["source", "period"], name="dirty_once_per_period")]
+
+    def __str__(self):
+        return f"{self.source} {self.period}"

@@ -16,11 +16,11 @@ from django.utils import timezone
 from analytics import registry
 from analytics.choices import SnapshotStatus
 from analytics.demo import DEMO_FILE
-from analytics.models import DirtyPeriod, IndicatorSnapshot, IndicatorTarget
+from analytics.models import IndicatorSnapshot, IndicatorTarget
 from analytics.scorecard import achievement_and_status, indicator_target_set, indicators_recompute
 from smarteconomy.choices import ImportStatus, TaskStatus
 from smarteconomy.importing import run_import
-from smarteconomy.models import TaskRun
+from smarteconomy.models import DirtyPeriod, TaskRun
 from smarteconomy.tasking import run_logged
 
 BASIS = "analytics.basis_sector_count"

@@ -305,16 +305,19 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         context = super().get_context_data(**kwargs)
         indicators = {indicator.code: indicator for indicator in registry.all_indicators()}
         urls = {code: reverse("analytics:indicator_detail", args=[code]) for code in indicators}
-        offices = {}
+        offices, running = {}, set()
         # Every snapshot of every period (hundreds, more each month): read as values, not model instances, and
-        # only the missing inputs' texts are translated (the arrived ones are only counted).
+        # only the missing inputs' texts are translated (the arrived ones are only counted). A period in progress
+        # is not an office's missing data: it is said once, above the tables, not in every row.
         snapshots = snapshot_list().order_by("-period_start", "indicator_code")
         for code, period, completeness in snapshots.values_list("indicator_code", "period", "completeness"):
             indicator = indicators.get(code)
             if indicator is None:
                 continue
-            completeness = completeness or {}
-            inputs = completeness.get("inputs", [])
+            inputs = (completeness or {}).get("inputs", [])
+            if any(registry.is_period_input(item) and not item.get("present") for item in inputs):
+                running.add(period)
+            inputs = [item for item in inputs if not registry.is_period_input(item)]
             missing = [
                 {"name": registry.render_text(item.get("name")), "detail": registry.render_text(item.get("detail"))}
                 for item in inputs
@@ -326,7 +329,7 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
                     "indicator": indicator,
                     "url": urls[code],
                     "present": len(inputs) - len(missing),
-                    "expected": completeness.get("expected", 0),
+                    "expected": len(inputs),
                     "missing": missing,
                 }
             )
@@ -341,5 +344,6 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
                 for office, rows in sorted(offices.items())
             ],
             run=last_recompute(),
+            running=", ".join(sorted(running, key=lambda p: (p[:4], len(p)))),
         )
         return context

@@ -75,3 +75,35 @@ def test_the_nightly_recompute_stores_snapshots_from_the_summaries(data):
     indicators_recompute(full=True)
     snapshot = IndicatorSnapshot.objects.get(indicator_code="cashless.parking_revenue", period="2025-03")
     assert float(snapshot.value) == 27_000
+
+
+def test_per_day_counts_complete_days_only_in_the_indicator_and_on_the_summary_page(monkeypatch, client, role_users):
+    """Issue 14: on 4 March before any upload of the day, March's mean is divided by 3 complete days, not by 4;
+    today's early transactions wait until the day is over. The summary page gives the same figure (it divided by
+    the days with transactions)."""
+    from datetime import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    airport = make_location()
+    lines = [row(f"D{day}-{n}", entry=f"2025-03-0{day}T09:0{n}:00+08:00", exit_="") for day in (1, 3) for n in range(5)]
+    lines += [row("D2-0", entry="2025-03-02T09:00:00+08:00", exit_="")]  # a quiet day: 1 transaction
+    parking_transactions_import(location=airport, data=csv_of(*lines), filename="m.csv", user=None)
+    monkeypatch.setattr(timezone, "now", lambda: timezone.make_aware(datetime(2025, 3, 4, 7, 30)))
+    measurement = value("cashless.transactions_per_day")
+    assert measurement.value == pytest.approx(11 / 3)
+    assert measurement.note["params"] == {"paid": "11", "days": 3}
+    parking_transactions_import(  # the first transactions of today: not counted until the day is over
+        location=airport,
+        data=csv_of(row("D4-0", entry="2025-03-04T07:00:00+08:00", exit_="")),
+        filename="t.csv",
+        user=None,
+    )
+    assert value("cashless.transactions_per_day").value == pytest.approx(11 / 3)
+    client.force_login(role_users["bappeda"])
+    page = client.get(reverse("cashless:summary"), {"from": "2025-03-01", "to": "2025-03-04"})
+    assert page.context["totals"]["per_day"] == pytest.approx(11 / 3)
+    assert page.context["totals"]["complete_days"] == 3
+    monkeypatch.setattr(timezone, "now", lambda: timezone.make_aware(datetime(2025, 3, 5, 7, 30)))
+    assert value("cashless.transactions_per_day").value == pytest.approx(12 / 4)  # 4 March is over now

@@ -189,7 +189,7 @@ def test_reject_is_not_a_button_beside_approve_but_a_confirmation_page_that_requ
 
 
 def test_dpmptsp_corrects_an_applications_data_with_history_and_the_status_stays(client, officer, permit_type):
-    from analytics.models import DirtyPeriod
+    from smarteconomy.models import DirtyPeriod
 
     other_type = PermitType.objects.create(code="siup", name="Izin usaha", service_level_days=3, risk_level="rendah")
     submitted = timezone.make_aware(datetime(2025, 8, 4, 9))

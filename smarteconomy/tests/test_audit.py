@@ -9,7 +9,7 @@ from smarteconomy.models import Kelurahan
 # Logs are append-only records of the system's own actions; they are the audit trail, not its subject.
 LOG_MODELS = {"smarteconomy.importbatch", "smarteconomy.exportlog", "smarteconomy.taskrun", "sampleapp.payment"}
 # Derived data, recomputed from records that have their own history.
-LOG_MODELS |= {"analytics.indicatorsnapshot", "analytics.dirtyperiod"}
+LOG_MODELS |= {"analytics.indicatorsnapshot", "smarteconomy.dirtyperiod"}
 # The e-parking log is append-only, written only by imports (their ImportBatch is its audit trail); a history
 # row per transaction would double millions of writes. Its summaries and dirty dates are derived from it.
 LOG_MODELS |= {"cashless.parkingtransaction", "cashless.dailysummary", "cashless.dirtydate"}

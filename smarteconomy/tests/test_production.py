@@ -17,12 +17,12 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 from django.utils import translation
 
-from analytics.models import DirtyPeriod, IndicatorSnapshot
+from analytics.models import IndicatorSnapshot
 from smarteconomy import health
 from smarteconomy.celery import app
 from smarteconomy.choices import ImportStatus, Role
 from smarteconomy.logs import JsonFormatter, PersonalDataFilter, mask_personal_data
-from smarteconomy.models import ImportBatch, TaskRun
+from smarteconomy.models import DirtyPeriod, ImportBatch, TaskRun
 from smarteconomy.tests.sampleapp.models import Payment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -1,0 +1,156 @@
+"""Scorecard periods and the one rule of what a change makes dirty.
+
+Every write that changes records an indicator reads (a form, a service, an importer, the API, a record action,
+the back office) calls ``mark_dirty(source, dates)`` with the data source and the dates it touched, old and new.
+What that makes dirty is decided here and nowhere else (``periods_to_recompute``):
+
+- the month of each date and its year (a year's rate is recomputed from its records, not from its months);
+- a changed year (yearly data such as GRDP, a year's target) makes the year and all its months dirty;
+- for an indicator read as a state at the end of its period (stocks, and rates of stocks), every later period too:
+  an MSME registered in May 2023 is in the registry of every month since;
+- for a source an indicator reads across periods (``history_sources``), every period.
+
+The nightly recompute also recomputes every period whose snapshot was incomplete: time alone completes a period
+in progress or a follow-up window still open, without any record changing."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+# The core's own data source that indicators read: public holidays and cuti bersama (working days).
+HOLIDAYS_SOURCE = "smarteconomy.holidays"
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year ("2023") or a month ("2023-05")."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text):
+        text = str(text).strip()
+        try:
+            if len(text) == 4:
+                return cls(int(text))
+            if len(text) == 7 and text[4] == "-":
+                month = int(text[5:])
+                if 1 <= month <= 12:
+                    return cls(int(text[:4]), month)
+        except ValueError:
+            pass
+        raise PeriodError(f"{text!r} is not a period; use YYYY or YYYY-MM.")
+
+    @classmethod
+    def month_of(cls, day):
+        """The month of a date, or of a moment in local time (WITA)."""
+        if isinstance(day, datetime):
+            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+        return cls(day.year, day.month)
+
+    def __str__(self):
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
+    @property
+    def start(self):
+        return date(self.year, self.month or 1, 1)
+
+    @property
+    def is_month(self):
+        return self.month is not None
+
+    @property
+    def end(self):
+        """The first day after the period."""
+        if self.month is None:
+            return date(self.year + 1, 1, 1)
+        return date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+
+    @property
+    def last_day(self):
+        return self.end - timedelta(days=1)
+
+    @property
+    def sort_key(self):
+        return (self.year, self.month or 0)
+
+    def moments(self):
+        """[start, end) as aware datetimes at local (WITA) midnight, for filtering timestamps."""
+        return (
+            timezone.make_aware(datetime.combine(self.start, time.min)),
+            timezone.make_aware(datetime.combine(self.end, time.min)),
+        )
+
+    def has_ended(self):
+        return self.end <= timezone.localdate()
+
+    def contains(self, other):
+        """Whether ``other`` (a month or a year) lies within this period."""
+        return self.start <= other.start and other.end <= self.end
+
+
+def periods_of_months(months):
+    """Every (year, month) given as a monthly period, plus the year of each, oldest first."""
+    periods = {Period(year, month) for year, month in months} | {Period(year) for year, _month in months}
+    return sorted(periods, key=lambda p: p.sort_key)
+
+
+def _changed_period(value):
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, date):  # a date or a datetime
+        return Period.month_of(value)
+    if isinstance(value, int):
+        return Period(value)
+    return Period.parse(value)
+
+
+def mark_dirty(source, dates):
+    """Record that the records of data source ``source`` changed on these dates: dates or moments (their month
+    in WITA), ``Period``s (a changed year for yearly data), "YYYY-MM"/"YYYY" texts or years; None is ignored.
+    Pass the old and the new dates of a changed record. What this makes dirty is decided by
+    ``periods_to_recompute``, at the next recompute."""
+    from .models import DirtyPeriod
+
+    changed = {str(_changed_period(value)) for value in dates if value is not None and value != ""}
+    for period in changed:
+        DirtyPeriod.objects.update_or_create(source=source, period=period)
+
+
+def target_source(indicator_code):
+    """The data source of an indicator's targets: a changed target of a year makes that year dirty."""
+    return f"target:{indicator_code}"
+
+
+def periods_to_recompute(periods, changed, *, onwards=False, everything=False):
+    """Of ``periods`` (an indicator's), those that changes in ``changed`` (months and years) make dirty: a changed
+    month makes itself and its year dirty, a changed year itself and its months; with ``onwards`` (an indicator
+    read as a state at the end of its period) every later period too; with ``everything``, all of them."""
+    changed = [_changed_period(value) for value in changed]
+    if not changed:
+        return []
+    if everything:
+        return list(periods)
+    earliest = min(period.start for period in changed)
+    wanted = []
+    for period in periods:
+        if any(period.contains(c) or c.contains(period) for c in changed) or (onwards and period.end > earliest):
+            wanted.append(period)
+    return wanted
+
+
+def months_between(start, end):
+    """The first day of every month from ``start`` to ``end`` (dates or moments, WITA), for a record that spans
+    them (a disruption, a tenancy)."""
+    first, last = Period.month_of(start), Period.month_of(end)
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
