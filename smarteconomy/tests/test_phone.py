@@ -8,6 +8,7 @@ page's title is on the first screen. The demo is seeded once; each role has one 
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 
 from smarteconomy.menu import menu_for
@@ -133,8 +134,51 @@ def _check_page(page, url):
     return problems
 
 
+# Screenshots at both sizes, to be looked at: each role's home page and its office's main list pages (url names).
+SCREENSHOT_PAGES = {
+    "admin": ["imports:batch_list", "tasks:run_list"],
+    "bappeda": ["analytics:completeness", "analytics:grdp_list"],
+    "dpmptsp": ["licensing:application_list", "licensing:disruption_list"],
+    "dkumkmp": ["industry_center:bill_list", "industry_center:settlement_list", "msme:msme_list"],
+    "operator_airport": ["cashless:summary", "cashless:transaction_list"],
+    "operator_mall": ["cashless:summary"],
+}
+DESKTOP = {"width": 1366, "height": 768}
+
+
+def _screenshots(page, username, size):
+    for url in ["/"] + [reverse(name) for name in SCREENSHOT_PAGES[username]]:
+        page.goto(url)
+        slug = url.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=str(ARTIFACTS / f"{size}-{username}-{slug}.png"), full_page=True)
+
+
+def _watch_console(page, problems):
+    """Script errors, CSP refusals and failed requests (Bootstrap's script must load and run under the CSP). Django's
+    admin asks for /favicon.ico, which does not exist: not a problem of ours."""
+    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"{msg.type}: {msg.text}")
+            if (msg.type == "error" and not msg.text.startswith("Failed to load resource"))
+            or "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"HTTP {response.status}: {response.url}")
+            if response.status >= 400 and not response.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+
+
 def test_every_menu_page_fits_a_phone(browser, live_server, demo):
     failures = {}
+    console = []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for username in DEMO_USERNAMES:
         context = browser.new_context(
@@ -147,6 +191,7 @@ def test_every_menu_page_fits_a_phone(browser, live_server, demo):
         )
         context.set_default_timeout(15_000)
         page = context.new_page()
+        _watch_console(page, console)
         try:
             submit_login(page, username, demo)
             assert "/accounts/login" not in page.url, f"login failed for {username}"
@@ -157,7 +202,21 @@ def test_every_menu_page_fits_a_phone(browser, live_server, demo):
                 if problems:
                     failures[f"{username} {url}"] = problems
             page.goto("/")
-            page.screenshot(path=str(ARTIFACTS / f"phone-home-{username}.png"))
+            page.get_by_test_id("nav-toggler").click()
+            page.locator("#main-nav.show:not(.showing)").wait_for()  # the panel has slid in
+            page.wait_for_timeout(400)  # and the backdrop has faded in
+            page.screenshot(path=str(ARTIFACTS / f"phone-{username}-menu-open.png"))
+            _screenshots(page, username, "phone")
+        finally:
+            context.close()
+        # The same pages on an office PC.
+        context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport=DESKTOP)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            submit_login(page, username, demo)
+            _screenshots(page, username, "desktop")
         finally:
             context.close()
     assert not failures, "\n".join(f"{where}: {'; '.join(p)}" for where, p in failures.items())
+    assert console == []
