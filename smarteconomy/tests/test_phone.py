@@ -101,6 +101,19 @@ def _check_page(page, url):
     elif h1["top"] >= PHONE["height"]:
         problems.append(f"title {h1['text']!r} starts at {h1['top']:.0f} px, below the first screen")
 
+    # A list page: its filters are folded behind a button that unfolds them, so that the rows come first (what a
+    # page shows above its list, e.g. the outlet's balances, may still fill the first screen).
+    if page.get_by_test_id("list-table").count():
+        toggle, filters = page.get_by_test_id("filter-toggle"), page.locator("#list-filters")
+        if toggle.count() != 1 or not toggle.is_visible() or filters.is_visible():
+            problems.append("the filters are not folded behind a visible button")
+        else:
+            toggle.click()
+            try:
+                filters.wait_for(state="visible", timeout=3_000)
+            except Exception:  # noqa: BLE001 - a Playwright timeout
+                problems.append("the filter button does not show the filters")
+
     nav_links = page.get_by_test_id("main-nav").locator("a.nav-link")
     toggler = page.get_by_test_id("nav-toggler")
     if nav_links.count() == 0:
