@@ -1,4 +1,5 @@
-"""Guard: every page of every role's menu works on a phone (390 x 844 in Chromium).
+"""Guard: every page of every role's menu, and the first record of each of its lists, works on a phone (390 x 844 in
+Chromium).
 
 The pages visited are derived from the menu declarations themselves (smarteconomy.menu.menu_for), so a new menu
 entry is covered without touching this test. On each page: the page is no wider than the screen (a wide table
@@ -210,7 +211,17 @@ def test_every_menu_page_fits_a_phone(browser, live_server, demo):
             assert "/accounts/login" not in page.url, f"login failed for {username}"
             urls = menu_urls(username)
             assert len(urls) > 2, urls
+            details = []
             for url in urls:
+                problems = _check_page(page, url)
+                if problems:
+                    failures[f"{username} {url}"] = problems
+                # A list's first record: detail pages are reached from the menu's lists, one of each kind is checked.
+                first = page.locator("[data-testid=list-table] tbody tr a[href^='/']").first
+                if first.count():
+                    details.append(first.get_attribute("href"))
+            assert details, f"no list with rows in the menu of {username}"
+            for url in dict.fromkeys(details):
                 problems = _check_page(page, url)
                 if problems:
                     failures[f"{username} {url}"] = problems
