@@ -72,8 +72,9 @@ def menu_urls(username):
     return list(dict.fromkeys(urls))
 
 
-def _check_page(page, url):
-    """The problems of one page at phone size, as sentences ([] when it is fine)."""
+def _check_page(page, url, menu=True):
+    """The problems of one page at phone size, as sentences ([] when it is fine). menu=False: a page seen before
+    logging in, without a menu."""
     problems = []
     response = page.goto(url)
     if response is None or response.status >= 400:
@@ -101,6 +102,9 @@ def _check_page(page, url):
         problems.append("no h1")
     elif h1["top"] >= PHONE["height"]:
         problems.append(f"title {h1['text']!r} starts at {h1['top']:.0f} px, below the first screen")
+
+    if not menu:
+        return problems
 
     # A list page: its filters are folded behind a button that unfolds them, so that the rows come first (what a
     # page shows above its list, e.g. the outlet's balances, may still fill the first screen).
@@ -207,6 +211,10 @@ def test_every_menu_page_fits_a_phone(browser, live_server, demo):
         page = context.new_page()
         _watch_console(page, console)
         try:
+            if username == DEMO_USERNAMES[0]:
+                problems = _check_page(page, "/accounts/login/", menu=False)
+                if problems:
+                    failures["anonymous /accounts/login/"] = problems
             submit_login(page, username, demo)
             assert "/accounts/login" not in page.url, f"login failed for {username}"
             urls = menu_urls(username)
