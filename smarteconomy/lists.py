@@ -221,6 +221,11 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             for label, url_name, url_kwargs, perm in self.actions
             if self.request.user.has_perm(perm)
         ]
+        # How many filters are in effect: on a phone the filter form starts folded unless some are (or one is wrong).
+        not_filters = {"sort", "per_page", "after", "before", "export"}
+        context["filters_active"] = sum(
+            1 for key, value in self.request.GET.items() if key not in not_filters and value
+        )
         return context
 
     def export(self, queryset, order, fmt):

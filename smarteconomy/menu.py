@@ -27,18 +27,18 @@ class MenuSection:
 
 
 def menu_for(user, current_path=""):
-    """[(section label, [(item label, url, active)])] for the user, in section order."""
+    """[(section label, [(item label, url, active)])] for the user, in section order. One entry at most is active: the
+    one whose URL is the longest prefix of the current path (the scorecard's completeness page, under the scorecard's
+    URL, marks "Data completeness", not both)."""
     if not user.is_authenticated:
         return []
     sections = []
     for config in apps.get_app_configs():
         for section in getattr(config, "menu", ()):
-            entries = []
-            for item in section.items:
-                if item.allowed(user):
-                    url = reverse(item.url_name)
-                    entries.append((item.label, url, current_path.startswith(url)))
+            entries = [(item.label, reverse(item.url_name)) for item in section.items if item.allowed(user)]
             if entries:
                 sections.append((section.order, section.label, entries))
     sections.sort(key=lambda s: s[0])
-    return [(label, entries) for _, label, entries in sections]
+    matches = [url for _order, _label, entries in sections for _item, url in entries if current_path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    return [(label, [(item, url, url == current) for item, url in entries]) for _order, label, entries in sections]
