@@ -131,7 +131,8 @@ class Tenancy(models.Model):
 
 
 class LevyBill(models.Model):
-    """A levy bill: the monthly SKRD of a tenancy (one per tenancy and month, enforced by the database), or an
+    """A levy bill: the monthly SKRD of a tenancy (one per tenancy and month, enforced by the database; a cancelled
+    one does not count, so the month can be billed again), or an
     STRD for the late interest of an overdue SKRD. Amounts in whole Rupiah."""
 
     number = models.CharField(_("bill number"), max_length=25, unique=True)
@@ -165,7 +166,9 @@ class LevyBill(models.Model):
         verbose_name_plural = _("levy bills")
         constraints = [
             models.UniqueConstraint(
-                fields=["tenancy", "period"], condition=Q(kind="monthly"), name="one_monthly_bill_per_tenancy_period"
+                fields=["tenancy", "period"],
+                condition=Q(kind="monthly") & ~Q(status="cancelled"),
+                name="one_monthly_bill_per_tenancy_period",
             ),
             models.CheckConstraint(condition=Q(amount__gte=1), name="bill_amount_positive"),
             models.CheckConstraint(condition=Q(paid_amount__lte=F("amount")), name="bill_not_overpaid"),

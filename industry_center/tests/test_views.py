@@ -103,6 +103,26 @@ def test_issuing_the_month_twice_issues_once(staff, bill):
     assert LevyBill.objects.filter(period=date(2025, 4, 1)).count() == 1
 
 
+def test_a_cancelled_bill_no_longer_blocks_its_month(staff, bill):
+    """Cancel March's bill (a wrong amount), then issue March again: the tenancy gets a new bill, not "every active
+    tenancy already has its bill"."""
+    response = staff.post(
+        reverse("industry_center:bill_cancel", args=[bill.pk]), {"reason": "Wrong amount"}, follow=True
+    )
+    assert "issue the month again" in response.content.decode()
+    response = staff.post(reverse("industry_center:bill_issue_month"), {"period": "2025-03"}, follow=True)
+    assert "1 bills issued for 03/2025" in response.content.decode()
+    bills = LevyBill.objects.filter(period=date(2025, 3, 1)).order_by("number")
+    assert [(b.number, b.status) for b in bills] == [
+        ("SKRD-SIKS-202503-0001", BillStatus.CANCELLED),
+        ("SKRD-SIKS-202503-0002", BillStatus.ISSUED),
+    ]
+    new = bills[1]
+    assert staff.get(new.get_absolute_url()).status_code == 200
+    response = staff.post(reverse("industry_center:bill_issue_month"), {"period": "2025-03"}, follow=True)
+    assert "already has its bill for 03/2025" in response.content.decode()
+
+
 def test_bill_list_filters_and_exports(staff, bill):
     levy_bills_issue_month(period=date(2025, 4, 1), today=date(2025, 4, 1))
     url = reverse("industry_center:bill_list")
