@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from smarteconomy.choices import Role
 from smarteconomy.models import ImportBatch, OfficeScopedQuerySet
+from smarteconomy.numbers import RUPIAH
 
 from .choices import BillKind, BillStatus, Commodity, EquipmentLevel, PaymentChannel, SettlementStatus
 
@@ -114,6 +115,7 @@ class Tenancy(models.Model):
     end = models.DateField(_("end"), null=True, blank=True)
     monthly_levy = models.PositiveBigIntegerField(_("monthly levy (Rp)"), validators=[MinValueValidator(1)])
 
+    number_units = {"monthly_levy": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -157,6 +159,7 @@ class LevyBill(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    number_units = {"amount": RUPIAH, "paid_amount": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -214,6 +217,7 @@ class Payment(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    number_units = {"amount": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -271,6 +275,7 @@ class SettlementRow(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
+    number_units = {"amount": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 

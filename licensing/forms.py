@@ -4,14 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.forms import DateTimeLocalInput, style_form
+from smarteconomy.forms import DateTimeLocalInput, ModelForm, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import ReturnReason
 from .models import PermitApplication, PermitType, ServiceDisruption
 
 
-class PermitApplicationForm(forms.ModelForm):
+class PermitApplicationForm(ModelForm):
     """A new application; it is recorded as submitted (licensing.services.permit_application_create)."""
 
     class Meta:
@@ -57,7 +57,7 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class ServiceDisruptionForm(forms.ModelForm):
+class ServiceDisruptionForm(ModelForm):
     class Meta:
         model = ServiceDisruption
         fields = ("system", "started_at", "ended_at", "impact", "follow_up", "responsible_unit")

@@ -83,6 +83,19 @@ def test_recording_a_payment_from_the_bill_page(staff, bill):
     assert 'data-testid="no-qris"' in response.content.decode()  # nothing left to pay: no QR
 
 
+def test_a_payment_amount_is_typed_the_indonesian_way(staff, bill):
+    """150.000 was read as Rp150 (Django's whole-number field drops a ".000"): it is Rp150.000; a fraction of a
+    rupiah is refused, not rounded."""
+    url = reverse("industry_center:payment_add", args=[bill.pk])
+    page = staff.get(bill.get_absolute_url()).content.decode()
+    assert 'name="amount" value="150.000" inputmode="numeric"' in page  # the outstanding amount, proposed
+    response = staff.post(url, {"channel": "cash", "amount": "75.000,5", "paid_at": "2025-03-04T10:00"}, follow=True)
+    assert "Enter a whole number, without decimals." in response.content.decode() and not Payment.objects.exists()
+    response = staff.post(url, {"channel": "cash", "amount": "150.000", "paid_at": "2025-03-04T10:00"}, follow=True)
+    assert "Payment of Rp150.000 recorded." in response.content.decode()
+    assert Payment.objects.get().amount == 150_000
+
+
 def test_a_refused_payment_shows_why_and_writes_nothing(staff, bill):
     url = reverse("industry_center:payment_add", args=[bill.pk])
     response = staff.post(url, {"channel": "qris", "amount": "200000", "paid_at": "2025-03-04T10:00"}, follow=True)
