@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.forms import LocalizedNumbersAdminMixin
+
 from .models import DailySummary, OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
 
 
-class TariffSchemeInline(admin.TabularInline):
+class TariffSchemeInline(LocalizedNumbersAdminMixin, admin.TabularInline):
     model = TariffScheme
     extra = 0
 

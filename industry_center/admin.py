@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.forms import LocalizedNumbersAdminMixin
+
 from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
 
 
@@ -57,7 +59,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SettlementRow)
-class SettlementRowAdmin(SimpleHistoryAdmin):
+class SettlementRowAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("rrn", "transaction_at", "amount", "bill_number", "status")
     list_filter = ("status",)
     search_fields = ("rrn", "bill_number")

@@ -276,6 +276,7 @@ class SettlementRow(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     number_units = {"amount": RUPIAH}
+    plain_numbers = ("row_number",)
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.forms import LocalizedNumbersAdminMixin
+
 from .models import PermitApplication, PermitType, ServiceDisruption
 
 
 @admin.register(PermitType)
-class PermitTypeAdmin(SimpleHistoryAdmin):
+class PermitTypeAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "service_level_days", "risk_level", "active")
     list_filter = ("risk_level", "active")
     search_fields = ("code", "name")

@@ -161,16 +161,37 @@ NUMBER_FORM_FIELDS = [
 ]
 
 
-def formfield_for_dbfield(db_field, **kwargs):
-    """A model field's form field, numbers as LocalizedNumberMixin fields with the unit the model declares in
-    ``number_units`` ({field name: unit}, the units of smarteconomy.numbers)."""
+def _number_form_field(db_field):
     if not db_field.choices:
         for model_field, form_field in NUMBER_FORM_FIELDS:
             if isinstance(db_field, model_field):
-                kwargs.setdefault("form_class", form_field)
-                kwargs.setdefault("unit", getattr(db_field.model, "number_units", {}).get(db_field.name))
-                break
+                return form_field
+    return None
+
+
+def formfield_for_dbfield(db_field, **kwargs):
+    """A model field's form field, numbers as LocalizedNumberMixin fields with the unit the model declares in
+    ``number_units`` ({field name: unit}, the units of smarteconomy.numbers); a ``year``, and the fields the model
+    lists in ``plain_numbers`` (a row number), without a thousands dot."""
+    form_field = _number_form_field(db_field)
+    if form_field is not None:
+        model = db_field.model
+        kwargs.setdefault("form_class", form_field)
+        kwargs.setdefault("unit", getattr(model, "number_units", {}).get(db_field.name))
+        kwargs.setdefault("grouping", db_field.name not in {"year", *getattr(model, "plain_numbers", ())})
     return db_field.formfield(**kwargs)
+
+
+class LocalizedNumbersAdminMixin:
+    """For the back office's editable ModelAdmins and inlines: numbers typed as in the staff pages' forms."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        form_field = _number_form_field(db_field)
+        if form_field is not None:
+            width = "vIntegerField" if form_field is LocalizedIntegerField else "vBigIntegerField"  # the admin's CSS
+            kwargs.setdefault("widget", forms.TextInput(attrs={"class": width}))
+            return formfield_for_dbfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class _ModelFormMetaclass(ModelFormMetaclass):

@@ -256,3 +256,33 @@ def test_a_model_form_of_any_model_number_field_gets_the_shared_field():
     ]
     assert fields["amount"].unit == RUPIAH and fields["small"].min_value == 0
     assert isinstance(fields["kind"], forms.TypedChoiceField)  # a choice stays a choice
+
+
+@pytest.mark.django_db
+def test_every_number_input_of_the_back_office_reads_the_indonesian_way(rf, django_user_model):
+    """The editable ModelAdmins and inlines (tariffs, GRDP values, service levels...) too; read-only ones show no
+    inputs."""
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    plain, checked = [], set()
+    for model_admin in admin.site._registry.values():
+        for holder in (model_admin, *model_admin.get_inline_instances(request)):
+            if not (
+                holder.has_add_permission(request, *(() if holder is model_admin else (None,)))
+                or holder.has_change_permission(request)
+            ):
+                continue
+            form = holder.get_form(request) if holder is model_admin else holder.get_formset(request).form
+            for name, field in form.base_fields.items():
+                if isinstance(field, NUMBER_FIELDS):
+                    checked.add(f"{type(holder).__name__}.{name}")
+                    if not isinstance(field, LocalizedNumberMixin):
+                        plain.append(f"{type(holder).__name__}.{name}: {type(field).__name__}")
+    assert {
+        "TariffSchemeInline.car_first_hour",
+        "GrdpValueAdmin.value",
+        "PermitTypeAdmin.service_level_days",
+    } <= checked
+    assert plain == []
