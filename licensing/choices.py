@@ -41,6 +41,29 @@ class ReturnReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class RejectReason(models.TextChoices):
+    """Why an application is rejected: the officer must say it (the applicant is told), and it stays on the
+    timeline. ``NOT_RECORDED`` is only for rejections imported from a historical export that has no reason."""
+
+    REQUIREMENTS_NOT_MET = "requirements", _("Requirements not met")
+    NOT_PERMITTED = "not_permitted", _("Activity not permitted at the location (spatial plan)")
+    FALSE_DATA = "false_data", _("False or invalid data or documents")
+    NOT_CORRECTED = "not_corrected", _("Not corrected in time after being returned")
+    OTHER = "other", _("Other")
+    NOT_RECORDED = "not_recorded", _("Not recorded (historical import)")
+
+
+# The reasons an officer may give for a rejection (not the importer's "not recorded").
+REJECT_REASONS_FOR_OFFICERS = [
+    (value, label) for value, label in RejectReason.choices if value != RejectReason.NOT_RECORDED
+]
+# Every reason a status change may carry: a return's or a rejection's ("other" is shared).
+STEP_REASONS = [
+    *ReturnReason.choices,
+    *((v, label) for v, label in RejectReason.choices if v not in ReturnReason.values),
+]
+
+
 class DisruptedSystem(models.TextChoices):
     SPONTAN = "spontan", _("Spontan")
     OSS = "oss", _("OSS")

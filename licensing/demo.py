@@ -14,7 +14,7 @@ from django.utils import timezone
 from smarteconomy.models import Kelurahan
 from smarteconomy.services import record_upsert
 
-from .choices import Channel, DisruptedSystem, PermitStatus, ReturnReason, RiskLevel
+from .choices import Channel, DisruptedSystem, PermitStatus, RejectReason, ReturnReason, RiskLevel
 from .models import PermitApplication, PermitType
 from .selectors import holiday_dates
 from .services import permit_application_create, permit_application_transition, service_disruption_save
@@ -61,6 +61,9 @@ def _later(previous, day, rng):
     return max(moment, previous + timedelta(minutes=rng.randint(5, 90)))
 
 
+DEMO_REJECT_REASONS = (RejectReason.REQUIREMENTS_NOT_MET, RejectReason.NOT_PERMITTED, RejectReason.FALSE_DATA)
+
+
 def _plan(rng, permit_type, submitted, holidays, cutoff):
     """The workflow steps of one application: [(status, at, reason)], stopping at ``cutoff`` (still open)."""
     steps = []
@@ -87,7 +90,9 @@ def _plan(rng, permit_type, submitted, holidays, cutoff):
     remaining = max(budget - used, 1 if not steps or steps[-1][0] != S.VERIFICATION else 0)
     day = add_working_days(day, remaining, holidays)
     decision = S.REJECTED if rng.random() < 0.04 else S.APPROVED
-    steps.append((decision, _aware(day, 15, rng.randint(0, 59)), ""))
+    # A rejection says why; chosen from the day, not from rng, so the rest of the demo data stays the same.
+    reason = DEMO_REJECT_REASONS[day.toordinal() % len(DEMO_REJECT_REASONS)] if decision == S.REJECTED else ""
+    steps.append((decision, _aware(day, 15, rng.randint(0, 59)), reason))
     if decision == S.APPROVED:
         steps.append((S.ISSUED, _aware(day, 16, rng.randint(0, 59)), ""))
     ordered, last = [], submitted

@@ -1,14 +1,16 @@
 """Forms of the licensing pages. They only collect input: the writes go through licensing.services."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.forms import DateTimeLocalInput, ModelForm, style_form
 from smarteconomy.models import Kelurahan
 
-from .choices import ReturnReason
+from .choices import REJECT_REASONS_FOR_OFFICERS, ReturnReason
 from .models import PermitApplication, PermitType, ServiceDisruption
+from .services import APPLICATION_DATA_FIELDS
 
 
 class PermitApplicationForm(ModelForm):
@@ -32,16 +34,20 @@ class PermitApplicationForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["permit_type"].queryset = PermitType.objects.filter(active=True)
+        active = Q(active=True)
+        if self.instance.permit_type_id:  # a correction keeps a type that has since been retired
+            active |= Q(pk=self.instance.permit_type_id)
+        self.fields["permit_type"].queryset = PermitType.objects.filter(active)
         self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan").order_by(
             "kecamatan__name", "name"
         )
         self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} ({k.kecamatan.name})"
-        self.fields["submitted_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         self.fields["nib"].help_text = _("13 digits, from OSS.")
         self.fields["kbli_codes"].help_text = _("5 digits each; separate several with commas (47111,56101).")
-        if not self.is_bound:
-            self.initial.setdefault("submitted_at", timezone.localtime().replace(second=0, microsecond=0))
+        if "submitted_at" in self.fields:
+            self.fields["submitted_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+            if not self.is_bound:
+                self.initial.setdefault("submitted_at", timezone.localtime().replace(second=0, microsecond=0))
         style_form(self)
 
     def clean_submitted_at(self):
@@ -51,10 +57,37 @@ class PermitApplicationForm(ModelForm):
         return value
 
 
+class PermitApplicationCorrectionForm(PermitApplicationForm):
+    """A correction of a saved application's data (licensing.services.permit_application_update): the status and
+    the submission time are not here, they change only through the workflow."""
+
+    class Meta(PermitApplicationForm.Meta):
+        fields = APPLICATION_DATA_FIELDS
+
+
 class TransitionForm(forms.Form):
     to_status = forms.CharField()
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "---------"), *ReturnReason.choices], required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RejectForm(forms.Form):
+    """The confirmation step of a rejection: the reason is required and stays on the timeline."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason for rejection"), choices=[("", "---------"), *REJECT_REASONS_FOR_OFFICERS]
+    )
+    note = forms.CharField(
+        label=_("Explanation for the applicant"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is “Other”. Shown on the status timeline."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
 
 
 class ServiceDisruptionForm(ModelForm):

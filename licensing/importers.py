@@ -16,7 +16,7 @@ from smarteconomy.importing import (
 from smarteconomy.importing.base import RowError
 from smarteconomy.models import Kelurahan
 
-from .choices import ApplicantKind, Channel, PermitStatus
+from .choices import ApplicantKind, Channel, PermitStatus, RejectReason
 from .models import PermitApplication, PermitType
 from .services import permit_application_create, permit_application_transition
 
@@ -193,8 +193,10 @@ class PermitApplicationImporter(Importer):
                 if status == S.ISSUED:
                     steps.append((S.ISSUED, values["issued_at"]))
                 for to_status, at in steps:
+                    # A historical export carries no reason for a rejection: say so rather than invent one.
+                    reason = RejectReason.NOT_RECORDED if to_status == S.REJECTED else ""
                     permit_application_transition(
-                        application=application, to_status=to_status, at=at, by=by, note=_("Imported")
+                        application=application, to_status=to_status, at=at, by=by, reason=reason, note=_("Imported")
                     )
             created += 1
         return created, 0

@@ -13,7 +13,7 @@ from smarteconomy.choices import Role
 from smarteconomy.models import Kelurahan, OfficeScopedQuerySet
 from smarteconomy.numbers import WORKING_DAYS
 
-from .choices import ApplicantKind, Channel, DisruptedSystem, PermitStatus, ReturnReason, RiskLevel
+from .choices import STEP_REASONS, ApplicantKind, Channel, DisruptedSystem, PermitStatus, RiskLevel
 
 nib_validator = RegexValidator(r"^\d{13}$", _("An NIB has exactly 13 digits."))
 kbli_validator = RegexValidator(
@@ -111,7 +111,7 @@ class PermitStatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=PermitStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PermitStatus.choices)
-    reason = models.CharField(_("reason"), max_length=20, choices=ReturnReason.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=STEP_REASONS, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     at = models.DateTimeField(_("at"))
     by = models.ForeignKey(

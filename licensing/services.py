@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from analytics.scorecard import mark_dirty
 
-from .choices import DECISIONS, TRANSITIONS, PermitStatus
+from .choices import DECISIONS, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption
 
 APPLICATIONS_SOURCE = "licensing.applications"
@@ -33,6 +33,46 @@ def permit_application_create(*, by=None, **fields):
     return application
 
 
+# The data an officer may correct after saving. Not the status (nor the times of the steps, nor the submission
+# time that starts the timeline): they change only through the workflow.
+APPLICATION_DATA_FIELDS = (
+    "registration_number",
+    "applicant_name",
+    "applicant_kind",
+    "nib",
+    "kbli_codes",
+    "permit_type",
+    "channel",
+    "kelurahan",
+    "oss_reference",
+)
+
+
+@transaction.atomic
+def permit_application_update(*, application, by=None, **fields):
+    """Correct an application's data (``APPLICATION_DATA_FIELDS``); the change is in its history with who and
+    when. Refused (ValidationError, nothing written) when a value is invalid; nothing is saved when nothing
+    changed. The scorecard periods it counts in are marked for recompute (the channel, the permit type and its
+    service level feed the indicators)."""
+    unknown = set(fields) - set(APPLICATION_DATA_FIELDS)
+    if unknown:
+        raise TypeError(f"not correctable here (only through the workflow or not at all): {sorted(unknown)}")
+    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    changed = [name for name, value in fields.items() if getattr(application, name) != value]
+    if not changed:
+        return application
+    for name in changed:
+        setattr(application, name, fields[name])
+    application._history_user = by
+    application.full_clean()
+    application.save()
+    months = {
+        _month(moment) for moment in (application.submitted_at, application.decided_at, application.issued_at) if moment
+    }
+    mark_dirty(source=APPLICATIONS_SOURCE, periods=months)
+    return application
+
+
 def allowed_transitions(application):
     return TRANSITIONS[PermitStatus(application.status)]
 
@@ -40,7 +80,8 @@ def allowed_transitions(application):
 @transaction.atomic
 def permit_application_transition(*, application, to_status, by=None, at=None, reason="", note=""):
     """Move an application to ``to_status``. Refused (ValidationError, nothing written) when the workflow does not
-    allow it, when a return has no reason, or when the step is dated before the previous one."""
+    allow it, when a return or a rejection has no reason (a rejection for "other" reasons also needs a note), or
+    when the step is dated before the previous one."""
     application = PermitApplication.objects.select_for_update().get(pk=application.pk)
     at = at or timezone.now()
     current = PermitStatus(application.status)
@@ -51,8 +92,14 @@ def permit_application_transition(*, application, to_status, by=None, at=None, r
             _("An application that is “%(current)s” cannot become “%(target)s”. Allowed next steps: %(allowed)s.")
             % {"current": current.label, "target": target.label, "allowed": allowed}
         )
-    if target == PermitStatus.RETURNED and not reason:
-        raise ValidationError(_("Say why the application is returned for correction."))
+    if target == PermitStatus.RETURNED and reason not in ReturnReason.values:
+        raise ValidationError({"reason": _("Say why the application is returned for correction.")})
+    if target == PermitStatus.REJECTED:
+        if reason not in RejectReason.values:
+            raise ValidationError({"reason": _("Say why the application is rejected.")})
+        if reason == RejectReason.OTHER and not note.strip():
+            message = _("Explain the rejection in the note when the reason is “%(other)s”.")
+            raise ValidationError({"note": message % {"other": RejectReason.OTHER.label}})
     last = application.changes.order_by("-at", "-id").first()
     if last is not None and at < last.at:
         raise ValidationError(
@@ -74,7 +121,7 @@ def permit_application_transition(*, application, to_status, by=None, at=None, r
         application=application,
         from_status=current,
         to_status=target,
-        reason=reason if target == PermitStatus.RETURNED else "",
+        reason=reason if target in (PermitStatus.RETURNED, PermitStatus.REJECTED) else "",
         note=note,
         at=at,
         by=by,

@@ -13,6 +13,8 @@ urlpatterns = [
         views.PermitApplicationTransitionView.as_view(),
         name="application_transition",
     ),
+    path("applications/<int:pk>/edit/", views.PermitApplicationUpdateView.as_view(), name="application_edit"),
+    path("applications/<int:pk>/reject/", views.PermitApplicationRejectView.as_view(), name="application_reject"),
     path("disruptions/", views.ServiceDisruptionListView.as_view(), name="disruption_list"),
     path("disruptions/add/", views.ServiceDisruptionCreateView.as_view(), name="disruption_add"),
     path("disruptions/<int:pk>/", views.ServiceDisruptionDetailView.as_view(), name="disruption_detail"),

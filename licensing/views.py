@@ -4,22 +4,29 @@ disruptions and permit types. Every write goes through licensing.services."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, RecordActionView, ServiceFormView
+from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, RecordFormMixin, ServiceFormView
 
 from . import filtersets, tables
 from .choices import PermitStatus, ReturnReason
-from .forms import PermitApplicationForm, ServiceDisruptionForm, TransitionForm
+from .forms import (
+    PermitApplicationCorrectionForm,
+    PermitApplicationForm,
+    RejectForm,
+    ServiceDisruptionForm,
+    TransitionForm,
+)
 from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
 from .selectors import application_list, disruption_list, holiday_dates, working_days_left
 from .services import (
     allowed_transitions,
     permit_application_create,
     permit_application_transition,
+    permit_application_update,
     service_disruption_save,
 )
 
@@ -35,7 +42,6 @@ TRANSITION_LABELS = {
 TRANSITION_STYLES = {
     PermitStatus.APPROVED: "success",
     PermitStatus.ISSUED: "success",
-    PermitStatus.REJECTED: "outline-danger",
     PermitStatus.RETURNED: "warning",
 }
 
@@ -94,7 +100,12 @@ class PermitApplicationDetailView(ObjectDetailView):
         context["clock_style"] = tables.clock_style(days_left, context["clock_paused"])
         context["status_style"] = tables.PermitStatusColumn.STYLES.get(application.status, "secondary")
         context["timeline"] = list(application.changes.all())
+        context["transitions"] = []
+        context["can_reject"] = False
         if self.request.user.has_perm("licensing.change_permitapplication"):
+            allowed = allowed_transitions(application)
+            # A rejection is not a button beside "Approve": it has its own confirmation page with the reason.
+            context["can_reject"] = PermitStatus.REJECTED in allowed
             context["transitions"] = [
                 {
                     "status": status.value,
@@ -102,11 +113,11 @@ class PermitApplicationDetailView(ObjectDetailView):
                     "style": TRANSITION_STYLES.get(status, "primary"),
                     "needs_reason": status == PermitStatus.RETURNED,
                 }
-                for status in allowed_transitions(application)
+                for status in allowed
+                if status != PermitStatus.REJECTED
             ]
-        else:
-            context["transitions"] = []
         context["return_reasons"] = ReturnReason.choices
+        context["can_edit"] = self.request.user.has_perm("licensing.change_permitapplication")
         return context
 
 
@@ -124,6 +135,8 @@ class PermitApplicationTransitionView(RecordActionView):
         data = form.cleaned_data
         if data["to_status"] not in PermitStatus.values:
             raise ValidationError(_("unknown status “%(status)s”.") % {"status": data["to_status"]})
+        if data["to_status"] == PermitStatus.REJECTED:
+            raise ValidationError(_("a rejection is confirmed on its own page, with its reason."))
         change = permit_application_transition(
             application=application,
             to_status=data["to_status"],
@@ -134,19 +147,80 @@ class PermitApplicationTransitionView(RecordActionView):
         return _("The application is now “%(status)s”.") % {"status": change.get_to_status_display()}
 
 
+class PermitApplicationRejectView(RecordFormMixin, ServiceFormView):
+    """The confirmation step of a rejection: a page of its own (not a button beside "Approve"), with the reason
+    required; the reason and the note go on the status timeline."""
+
+    permission_required = "licensing.change_permitapplication"
+    model = PermitApplication
+    form_class = RejectForm
+    template_name = "licensing/application_reject.html"
+
+    @property
+    def title(self):
+        return _("Reject application %(number)s") % {"number": self.object}
+
+    def get(self, request, *args, **kwargs):
+        if PermitStatus.REJECTED not in allowed_transitions(self.object):
+            messages.error(
+                request,
+                _("An application that is “%(status)s” cannot be rejected.")
+                % {"status": self.object.get_status_display()},
+            )
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        return context
+
+    def form_valid(self, form):
+        try:
+            permit_application_transition(
+                application=self.object, to_status=PermitStatus.REJECTED, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            return self.form_invalid_from(form, error)
+        messages.success(self.request, _("Application %(number)s is rejected.") % {"number": self.object})
+        return redirect(self.object)
+
+
 class PermitApplicationCreateView(ServiceFormView):
     permission_required = "licensing.add_permitapplication"
     form_class = PermitApplicationForm
     title = gettext_lazy("Add a permit application")
     cancel_url_name = "licensing:application_list"
 
-    def form_valid(self, form):
-        try:
-            application = permit_application_create(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Application %(number)s recorded as submitted.") % {"number": application})
-        return redirect(application)
+    def save(self, data):
+        return permit_application_create(by=self.request.user, **data)
+
+    def saved_message(self, application):
+        return _("Application %(number)s recorded as submitted.") % {"number": application}
+
+
+class PermitApplicationUpdateView(RecordEditMixin, ServiceFormView):
+    """Correct a saved application's data on the staff pages (not only in the back office); the status changes
+    only through the workflow, so it is not on this form."""
+
+    permission_required = "licensing.change_permitapplication"
+    model = PermitApplication
+    form_class = PermitApplicationCorrectionForm
+    success_message = gettext_lazy("The application's data is corrected; the change is in its history.")
+
+    @property
+    def title(self):
+        return _("Correct the data of application %(number)s") % {"number": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intro"] = _(
+            "The status is not corrected here: it changes only through the workflow on the application's page."
+        )
+        return context
+
+    def save(self, data):
+        return permit_application_update(application=self.object, by=self.request.user, **data)
 
 
 # --- Service disruptions --------------------------------------------------------------------------------
@@ -175,43 +249,21 @@ class ServiceDisruptionCreateView(ServiceFormView):
     form_class = ServiceDisruptionForm
     title = gettext_lazy("Record a service disruption")
     cancel_url_name = "licensing:disruption_list"
+    success_message = gettext_lazy("Service disruption saved.")
 
-    def form_valid(self, form):
-        try:
-            disruption = service_disruption_save(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Service disruption saved."))
-        return redirect(disruption)
+    def save(self, data):
+        return service_disruption_save(by=self.request.user, **data)
 
 
-class ServiceDisruptionUpdateView(ServiceFormView):
+class ServiceDisruptionUpdateView(RecordEditMixin, ServiceFormView):
     permission_required = "licensing.change_servicedisruption"
+    model = ServiceDisruption
     form_class = ServiceDisruptionForm
     title = gettext_lazy("Edit a service disruption")
+    success_message = gettext_lazy("Service disruption saved.")
 
-    @property
-    def cancel_url(self):
-        return self.disruption.get_absolute_url()
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.disruption = get_object_or_404(ServiceDisruption.objects.visible_to(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        # A copy: the form's validation must not change the record the service saves.
-        kwargs["instance"] = ServiceDisruption.objects.get(pk=self.disruption.pk)
-        return kwargs
-
-    def form_valid(self, form):
-        try:
-            disruption = service_disruption_save(disruption=self.disruption, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.form_invalid_from(form, error)
-        messages.success(self.request, _("Service disruption saved."))
-        return redirect(disruption)
+    def save(self, data):
+        return service_disruption_save(disruption=self.object, by=self.request.user, **data)
 
 
 # --- Permit types ---------------------------------------------------------------------------------------

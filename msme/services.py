@@ -109,15 +109,47 @@ def msme_update(*, msme, by=None, **fields):
     return msme
 
 
+# What a merge may take from the entry: every field but the status (the registered record keeps its own).
+MERGE_FIELDS = tuple(name for name in MSME_FIELDS if name != "status")
+
+
+def _is_empty(value):
+    return value in (None, "")
+
+
 @transaction.atomic
-def msme_merge(*, into, by=None, **fields):
-    """The entry is the business already registered as ``into``: complete that record with the entry's values
-    (empty values do not erase anything; the earlier registration date and the record's status are kept)."""
+def msme_merge(*, into, take=None, by=None, **fields):
+    """The entry (``fields``) is the business already registered as ``into``.
+
+    ``take`` names the fields whose entry value replaces the registered one, as the officer chose on the
+    side-by-side comparison; every other field keeps its registered value, so the owner's NIK changes only when
+    ``owner_nik`` is in ``take``. Without ``take`` (an import, which has no comparison step) the entry only
+    completes the record: it fills the fields that are empty there and gives an earlier registration date, and
+    never replaces a registered value. Empty entry values never erase anything; the status is never taken.
+    Nothing is saved (and no history row written) when nothing changes."""
     msme = Msme.objects.select_for_update().get(pk=into.pk)
     before = msme.registered_on
-    values = {name: value for name, value in fields.items() if value not in (None, "") and name != "status"}
-    if "registered_on" in values:
-        values["registered_on"] = min(values["registered_on"], msme.registered_on)
+    if take is None:
+        values = {
+            name: value
+            for name, value in fields.items()
+            if name in MERGE_FIELDS and not _is_empty(value) and _is_empty(getattr(msme, name))
+        }
+        if fields.get("registered_on") and fields["registered_on"] < msme.registered_on:
+            values["registered_on"] = fields["registered_on"]
+    else:
+        refused = set(take) - set(MERGE_FIELDS)
+        if refused:
+            raise ValidationError(
+                _("A merge cannot take these fields from the entry: %(fields)s.")
+                % {"fields": ", ".join(sorted(refused))}
+            )
+        values = {name: fields[name] for name in take if name in fields and not _is_empty(fields[name])}
+    if "phone" in values:
+        values["phone"] = normalize_phone(values["phone"])
+    values = {name: value for name, value in values.items() if getattr(msme, name) != value}
+    if not values:
+        return msme
     _prepare(msme, values)
     msme.full_clean()
     msme._history_user = by

@@ -3,6 +3,7 @@ kecamatan and year, Sobat UMKM listings, trainings with their selection, and the
 write goes through msme.services; Bappeda and the administrators read, with NIK and phone masked."""
 
 import csv
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -17,12 +19,15 @@ from django.views.generic import TemplateView
 from smarteconomy.choices import Role
 from smarteconomy.exporting import neutralize
 from smarteconomy.lists import ObjectListView
+from smarteconomy.models import Kelurahan
+from smarteconomy.roles import can_see_personal_data, mask_field
 from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
 
 from . import filtersets, forms, selectors, tables
 from .choices import ParticipantStatus
 from .models import Listing, Msme, OutletProduct, Training, TrainingParticipant
 from .services import (
+    MERGE_FIELDS,
     DuplicateCandidates,
     listing_save,
     msme_create,
@@ -40,6 +45,7 @@ from .services import (
     training_run_selection,
     training_save,
 )
+from .validators import normalize_phone
 
 # --- Registry ---------------------------------------------------------------------------------------------------
 
@@ -92,9 +98,63 @@ class MsmeDetailView(ObjectDetailView):
         return context
 
 
+PERSONAL_FIELDS = {"owner_nik": "nik", "phone": "phone"}
+
+
+def _shown(field, value):
+    """A field's value as the comparison shows it: labels for choices, local dates, the kelurahan's name."""
+    if _empty(value):
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Kelurahan):
+        return f"{value.name} ({value.kecamatan.name})"
+    return str(value)
+
+
+def _empty(value):
+    return value in (None, "")
+
+
+def merge_comparison(target, data, *, sees_personal_data):
+    """The rows of the side-by-side comparison: the registered record's value and the entry's, per field.
+
+    ``choosable`` when the entry has a different value; the registered value is preselected, except where the
+    record has none (taking the entry's then loses nothing). The owner's NIK is never preselected: changing it
+    is an explicit choice, highlighted."""
+    rows = []
+    for name in MERGE_FIELDS:
+        field = Msme._meta.get_field(name)
+        registered = getattr(target, name)
+        entry = data.get(name)
+        if name == "phone":
+            entry = normalize_phone(entry)
+        choosable = not _empty(entry) and registered != entry
+        shown_registered, shown_entry = _shown(field, registered), _shown(field, entry)
+        if name in PERSONAL_FIELDS and not sees_personal_data:
+            shown_registered = mask_field(PERSONAL_FIELDS[name], shown_registered)
+            shown_entry = mask_field(PERSONAL_FIELDS[name], shown_entry)
+        rows.append(
+            {
+                "name": name,
+                "label": field.verbose_name,
+                "registered": shown_registered,
+                "entry": shown_entry,
+                "choosable": choosable,
+                "take_entry": choosable and _empty(registered) and name != "owner_nik",
+                "nik": name == "owner_nik",
+            }
+        )
+    return rows
+
+
 class MsmeCreateView(ServiceFormView):
     """Entry with the duplicate step: when the entry may already be registered, the form comes back with the
-    candidates, and the officer merges it into one of them or confirms it is a different business."""
+    candidates, and the officer merges it into one of them or confirms it is a different business. A merge
+    first shows the registered record and the entry side by side; the officer chooses, field by field, which
+    value to keep (the registered one unless chosen otherwise), then confirms."""
 
     permission_required = "msme.add_msme"
     form_class = forms.MsmeForm
@@ -105,16 +165,29 @@ class MsmeCreateView(ServiceFormView):
     def get_initial(self):
         return {"registered_on": timezone.localdate(), "status": "active", "scale": "micro"}
 
+    def merge_target(self, text):
+        if not text.isdigit():
+            raise ValidationError(_("Choose the registered MSME to merge into."))
+        return get_object_or_404(
+            Msme.objects.visible_to(self.request.user).select_related("kelurahan__kecamatan"), pk=int(text)
+        )
+
     def form_valid(self, form):
         decision = self.request.POST.get("decision", "")
         data = form.cleaned_data
         try:
-            if decision.startswith("merge:"):
-                target_pk = decision[6:]
-                if not target_pk.isdigit():
-                    raise ValidationError(_("Choose the registered MSME to merge into."))
-                target = get_object_or_404(Msme.objects.visible_to(self.request.user), pk=int(target_pk))
-                msme = msme_merge(into=target, by=self.request.user, **data)
+            if decision.startswith("merge:"):  # the comparison step: nothing is written yet
+                target = self.merge_target(decision.removeprefix("merge:"))
+                context = self.get_context_data(form=form)
+                context["merge_target"] = target
+                context["comparison"] = merge_comparison(
+                    target, data, sees_personal_data=can_see_personal_data(self.request.user, Role.DKUMKMP)
+                )
+                return self.render_to_response(context)
+            if decision.startswith("merge-confirm:"):
+                target = self.merge_target(decision.removeprefix("merge-confirm:"))
+                take = [name for name in MERGE_FIELDS if self.request.POST.get(f"keep_{name}") == "entry"]
+                msme = msme_merge(into=target, take=take, by=self.request.user, **data)
                 messages.success(self.request, _("Merged into %(name)s.") % {"name": msme})
             else:
                 msme = msme_create(by=self.request.user, confirm_new=decision == "new", **data)

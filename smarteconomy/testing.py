@@ -42,14 +42,16 @@ class Case:
     expect: dict
     kwargs: object = None
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    # A dict, or a callable returning one (called after ``kwargs``: for data that names a record by its id).
+    data: object = field(default_factory=dict)
     label: str = ""
     json: bool = False  # send ``data`` as a JSON body (an API endpoint) rather than as a form
 
     def request(self, client, url):
+        data = self.data() if callable(self.data) else self.data
         if self.json:
-            return getattr(client, self.method)(url, self.data, content_type="application/json")
-        return getattr(client, self.method)(url, self.data)
+            return getattr(client, self.method)(url, data, content_type="application/json")
+        return getattr(client, self.method)(url, data)
 
     def expected_for(self, role):
         return self.expect.get(role, self.expect.get("*"))

@@ -386,18 +386,23 @@ class ServiceFormView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         """Where to go after saving: the record's page."""
         return saved.get_absolute_url()
 
+    def saved_message(self, saved):
+        """The message after saving (``success_message``; a view may name the saved record in it)."""
+        return self.success_message
+
     def form_valid(self, form):
         try:
             saved = self.save(form.cleaned_data)
         except ValidationError as error:
             return self.form_invalid_from(form, error)
-        messages.success(self.request, self.success_message)
+        messages.success(self.request, self.saved_message(saved))
         return redirect(self.saved_url(saved))
 
 
-class RecordEditMixin:
-    """Edit one record of ``model`` the user's office may see (another office's: 404). The form gets a fresh
-    copy, so a change the service refuses leaves ``self.object`` as it was."""
+class RecordFormMixin:
+    """A form about one record of ``model`` the user's office may see (another office's: 404), as
+    ``self.object``; Cancel goes back to the record's page. For a form that is not the record itself (a decision
+    with its reason); RecordEditMixin edits the record."""
 
     model = None
 
@@ -406,14 +411,19 @@ class RecordEditMixin:
             self.object = get_object_or_404(self.model.objects.visible_to(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    @property
+    def cancel_url(self):
+        return self.object.get_absolute_url()
+
+
+class RecordEditMixin(RecordFormMixin):
+    """Edit one record of ``model`` the user's office may see (another office's: 404). The form gets a fresh
+    copy, so a change the service refuses leaves ``self.object`` as it was."""
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.model.objects.get(pk=self.object.pk)
         return kwargs
-
-    @property
-    def cancel_url(self):
-        return self.object.get_absolute_url()
 
 
 def form_refusal(form):

@@ -79,3 +79,63 @@ def test_dpmptsp_staff_registers_an_application_returns_it_for_a_wrong_file_appr
     page.wait_for_load_state()
     assert "SPT-2025-0001" in page.get_by_test_id("list-table").inner_text()
     assert not errors, errors
+
+
+def test_dpmptsp_rejects_only_on_a_confirmation_page_with_a_reason_and_corrects_an_applications_data(page, demo):
+    """Issue 14: "Tolak" was one click beside "Setujui", without a reason; the data could be corrected only in the
+    back office."""
+    from licensing.models import PermitApplication
+
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    open_ones = PermitApplication.objects.filter(status="verification").order_by("pk")
+    application, other = open_ones[0], open_ones[1]
+    submit_login(page, "dpmptsp", demo)
+
+    page.goto(application.get_absolute_url())
+    workflow = page.get_by_test_id("workflow")
+    assert workflow.get_by_test_id("transition-rejected").count() == 0  # no one-click rejection
+    approve = workflow.get_by_test_id("transition-approved").bounding_box()
+    reject = workflow.get_by_test_id("reject-link")
+    assert "btn-outline-danger" in reject.get_attribute("class")
+    assert reject.bounding_box()["y"] > approve["y"] + approve["height"]  # not beside Approve: below, apart
+    page.screenshot(path=str(ARTIFACTS / "licensing-reject-link.png"), full_page=True)
+
+    reject.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == f"Tolak permohonan {application.registration_number}"
+    assert page.get_by_test_id("reject-warning").is_visible()
+    page.get_by_test_id("confirm-reject").click()  # no reason: refused, nothing written
+    page.wait_for_load_state()
+    assert "wajib" in page.get_by_test_id("reject-form").inner_text().lower()
+    application.refresh_from_db()
+    assert application.status == "verification"
+    page.select_option("#id_reason", "requirements")
+    page.fill("#id_note", "Surat keterangan domisili usaha tidak dilampirkan")
+    page.screenshot(path=str(ARTIFACTS / "licensing-reject-confirm.png"), full_page=True)
+    page.get_by_test_id("confirm-reject").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("status").inner_text() == "Ditolak"
+    last = page.get_by_test_id("timeline-row").last.inner_text()
+    assert "Verifikasi → Ditolak" in last and "Persyaratan tidak terpenuhi" in last
+    assert "Surat keterangan domisili usaha tidak dilampirkan" in last
+    assert page.get_by_test_id("workflow").count() == 0  # closed
+    page.screenshot(path=str(ARTIFACTS / "licensing-rejected.png"), full_page=True)
+
+    page.goto(other.get_absolute_url())
+    page.get_by_test_id("edit").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_status").count() == 0 and page.get_by_test_id("form-intro").is_visible()
+    page.fill("#id_applicant_name", "CV Borneo Makmur Sejahtera")
+    page.select_option("#id_channel", "counter")
+    page.screenshot(path=str(ARTIFACTS / "licensing-correct.png"), full_page=True)
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == other.registration_number
+    assert page.get_by_test_id("status").inner_text() == "Verifikasi"  # the status did not move
+    history = page.get_by_test_id("history").inner_text()
+    assert "CV Borneo Makmur Sejahtera" in history and "dpmptsp" in history
+    page.screenshot(path=str(ARTIFACTS / "licensing-corrected.png"), full_page=True)
+    assert not errors, errors

@@ -69,6 +69,8 @@ def test_a_good_file_is_recorded_through_the_workflow(permit_type, officer):
     ]
     rejected = PermitApplication.objects.get(registration_number="SPT-2")
     assert [c.to_status for c in rejected.changes.all()] == ["submitted", "verification", "rejected"]
+    # The export has no reason for the rejection: the timeline says it was not recorded rather than invent one.
+    assert rejected.changes.last().reason == "not_recorded"
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,7 @@ def data(db):
             ("issued", at(8, 20)),
         ],
     )
-    application("A3", "oss", at(8, 1), [("verification", at(8, 4)), ("rejected", at(8, 11))])
+    application("A3", "oss", at(8, 1), [("verification", at(8, 4)), ("rejected", at(8, 11), "requirements")])
     application("A4", "oss", at(8, 25), [("verification", at(8, 25, 11)), ("returned", at(8, 26), "data_mismatch")])
     application("A5", "counter", at(7, 28), [("verification", at(7, 29)), ("approved", at(8, 1))])
 

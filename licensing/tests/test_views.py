@@ -64,7 +64,9 @@ def test_the_queue_filters_by_status_overdue_and_search(client, officer, permit_
     late = make(permit_type, "REG-LATE", submitted=long_ago, applicant_name="Toko Lama")
     make(permit_type, "REG-FRESH", applicant_name="Warung Baru", oss_reference="OSS-777")
     decided = make(permit_type, "REG-DONE", submitted=long_ago, applicant_name="PT Selesai")
-    permit_application_transition(application=decided, to_status="rejected", at=long_ago + timedelta(days=1))
+    permit_application_transition(
+        application=decided, to_status="rejected", reason="requirements", at=long_ago + timedelta(days=1)
+    )
     returned = make(permit_type, "REG-BACK", submitted=long_ago, applicant_name="CV Kembali", nib="9999999999999")
     permit_application_transition(application=returned, to_status="verification", at=long_ago + timedelta(hours=1))
     permit_application_transition(
@@ -139,11 +141,137 @@ def test_an_allowed_step_changes_the_status_and_a_refused_one_writes_nothing(cli
     assert 'data-testid="transition-approved"' not in page
 
 
+def test_reject_is_not_a_button_beside_approve_but_a_confirmation_page_that_requires_a_reason(
+    client, officer, permit_type
+):
+    application = make(permit_type, "REG-1")
+    permit_application_transition(application=application, to_status="verification", by=officer)
+    detail = application.get_absolute_url()
+    page = client.get(detail).content.decode()
+    assert 'data-testid="transition-approved"' in page
+    assert 'data-testid="transition-rejected"' not in page  # no one-click rejection
+    reject_url = reverse("licensing:application_reject", args=[application.pk])
+    assert f'href="{reject_url}"' in page and "btn-outline-danger" in page
+
+    # The one-click path is closed: a rejection posted to the workflow buttons' address is refused.
+    before = (PermitStatusChange.objects.count(), application.history.count())
+    transition = reverse("licensing:application_transition", args=[application.pk])
+    response = client.post(transition, {"to_status": "rejected", "reason": "other", "note": "x"})
+    assert response.status_code == 302
+    assert any("own page" in str(m) for m in get_messages(response.wsgi_request))
+
+    response = client.get(reject_url)
+    assert response.status_code == 200
+    form_page = response.content.decode()
+    assert 'data-testid="reject-form"' in form_page and "btn-danger" in form_page
+    response = client.post(reject_url, {"reason": "", "note": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    response = client.post(reject_url, {"reason": "other", "note": ""})
+    assert response.status_code == 200 and "Explain the rejection" in " ".join(response.context["form"].errors["note"])
+    application.refresh_from_db()
+    assert application.status == "verification"
+    assert (PermitStatusChange.objects.count(), application.history.count()) == before
+
+    response = client.post(reject_url, {"reason": "requirements", "note": "Surat domisili tidak ada"})
+    assert response.status_code == 302 and response["Location"] == detail
+    application.refresh_from_db()
+    assert application.status == "rejected"
+    change = application.changes.last()
+    assert (change.to_status, change.reason, change.note, change.by) == (
+        "rejected",
+        "requirements",
+        "Surat domisili tidak ada",
+        officer,
+    )
+    page = client.get(detail).content.decode()
+    assert "Requirements not met" in page and "Surat domisili tidak ada" in page  # on the timeline
+    assert client.get(reject_url).status_code == 302  # closed: nothing left to reject
+
+
+def test_dpmptsp_corrects_an_applications_data_with_history_and_the_status_stays(client, officer, permit_type):
+    from analytics.models import DirtyPeriod
+
+    other_type = PermitType.objects.create(code="siup", name="Izin usaha", service_level_days=3, risk_level="rendah")
+    submitted = timezone.make_aware(datetime(2025, 8, 4, 9))
+    application = make(permit_type, "REG-1", submitted=submitted)
+    make(permit_type, "REG-2", submitted=submitted)
+    permit_application_transition(application=application, to_status="verification", by=officer)
+    detail = application.get_absolute_url()
+    url = reverse("licensing:application_edit", args=[application.pk])
+    assert f'href="{url}"' in client.get(detail).content.decode()
+    form = client.get(url).context["form"]
+    assert "status" not in form.fields and "submitted_at" not in form.fields
+    data = {
+        "registration_number": "REG-1",
+        "applicant_name": "CV Maju Jaya Abadi",
+        "applicant_kind": "company",
+        "nib": "1234567890999",
+        "kbli_codes": "47111",
+        "permit_type": other_type.pk,
+        "channel": "counter",
+        "kelurahan": "",
+        "oss_reference": "",
+    }
+    history = application.history.count()
+
+    # Invalid input: a clear error on the field, nothing changed.
+    for bad, field, message in [
+        ({"nib": "12345"}, "nib", "13 digits"),
+        ({"registration_number": "REG-2"}, "registration_number", "already exists"),
+        ({"applicant_name": ""}, "applicant_name", "required"),
+    ]:
+        response = client.post(url, {**data, **bad})
+        assert response.status_code == 200
+        assert message in " ".join(response.context["form"].errors[field])
+    application.refresh_from_db()
+    assert (application.applicant_name, application.nib, application.channel) == (
+        "CV Maju Jaya",
+        "1234567890123",
+        "spontan",
+    )
+    assert application.history.count() == history
+
+    DirtyPeriod.objects.all().delete()
+    response = client.post(url, {**data, "status": "issued"})  # the status is not on the form: ignored
+    assert response.status_code == 302 and response["Location"] == detail
+    application.refresh_from_db()
+    assert application.applicant_name == "CV Maju Jaya Abadi" and application.nib == "1234567890999"
+    assert application.permit_type == other_type and application.channel == "counter"
+    assert application.status == "verification" and application.changes.count() == 2
+    latest = application.history.latest()
+    assert application.history.count() == history + 1
+    assert latest.history_type == "~" and latest.history_user == officer
+    assert set(DirtyPeriod.objects.values_list("source", "period")) >= {("licensing.applications", "2025-08")}
+    page = client.get(detail).content.decode()
+    assert "CV Maju Jaya Abadi" in page and "<del>CV Maju Jaya</del>" in page  # the change history shows it
+
+    client.post(url, {**data, "status": "issued"})  # the same values again: no empty history row
+    assert application.history.count() == history + 1
+
+
+def test_the_correction_service_refuses_the_status_and_invalid_values(officer, permit_type):
+    from django.core.exceptions import ValidationError
+
+    from licensing.services import permit_application_update
+
+    application = make(permit_type, "REG-1")
+    history = application.history.count()
+    with pytest.raises(TypeError, match="status"):
+        permit_application_update(application=application, by=officer, status="issued")
+    with pytest.raises(ValidationError) as refused:
+        permit_application_update(application=application, by=officer, applicant_name="Baru", kbli_codes="4711")
+    assert "kbli_codes" in refused.value.error_dict
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.applicant_name == "CV Maju Jaya"
+    assert application.history.count() == history
+
+
 def test_bappeda_reads_an_application_without_workflow_buttons(client, role_users, permit_type):
     application = make(permit_type, "REG-1")
     client.force_login(role_users["bappeda"])
     page = client.get(application.get_absolute_url()).content.decode()
     assert 'data-testid="timeline"' in page and 'data-testid="transition-' not in page
+    assert 'data-testid="reject-link"' not in page and 'data-testid="edit"' not in page
     response = client.post(
         reverse("licensing:application_transition", args=[application.pk]), {"to_status": "rejected"}
     )

@@ -71,6 +71,10 @@ def test_processing_time_does_not_count_the_days_returned_to_the_applicant():
     assert processing_working_days(open_case, HOLIDAYS, until=date(2025, 8, 8)) == 4
 
 
+# A reason each step that needs one accepts.
+REASONS = {S.RETURNED: "wrong_file", S.REJECTED: "requirements"}
+
+
 @pytest.mark.parametrize("current", list(S))
 def test_every_allowed_transition_and_every_refused_one(permit_type, current):
     path = {
@@ -85,12 +89,16 @@ def test_every_allowed_transition_and_every_refused_one(permit_type, current):
     for target in S:
         application = new_application(permit_type, number=f"{current}-{target}")
         for day, step in enumerate(path, start=5):
-            permit_application_transition(application=application, to_status=step, at=at(day), reason="wrong_file")
+            permit_application_transition(
+                application=application, to_status=step, at=at(day), reason=REASONS.get(step, "")
+            )
         application.refresh_from_db()
         assert application.status == current
         changes = application.changes.count()
         if target in TRANSITIONS[current]:
-            permit_application_transition(application=application, to_status=target, at=at(20), reason="other")
+            permit_application_transition(
+                application=application, to_status=target, at=at(20), reason="other", note="Checked by phone"
+            )
             application.refresh_from_db()
             assert application.status == target
             assert application.changes.count() == changes + 1
@@ -119,6 +127,33 @@ def test_a_return_needs_a_reason_and_a_decision_cannot_precede_the_previous_step
     application.refresh_from_db()
     assert application.issued_at == at(8)
     assert [c.to_status for c in application.changes.all()] == ["submitted", "verification", "approved", "issued"]
+
+
+def test_a_rejection_needs_a_rejection_reason_which_stays_on_the_timeline(permit_type, make_user, roles):
+    officer = make_user("officer", "dpmptsp")
+    application = new_application(permit_type)
+    permit_application_transition(application=application, to_status=S.VERIFICATION, at=at(5), by=officer)
+    before = (application.changes.count(), application.history.count())
+    for reason, note, message in [
+        ("", "", "why the application is rejected"),
+        ("wrong_file", "", "why the application is rejected"),  # a return's reason, not a rejection's
+        ("other", "  ", "Explain the rejection"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            permit_application_transition(
+                application=application, to_status=S.REJECTED, at=at(6), by=officer, reason=reason, note=note
+            )
+    application.refresh_from_db()
+    assert application.status == S.VERIFICATION and application.decided_at is None
+    assert (application.changes.count(), application.history.count()) == before
+
+    change = permit_application_transition(
+        application=application, to_status=S.REJECTED, at=at(6), by=officer, reason="not_permitted", note="Zona hijau"
+    )
+    application.refresh_from_db()
+    assert application.status == S.REJECTED and application.decided_at == at(6)
+    assert (change.reason, change.note, change.by) == ("not_permitted", "Zona hijau", officer)
+    assert change.get_reason_display() == "Activity not permitted at the location (spatial plan)"
 
 
 @pytest.mark.parametrize(

@@ -105,3 +105,55 @@ def test_main_pages_in_indonesian_for_bappeda(page, demo):
     page.screenshot(path=str(ARTIFACTS / "msme-listings.png"), full_page=True)
     page.goto("/msme/outlet/payouts/")
     page.screenshot(path=str(ARTIFACTS / "msme-payouts.png"), full_page=True)
+
+
+def test_dkumkmp_merges_an_entry_field_by_field_and_the_nik_changes_only_when_chosen(page, demo):
+    """Issue 14: the merge replaced the registered owner's name and NIK without showing them."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    existing = Msme.objects.exclude(address="").order_by("pk").first()
+    registered = {name: getattr(existing, name) for name in ("owner_name", "owner_nik", "address", "phone")}
+    submit_login(page, "dkumkmp", demo)
+
+    page.goto("/msme/new-msme/")
+    page.fill("#id_name", existing.name)
+    page.fill("#id_owner_name", "Rahmawati Pratama")
+    page.fill("#id_owner_nik", "6471015506900004")
+    page.fill("#id_address", "Jl. Baru No. 7")
+    page.select_option("#id_kelurahan", str(existing.kelurahan_id))
+    page.select_option("#id_business_category", existing.business_category)
+    page.get_by_test_id("save").click()
+    page.wait_for_load_state()
+    page.get_by_test_id(f"merge-{existing.pk}").click()
+    page.wait_for_load_state()
+
+    comparison = page.get_by_test_id("merge-comparison")
+    assert comparison.is_visible()
+    nik_row = page.get_by_test_id("merge-row-owner_nik")
+    assert "table-warning" in nik_row.get_attribute("class")
+    assert existing.owner_nik in nik_row.inner_text() and "6471015506900004" in nik_row.inner_text()
+    assert page.get_by_test_id("keep-registered-owner_nik").is_checked()  # the NIK is kept unless chosen
+    assert page.get_by_test_id("keep-registered-owner_name").is_checked()
+    assert page.get_by_test_id("keep-registered-address").is_checked()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, width
+    page.screenshot(path=str(ARTIFACTS / "msme-merge-comparison.png"), full_page=True)
+    assert Msme.objects.get(pk=existing.pk).owner_name == registered["owner_name"]  # nothing written yet
+
+    page.get_by_test_id("keep-entry-owner_name").check()  # the officer takes the owner's name only
+    page.get_by_test_id("confirm-merge").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == existing.name
+    existing.refresh_from_db()
+    assert existing.owner_name == "Rahmawati Pratama"
+    assert (existing.owner_nik, existing.address, existing.phone) == (
+        registered["owner_nik"],
+        registered["address"],
+        registered["phone"],
+    )
+    history = page.get_by_test_id("history").inner_text()
+    assert "Rahmawati Pratama" in history and "dkumkmp" in history
+    page.screenshot(path=str(ARTIFACTS / "msme-merged.png"), full_page=True)
+    assert not errors, errors

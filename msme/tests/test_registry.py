@@ -126,16 +126,46 @@ def test_confirm_new_registers_the_entry_anyway(registered):
     assert created.pk != registered.pk and Msme.objects.count() == 2
 
 
-def test_merge_completes_the_existing_record_and_keeps_the_earlier_date(registered):
+def test_merge_without_choices_only_completes_and_keeps_the_earlier_date(registered):
+    """An import's merge (no comparison step): empty fields are filled, registered values are never replaced."""
     merged = msme_merge(
         into=registered,
-        **_entry(name="Amplang Ibu Sari", owner_nik=NIK_WOMAN, address="Jl. Manggar 5", registered_on=date(2019, 5, 1)),
+        **_entry(name="Amplang Ibu Sari", owner_nik=NIK_MAN, address="Jl. Manggar 5", registered_on=date(2019, 5, 1)),
     )
     assert merged.pk == registered.pk and Msme.objects.count() == 1
     assert merged.address == "Jl. Manggar 5"
     assert merged.registered_on == date(2019, 5, 1)
     assert merged.nib == "9120001234567"  # an empty value does not erase
+    assert merged.owner_nik == NIK_WOMAN and merged.owner_name == "Pemilik 1"  # registered values are kept
+    assert merged.kelurahan.code == "64.71.01.1001"
     assert merged.history.count() == 2
+
+
+def test_merge_keeps_every_registered_value_by_default(registered, make_user, roles):
+    before = Msme.objects.values().get(pk=registered.pk)
+    merged = msme_merge(into=registered, take=[], **_entry(address="Jl. Baru 1", qris_since=date(2024, 1, 1)))
+    assert Msme.objects.values().get(pk=merged.pk) == before
+    assert merged.history.count() == 1  # nothing changed: no history row
+
+
+def test_merge_takes_only_the_chosen_fields_and_the_nik_only_when_chosen(registered, make_user, roles):
+    officer = make_user("officer", "dkumkmp")
+    entry = _entry(name="Amplang Ibu Sari", owner_name="Sari Wulandari", owner_nik=NIK_MAN, address="Jl. Baru 1")
+    merged = msme_merge(into=registered, take=["owner_name"], by=officer, **entry)
+    assert merged.owner_name == "Sari Wulandari"
+    assert merged.owner_nik == NIK_WOMAN and merged.address == "" and merged.kelurahan.code == "64.71.01.1001"
+    latest = merged.history.latest()
+    assert latest.history_user == officer
+    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["owner_name"]
+
+    merged = msme_merge(into=registered, take=["owner_nik"], by=officer, **entry)
+    assert merged.owner_nik == NIK_MAN and merged.owner_name == "Sari Wulandari"
+    latest = merged.history.latest()
+    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["owner_nik"]
+    assert merged.history.count() == 3
+
+    with pytest.raises(ValidationError, match="status"):
+        msme_merge(into=registered, take=["status"], **_entry(status="inactive"))
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from msme.models import Listing, MarketplaceCategory, Msme
 
-from .factories import NIK_WOMAN, kelurahan, make_msme
+from .factories import NIK_MAN, NIK_WOMAN, kelurahan, make_msme
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +84,52 @@ def test_entry_shows_candidates_then_confirm_new_registers(client, role_users, s
     assert response.status_code == 302 and Msme.objects.count() == 2
 
 
-def test_entry_merge_completes_the_registered_record(client, role_users, sari):
+def test_merge_shows_both_records_side_by_side_before_writing_anything(client, role_users, sari):
     client.force_login(role_users["dkumkmp"])
-    response = client.post(reverse("msme:msme_add"), _post(sari, address="Jl. Manggar 7", decision=f"merge:{sari.pk}"))
+    url = reverse("msme:msme_add")
+    history = sari.history.count()
+    entry = _post(sari, owner_name="Sari W.", owner_nik=NIK_MAN, address="Jl. Manggar 7", decision=f"merge:{sari.pk}")
+    response = client.post(url, entry)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="merge-comparison"' in page
+    rows = {row["name"]: row for row in response.context["comparison"]}
+    # The owner's name, NIK and address differ: the officer chooses; registered values are preselected, the empty
+    # address takes the entry's; the NIK row is highlighted and never preselected.
+    assert rows["owner_name"]["choosable"] and not rows["owner_name"]["take_entry"]
+    assert rows["owner_nik"]["choosable"] and not rows["owner_nik"]["take_entry"]
+    assert rows["address"]["take_entry"]
+    assert not rows["kelurahan"]["choosable"] and not rows["phone"]["choosable"]  # same / empty entry
+    assert NIK_WOMAN in page and NIK_MAN in page  # DKUMKMP owns the record: the NIK in full
+    assert 'data-testid="nik-warning"' in page and 'class="table-warning"' in page
+    assert f'value="merge-confirm:{sari.pk}"' in page
+    sari.refresh_from_db()
+    assert sari.history.count() == history and sari.owner_name == "Pemilik 1"  # nothing written yet
+
+    # Confirming with the defaults keeps the registered name and NIK and completes the empty address.
+    confirm = {**entry, "decision": f"merge-confirm:{sari.pk}", "keep_owner_name": "registered"}
+    confirm.update(keep_owner_nik="registered", keep_address="entry")
+    response = client.post(url, confirm)
     assert response.status_code == 302 and response["Location"] == sari.get_absolute_url()
     sari.refresh_from_db()
-    assert Msme.objects.count() == 1 and sari.address == "Jl. Manggar 7"
+    assert Msme.objects.count() == 1
+    assert (sari.owner_name, sari.owner_nik, sari.address) == ("Pemilik 1", NIK_WOMAN, "Jl. Manggar 7")
+    assert sari.history.latest().history_user == role_users["dkumkmp"]
+
+
+def test_merge_changes_the_nik_only_when_the_officer_chooses_it(client, role_users, sari):
+    client.force_login(role_users["dkumkmp"])
+    url = reverse("msme:msme_add")
+    entry = _post(sari, owner_name="Sari W.", owner_nik=NIK_MAN, decision=f"merge-confirm:{sari.pk}")
+    client.post(url, {**entry, "keep_owner_name": "entry"})  # no choice for the NIK: it stays
+    sari.refresh_from_db()
+    assert (sari.owner_name, sari.owner_nik) == ("Sari W.", NIK_WOMAN)
+    client.post(url, {**entry, "keep_owner_nik": "entry"})
+    sari.refresh_from_db()
+    assert sari.owner_nik == NIK_MAN
+    latest = sari.history.latest()
+    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["owner_nik"]
+    assert latest.history_user == role_users["dkumkmp"]
 
 
 def test_malformed_nik_in_the_form_is_explained(client, role_users, sari):
