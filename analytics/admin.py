@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.forms import LocalizedNumbersAdminMixin
+
 from .models import GrdpValue, Region
 
 
@@ -11,7 +13,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GrdpValue)
-class GrdpValueAdmin(SimpleHistoryAdmin):
+class GrdpValueAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("region", "sector", "year", "price_basis", "value", "unit", "source")
     list_filter = ("region", "year", "price_basis")
     search_fields = ("sector__code", "source")

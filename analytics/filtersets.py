@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.filtersets import SearchFilterSet
+from smarteconomy.filtersets import IntegerFilter, SearchFilterSet
 from smarteconomy.models import Sector
 
 from .choices import PriceBasis
@@ -12,7 +12,7 @@ class GrdpValueFilterSet(SearchFilterSet):
     search_fields = ("region__name", "region__code", "sector__code", "sector__name_id", "source")
     region_id = django_filters.ModelChoiceFilter(field_name="region", queryset=Region.objects.all(), label=_("Region"))
     sector_id = django_filters.ModelChoiceFilter(field_name="sector", queryset=Sector.objects.all(), label=_("Sector"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = IntegerFilter(label=_("Year"), grouping=False)
     price_basis = django_filters.ChoiceFilter(choices=PriceBasis.choices, label=_("Price basis"))
 
     class Meta:

@@ -3,13 +3,14 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .ingest import mark_dates_dirty
 from .models import DailySummary, OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
 from .services import LOCATIONS_SOURCE
 
 
-class TariffSchemeInline(admin.TabularInline):
+class TariffSchemeInline(LocalizedNumbersAdminMixin, admin.TabularInline):
     model = TariffScheme
     extra = 0
 

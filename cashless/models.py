@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from smarteconomy.numbers import RUPIAH
+
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
 
 location_code_validator = RegexValidator(
@@ -70,6 +72,18 @@ class TariffScheme(models.Model):
     bus_next_hour = models.PositiveIntegerField(_("bus or goods vehicle, each further hour (Rp)"))
     daily_cap = models.PositiveIntegerField(_("daily maximum (Rp)"), null=True, blank=True)
 
+    number_units = dict.fromkeys(
+        (
+            "motorcycle_first_hour",
+            "motorcycle_next_hour",
+            "car_first_hour",
+            "car_next_hour",
+            "bus_first_hour",
+            "bus_next_hour",
+            "daily_cap",
+        ),
+        RUPIAH,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -159,6 +173,7 @@ class ParkingTransaction(models.Model):
     business_date = models.DateField(_("business date (WITA)"))
     business_hour = models.PositiveSmallIntegerField(_("hour (WITA)"))
 
+    number_units = {"amount": RUPIAH}
     objects = TransactionQuerySet.as_manager()
 
     class Meta:
@@ -204,6 +219,7 @@ class DailySummary(models.Model):
     count = models.PositiveIntegerField(_("transactions"))
     amount = models.BigIntegerField(_("amount (Rp)"))
 
+    number_units = {"amount": RUPIAH}
     objects = SummaryQuerySet.as_manager()
 
     class Meta:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
 from .services import HOUSES_SOURCE
@@ -65,7 +66,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SettlementRow)
-class SettlementRowAdmin(SimpleHistoryAdmin):
+class SettlementRowAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("rrn", "transaction_at", "amount", "bill_number", "status")
     list_filter = ("status",)
     search_fields = ("rrn", "bill_number")

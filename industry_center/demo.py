@@ -262,8 +262,9 @@ def _seed_bills_and_payments(centre, first_month, months, today, officer):
             late.append(bill)
         else:
             paid_day = bill.period + timedelta(days=rng.randint(1, bill.due_date.day - 1))
-        if paid_day > today:
-            continue
+        paid_at = _at(paid_day, rng.randint(7, 17), rng.randint(0, 59))
+        if paid_at > timezone.now():
+            continue  # not paid yet: the demo never records a payment later than now (the payment form refuses it)
         channel = PaymentChannel.QRIS if rng.random() < 0.86 else PaymentChannel.CASH
         if bill.period < add_months(this_month, -15) and channel == PaymentChannel.QRIS and rng.random() < 0.15:
             channel = PaymentChannel.CASH  # more cash in the first year
@@ -273,7 +274,7 @@ def _seed_bills_and_payments(centre, first_month, months, today, officer):
                 bill=bill,
                 channel=channel,
                 amount=bill.amount,
-                paid_at=_at(paid_day, rng.randint(7, 17), rng.randint(0, 59)),
+                paid_at=paid_at,
                 reference=str(rrn) if channel == PaymentChannel.QRIS else "",
                 recorded_by=officer,
             )
@@ -346,9 +347,13 @@ def _seed_settlement_file(centre, today, officer):
     rows = ["transaction_time,amount,rrn,bill_number,merchant_id,payer"]
     merchant = centre.merchant_id
     rrn = 260000000000 + today.toordinal() * 1000
+    now = timezone.localtime()
+    midnight = _at(today, 0)
     for index, bill in enumerate(bills[:SETTLEMENT_ROWS]):
-        day = rng.choice(days)
-        moment = f"{day:%Y-%m-%d} {rng.randint(7, 17):02d}:{rng.randint(0, 59):02d}"
+        at = _at(rng.choice(days), rng.randint(7, 17), rng.randint(0, 59))
+        if at > now:  # on the 1st the month has only today: a time before now (the bank reports no future)
+            at = midnight + (now - midnight) * rng.random()
+        moment = f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
         rrn += rng.randint(1, 999)
         number = bill.number if index % 6 else ""
         payer = bill.tenancy.tenant.owner_name.upper() if index % 12 else ""
@@ -356,7 +361,8 @@ def _seed_settlement_file(centre, today, officer):
         if index == 5:  # paid twice by mistake: the second waits for a person
             rows.append(f"{moment},{bill.amount},{rrn + 1},{bill.number},{merchant},{payer}")
             rrn += 1
-    rows.append(f"{days[-1]:%Y-%m-%d} 12:00,75000,{rrn + 7},,{merchant},HAMBA ALLAH")  # no such bill
+    unknown = min(_at(days[-1], 12), midnight + (now - midnight) / 2)
+    rows.append(f"{timezone.localtime(unknown):%Y-%m-%d %H:%M},75000,{rrn + 7},,{merchant},HAMBA ALLAH")  # no such bill
     batch = run_import(
         "qris_settlement",
         data=("\n".join(rows) + "\n").encode(),

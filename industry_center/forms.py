@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.forms import DateInput, DateTimeLocalInput, style_form
+from smarteconomy.forms import DateInput, DateTimeLocalInput, LocalizedIntegerField, ModelForm, style_form
+from smarteconomy.numbers import RUPIAH
 
 from .choices import PaymentChannel
 from .models import ProductionHouse, Tenancy, Tenant
@@ -12,7 +13,7 @@ from .models import ProductionHouse, Tenancy, Tenant
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
-class ProductionHouseForm(forms.ModelForm):
+class ProductionHouseForm(ModelForm):
     class Meta:
         model = ProductionHouse
         fields = ("centre", "unit_code", "commodity", "equipment_level", "upgrade_notes", "active")
@@ -23,7 +24,7 @@ class ProductionHouseForm(forms.ModelForm):
         style_form(self)
 
 
-class TenantForm(forms.ModelForm):
+class TenantForm(ModelForm):
     class Meta:
         model = Tenant
         fields = ("name", "owner_name", "nib", "phone", "notes")
@@ -35,7 +36,7 @@ class TenantForm(forms.ModelForm):
         style_form(self)
 
 
-class TenancyForm(forms.ModelForm):
+class TenancyForm(ModelForm):
     class Meta:
         model = Tenancy
         fields = ("tenant", "house", "start", "end", "monthly_levy")
@@ -50,7 +51,7 @@ class TenancyForm(forms.ModelForm):
 
 class PaymentForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=PaymentChannel.choices)
-    amount = forms.IntegerField(label=_("Amount (Rp)"), min_value=1)
+    amount = LocalizedIntegerField(label=_("Amount (Rp)"), min_value=1, unit=RUPIAH)
     paid_at = forms.DateTimeField(label=_("Paid at"), widget=DateTimeLocalInput(), input_formats=DATETIME_FORMATS)
     reference = forms.CharField(
         label=_("Reference"),

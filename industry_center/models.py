@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from smarteconomy.choices import Role
 from smarteconomy.models import ImportBatch, OfficeScopedQuerySet
+from smarteconomy.numbers import RUPIAH
 
 from .choices import BillKind, BillStatus, Commodity, EquipmentLevel, PaymentChannel, SettlementStatus
 
@@ -114,6 +115,7 @@ class Tenancy(models.Model):
     end = models.DateField(_("end"), null=True, blank=True)
     monthly_levy = models.PositiveBigIntegerField(_("monthly levy (Rp)"), validators=[MinValueValidator(1)])
 
+    number_units = {"monthly_levy": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -131,7 +133,8 @@ class Tenancy(models.Model):
 
 
 class LevyBill(models.Model):
-    """A levy bill: the monthly SKRD of a tenancy (one per tenancy and month, enforced by the database), or an
+    """A levy bill: the monthly SKRD of a tenancy (one per tenancy and month, enforced by the database; a cancelled
+    one does not count, so the month can be billed again), or an
     STRD for the late interest of an overdue SKRD. Amounts in whole Rupiah."""
 
     number = models.CharField(_("bill number"), max_length=25, unique=True)
@@ -156,6 +159,7 @@ class LevyBill(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    number_units = {"amount": RUPIAH, "paid_amount": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -165,7 +169,9 @@ class LevyBill(models.Model):
         verbose_name_plural = _("levy bills")
         constraints = [
             models.UniqueConstraint(
-                fields=["tenancy", "period"], condition=Q(kind="monthly"), name="one_monthly_bill_per_tenancy_period"
+                fields=["tenancy", "period"],
+                condition=Q(kind="monthly") & ~Q(status="cancelled"),
+                name="one_monthly_bill_per_tenancy_period",
             ),
             models.CheckConstraint(condition=Q(amount__gte=1), name="bill_amount_positive"),
             models.CheckConstraint(condition=Q(paid_amount__lte=F("amount")), name="bill_not_overpaid"),
@@ -211,6 +217,7 @@ class Payment(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    number_units = {"amount": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -268,6 +275,8 @@ class SettlementRow(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
+    number_units = {"amount": RUPIAH}
+    plain_numbers = ("row_number",)
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 

@@ -193,7 +193,12 @@ def _issue_month(period, today, by=None):
     tenancies = (
         Tenancy.objects.filter(start__lte=last_day)
         .filter(Q(end__isnull=True) | Q(end__gte=period))
-        .exclude(bills__kind=BillKind.MONTHLY, bills__period=period)
+        # A cancelled bill does not count: the tenancy gets a new bill (with a new number) for its month.
+        .exclude(
+            pk__in=LevyBill.objects.filter(kind=BillKind.MONTHLY, period=period)
+            .exclude(status=BillStatus.CANCELLED)
+            .values("tenancy_id")
+        )
         .select_related("house__centre")
         .order_by("house__centre_id", "house__unit_code", "id")
     )

@@ -336,6 +336,11 @@ class LevyBillCancelView(_BillActionView):
 
     def act(self, request, bill):
         levy_bill_cancel(bill=bill, reason=request.POST.get("reason", ""), by=request.user)
+        if bill.kind == BillKind.MONTHLY:
+            return _(
+                "Bill %(number)s cancelled. To bill %(month)s again, correct the tenancy if needed and issue the "
+                "month again on the bills page: a cancelled bill does not count."
+            ) % {"number": bill.number, "month": bill.period.strftime("%m/%Y")}
         return _("Bill %(number)s cancelled.") % {"number": bill.number}
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.forms import LocalizedNumbersAdminMixin
 from smarteconomy.periods import months_between
 
 from .models import PermitApplication, PermitType, ServiceDisruption
@@ -10,7 +11,7 @@ from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE, PERMIT_TYPES_SOUR
 
 
 @admin.register(PermitType)
-class PermitTypeAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
+class PermitTypeAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "service_level_days", "risk_level", "active")
     list_filter = ("risk_level", "active")
     search_fields = ("code", "name")

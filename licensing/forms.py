@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.forms import DateTimeLocalInput, style_form
+from smarteconomy.forms import DateTimeLocalInput, ModelForm, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import REJECT_REASONS_FOR_OFFICERS, ReturnReason
@@ -13,7 +13,7 @@ from .models import PermitApplication, PermitType, ServiceDisruption
 from .services import APPLICATION_DATA_FIELDS
 
 
-class PermitApplicationForm(forms.ModelForm):
+class PermitApplicationForm(ModelForm):
     """A new application; it is recorded as submitted (licensing.services.permit_application_create)."""
 
     class Meta:
@@ -90,7 +90,7 @@ class RejectForm(forms.Form):
         style_form(self)
 
 
-class ServiceDisruptionForm(forms.ModelForm):
+class ServiceDisruptionForm(ModelForm):
     class Meta:
         model = ServiceDisruption
         fields = ("system", "started_at", "ended_at", "impact", "follow_up", "responsible_unit")

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from smarteconomy.choices import Role
 from smarteconomy.models import Kelurahan, OfficeScopedQuerySet
+from smarteconomy.numbers import WORKING_DAYS
 
 from .choices import STEP_REASONS, ApplicantKind, Channel, DisruptedSystem, PermitStatus, RiskLevel
 
@@ -36,6 +37,7 @@ class PermitType(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=20, choices=RiskLevel.choices)
     active = models.BooleanField(_("active"), default=True)
 
+    number_units = {"service_level_days": WORKING_DAYS}
     history = HistoricalRecords()
 
     class Meta:

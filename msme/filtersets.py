@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.filtersets import SearchFilterSet
+from smarteconomy.filtersets import IntegerFilter, SearchFilterSet
 from smarteconomy.models import Kecamatan, Kelurahan
 
 from .choices import BusinessCategory, MsmeStatus, OutletMovementKind, ParticipantStatus, PayoutMethod, Scale
@@ -53,7 +53,7 @@ class ListingFilterSet(SearchFilterSet):
         field_name="category", queryset=MarketplaceCategory.objects.all(), label=_("Category")
     )
     active = django_filters.BooleanFilter(label=_("Active"), **BOOLEAN)
-    msme_id = django_filters.NumberFilter(field_name="msme_id", label=_("MSME id"))
+    msme_id = IntegerFilter(field_name="msme_id", label=_("MSME id"), grouping=False)
     listed_after = django_filters.DateFilter(field_name="listed_on", lookup_expr="gte", label=_("Listed from"))
     listed_before = django_filters.DateFilter(field_name="listed_on", lookup_expr="lte", label=_("Listed until"))
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smarteconomy.forms import DateInput, style_form
+from smarteconomy.forms import DateInput, LocalizedIntegerField, ModelForm, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import OutletMovementKind
@@ -22,7 +22,7 @@ class MsmeIdField(forms.ModelChoiceField):
         super().__init__(queryset=Msme.objects.all(), **kwargs)
 
 
-class MsmeForm(forms.ModelForm):
+class MsmeForm(ModelForm):
     class Meta:
         model = Msme
         fields = MSME_FIELDS
@@ -45,7 +45,7 @@ class MsmeForm(forms.ModelForm):
         pass
 
 
-class ListingForm(forms.ModelForm):
+class ListingForm(ModelForm):
     msme = MsmeIdField()
     photo = forms.ImageField(
         label=_("photo"), required=False, help_text=_("Optional: JPEG, PNG or WebP, at most 2 MB.")
@@ -64,7 +64,7 @@ class ListingForm(forms.ModelForm):
         pass
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(ModelForm):
     class Meta:
         model = Training
         fields = (
@@ -109,7 +109,7 @@ class ParticipantActionForm(forms.Form):
     qris_adopted_on = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
 
 
-class OutletProductForm(forms.ModelForm):
+class OutletProductForm(ModelForm):
     msme = MsmeIdField()
 
     class Meta:
@@ -126,7 +126,7 @@ class OutletProductForm(forms.ModelForm):
 
 class OutletMovementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OutletMovementKind.choices)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = LocalizedIntegerField(label=_("Quantity"), min_value=1)
     on = forms.DateField(label=_("Date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -135,7 +135,7 @@ class OutletMovementForm(forms.Form):
         style_form(self)
 
 
-class OutletPayoutForm(forms.ModelForm):
+class OutletPayoutForm(ModelForm):
     msme = MsmeIdField()
 
     class Meta:

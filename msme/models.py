@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from smarteconomy.choices import Role
 from smarteconomy.models import Kelurahan, OfficeScopedQuerySet
+from smarteconomy.numbers import DAYS, PEOPLE, PERCENT, POINTS, RUPIAH
 
 from .choices import BusinessCategory, MsmeStatus, OutletMovementKind, ParticipantStatus, PayoutMethod, Scale
 from .validators import nib_validator, validate_image_size, validate_nik, validate_phone
@@ -105,6 +106,7 @@ class Listing(models.Model):
     listed_on = models.DateField(_("listed on"))
     delisted_on = models.DateField(_("delisted on"), null=True, blank=True)
 
+    number_units = {"price": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -155,6 +157,16 @@ class Training(models.Model):
         ),
     )
 
+    number_units = {
+        "quota": PEOPLE,
+        "budget": RUPIAH,
+        "realized_cost": RUPIAH,
+        "follow_up_days": DAYS,
+        **dict.fromkeys(
+            ("weight_never_trained", "weight_no_digital_payment", "weight_kecamatan_equity", "weight_has_products"),
+            POINTS,
+        ),
+    }
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -224,6 +236,7 @@ class OutletProduct(models.Model):
         validators=[MinValueValidator(0)],
     )
 
+    number_units = {"unit_price": RUPIAH, "commission_percent": PERCENT}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -264,6 +277,7 @@ class OutletMovement(models.Model):
         verbose_name=_("by"),
     )
 
+    number_units = {"unit_price": RUPIAH, "commission_percent": PERCENT}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -295,6 +309,7 @@ class OutletPayout(models.Model):
         verbose_name=_("by"),
     )
 
+    number_units = {"amount": RUPIAH}
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 

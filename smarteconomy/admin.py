@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import LocalizedNumbersAdminMixin
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
 from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .roles import redact
@@ -51,7 +52,7 @@ class KelurahanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("order", "code", "name_id", "name_en")
     search_fields = ("code", "name_id", "name_en")
 

@@ -8,13 +8,32 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ImportStatus, Role, TaskStatus
-from .forms import LIST_FILTER_RENDERER
+from .forms import LIST_FILTER_RENDERER, LocalizedDecimalField, LocalizedIntegerField
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+
+
+class NumberFilter(django_filters.NumberFilter):
+    """A number typed the Indonesian way (2,5; 25.000), as in every form (smarteconomy.forms)."""
+
+    field_class = LocalizedDecimalField
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number; ``grouping=False`` for a year or a registry number."""
+
+    field_class = LocalizedIntegerField
 
 
 class SearchFilterSet(django_filters.FilterSet):
     """Adds ``q``: case-insensitive search over ``search_fields``."""
 
+    # Filters generated for a model's number fields read numbers the Indonesian way too.
+    FILTER_DEFAULTS = {
+        model_field: {**options, "filter_class": NumberFilter}
+        if options.get("filter_class") is django_filters.NumberFilter
+        else options
+        for model_field, options in django_filters.filterset.FILTER_FOR_DBFIELD_DEFAULTS.items()
+    }
     search_fields = ()
     q = django_filters.CharFilter(method="search", label=_("Search"))
 

@@ -72,3 +72,28 @@ def test_bappeda_starts_on_the_scorecard_and_recomputes_it(page, demo):
     assert "2025" in page.get_by_test_id("targets").inner_text()
     page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
     assert not errors, errors
+
+
+def test_a_target_typed_with_a_decimal_comma_is_saved_as_typed(page, demo):
+    """A target typed 2,5 in Chromium was saved as 25 (its <input type=number> dropped the comma): it is saved as
+    2,5 and shown as 2,5 afterwards, with the indicator's unit beside the input."""
+    from decimal import Decimal
+
+    from analytics.models import IndicatorTarget
+
+    submit_login(page, "bappeda", demo)
+    page.goto("/analytics/indicators/msme.integration_rate/")
+    form = page.get_by_test_id("target-form")
+    assert form.locator(".input-group-text").inner_text() == "%"
+    form.get_by_label("Tahun").fill("2030")
+    form.get_by_label("Target").press_sequentially("2,5")
+    assert form.get_by_label("Target").input_value() == "2,5"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    form.screenshot(path=str(ARTIFACTS / "target-form-decimal-comma.png"))
+    form.get_by_role("button", name="Simpan target").click()
+    page.wait_for_load_state()
+    assert "Target disimpan" in page.locator(".alert").first.inner_text()
+    assert IndicatorTarget.objects.get(indicator_code="msme.integration_rate", year=2030).value == Decimal("2.5")
+    row = page.get_by_test_id("targets").locator("tr", has_text="2030")
+    assert row.locator("td.num").inner_text() == "2,5"
+    page.get_by_test_id("targets").screenshot(path=str(ARTIFACTS / "targets-after-decimal-comma.png"))

@@ -4,6 +4,7 @@ incomplete data, targets, and the dashboard's constant query count."""
 import io
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from django.utils import timezone
 from analytics import registry
 from analytics.choices import SnapshotStatus
 from analytics.demo import DEMO_FILE
-from analytics.models import IndicatorSnapshot, IndicatorTarget
+from analytics.models import IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
 from analytics.scorecard import achievement_and_status, indicator_target_set, indicators_recompute
 from smarteconomy.choices import ImportStatus, TaskStatus
 from smarteconomy.importing import run_import
@@ -345,3 +346,32 @@ def test_the_records_link_and_the_run_link_are_shown_only_to_who_may_open_them(c
     assert "/tasks/" not in client.get(reverse("analytics:scorecard")).content.decode()
     client.force_login(role_users["admin"])
     assert "/tasks/" in client.get(reverse("analytics:scorecard")).content.decode()
+
+
+def test_targets_and_baselines_are_typed_the_indonesian_way(client, role_users):
+    """A target typed 2,5 was saved as 25 (the browser's number input dropped the comma) and 25.000 as 25 (the
+    server read the dot as a decimal point): it is 2,5, and it is shown as 2,5 afterwards; an ambiguous 2.5 is
+    refused with a message saying how to write it, and nothing is saved."""
+    client.force_login(role_users["bappeda"])
+    code = "msme.integration_rate"  # a percentage
+    url = reverse("analytics:indicator_target_set", args=[code])
+    page = client.get(reverse("analytics:indicator_detail", args=[code])).content.decode()
+    assert 'name="target-value" inputmode="decimal"' in page and 'type="number"' not in page
+    assert '<span class="input-group-text">%</span>' in page  # the unit beside the input
+    response = client.post(url, {"target-year": "2027", "target-value": "2,5"}, follow=True)
+    assert IndicatorTarget.objects.get(indicator_code=code, year=2027).value == Decimal("2.5")
+    assert '<td class="num">2,5</td>' in response.content.decode()
+    client.post(url, {"target-year": "2028", "target-value": "25.000"})
+    assert IndicatorTarget.objects.get(indicator_code=code, year=2028).value == 25000
+    assert (
+        '<td class="num">25.000</td>' in client.get(reverse("analytics:indicator_detail", args=[code])).content.decode()
+    )
+    response = client.post(url, {"target-year": "2029", "target-value": "2.5"}, follow=True)
+    html = response.content.decode()
+    assert "Tidak disimpan" in html and "tulis desimal dengan koma (2,5)" in html
+    assert not IndicatorTarget.objects.filter(year=2029).exists()
+    client.post(
+        reverse("analytics:indicator_baseline_set", args=[code]),
+        {"baseline-year": "2024", "baseline-value": "1.234,5", "baseline-source": "Survei"},
+    )
+    assert IndicatorBaseline.objects.get(indicator_code=code).value == Decimal("1234.5")

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
+from smarteconomy.forms import LocalizedDecimalField, LocalizedIntegerField
 from smarteconomy.roles import may_open
 from smarteconomy.tasking import enqueue
 from smarteconomy.templatetags.formatting import number
@@ -128,24 +129,32 @@ def _report_periods(periods):
     return [(str(year), year) for year in years] + [(str(month), month.start) for month in months]
 
 
+def unit_of(indicator):
+    """The unit shown beside an indicator's value input (none for a count)."""
+    return None if indicator.unit == Unit.COUNT else Unit(indicator.unit).label
+
+
 class _SmallForm(forms.Form):
-    def __init__(self, *args, **kwargs):
+    """A year and a value of an indicator, in its unit (``unit``: see unit_of)."""
+
+    def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["value"].widget.unit = unit
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control form-control-sm"
 
 
 class TargetForm(_SmallForm):
     prefix = "target"
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
-    value = forms.DecimalField(label=gettext_lazy("Target"), max_digits=20, decimal_places=4)
+    year = LocalizedIntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100, grouping=False)
+    value = LocalizedDecimalField(label=gettext_lazy("Target"), max_digits=20, decimal_places=4)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
 class BaselineForm(_SmallForm):
     prefix = "baseline"
-    year = forms.IntegerField(label=gettext_lazy("Base year"), min_value=2000, max_value=2100)
-    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=20, decimal_places=4)
+    year = LocalizedIntegerField(label=gettext_lazy("Base year"), min_value=2000, max_value=2100, grouping=False)
+    value = LocalizedDecimalField(label=gettext_lazy("Value"), max_digits=20, decimal_places=4)
     source = forms.CharField(label=gettext_lazy("Source"), max_length=200)
 
 
@@ -212,8 +221,8 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             breakdown=breakdown,
             baseline=IndicatorBaseline.objects.filter(indicator_code=code).first(),
             targets=IndicatorTarget.objects.filter(indicator_code=code).order_by("year"),
-            target_form=TargetForm(),
-            baseline_form=BaselineForm(),
+            target_form=TargetForm(unit=unit_of(indicator)),
+            baseline_form=BaselineForm(unit=unit_of(indicator)),
             can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
         )
         return context
@@ -229,7 +238,7 @@ class _IndicatorWriteView(LoginRequiredMixin, PermissionRequiredMixin, View):
 
     def post(self, request, code):
         indicator = _indicator_or_404(code)
-        form = self.form_class(request.POST)
+        form = self.form_class(request.POST, unit=unit_of(indicator))
         if form.is_valid():
             self.save(indicator, form.cleaned_data)
             messages.success(request, self.done_message)

@@ -277,15 +277,33 @@ def test_cancel_needs_a_reason_and_no_payment(bill):
     assert bill.status != BillStatus.CANCELLED
 
 
-def test_cancelled_bill_takes_no_payment_and_stays_cancelled_in_later_runs(centre, tenancy):
+def test_cancelled_bill_takes_no_payment_and_its_month_can_be_billed_again(centre, tenancy):
     levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 1, 1))
     bill = LevyBill.objects.get()
-    levy_bill_cancel(bill=bill, reason="House closed for repairs")
+    levy_bill_cancel(bill=bill, reason="Wrong amount")
     with pytest.raises(ValidationError, match="is cancelled"):
         payment_record(bill=bill, channel="cash", amount=1_000, paid_at=at(2025, 1, 3))
-    levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 3, 1))
+    # The cancelled bill does not count: issuing January again bills the tenancy anew, under a new number.
+    assert levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 1, 5))[0] == 1
     bill.refresh_from_db()
-    assert bill.status == BillStatus.CANCELLED and LevyBill.objects.count() == 1
+    again = LevyBill.objects.exclude(pk=bill.pk).get()
+    assert bill.status == BillStatus.CANCELLED
+    assert (again.tenancy, again.period, again.status) == (tenancy, date(2025, 1, 1), BillStatus.ISSUED)
+    assert again.number == "SKRD-SIKS-202501-0002"
+    payment_record(bill=again, channel="cash", amount=again.amount, paid_at=at(2025, 1, 6))
+    # ... and only once: the new bill counts.
+    assert levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 3, 1))[0] == 0
+    assert LevyBill.objects.count() == 2
+
+
+def test_the_database_allows_a_new_monthly_bill_beside_a_cancelled_one_only(centre, tenancy):
+    levy_bills_issue_month(period=date(2025, 3, 1), today=date(2025, 3, 1))
+    bill = LevyBill.objects.get()
+    levy_bill_cancel(bill=bill, reason="Wrong amount")
+    fields = {"tenancy": tenancy, "period": bill.period, "issued_on": bill.issued_on, "due_date": bill.due_date}
+    LevyBill.objects.create(number="SKRD-NEW", amount=100_000, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LevyBill.objects.create(number="SKRD-THIRD", amount=100_000, **fields)
 
 
 def test_a_tenancy_cannot_be_shortened_past_its_bills(centre, tenancy):

@@ -83,6 +83,19 @@ def test_recording_a_payment_from_the_bill_page(staff, bill):
     assert 'data-testid="no-qris"' in response.content.decode()  # nothing left to pay: no QR
 
 
+def test_a_payment_amount_is_typed_the_indonesian_way(staff, bill):
+    """150.000 was read as Rp150 (Django's whole-number field drops a ".000"): it is Rp150.000; a fraction of a
+    rupiah is refused, not rounded."""
+    url = reverse("industry_center:payment_add", args=[bill.pk])
+    page = staff.get(bill.get_absolute_url()).content.decode()
+    assert 'name="amount" value="150.000" inputmode="numeric"' in page  # the outstanding amount, proposed
+    response = staff.post(url, {"channel": "cash", "amount": "75.000,5", "paid_at": "2025-03-04T10:00"}, follow=True)
+    assert "Enter a whole number, without decimals." in response.content.decode() and not Payment.objects.exists()
+    response = staff.post(url, {"channel": "cash", "amount": "150.000", "paid_at": "2025-03-04T10:00"}, follow=True)
+    assert "Payment of Rp150.000 recorded." in response.content.decode()
+    assert Payment.objects.get().amount == 150_000
+
+
 def test_a_refused_payment_shows_why_and_writes_nothing(staff, bill):
     url = reverse("industry_center:payment_add", args=[bill.pk])
     response = staff.post(url, {"channel": "qris", "amount": "200000", "paid_at": "2025-03-04T10:00"}, follow=True)
@@ -101,6 +114,26 @@ def test_issuing_the_month_twice_issues_once(staff, bill):
     second = staff.post(url, {"period": "2025-04"}, follow=True)
     assert "already has its bill for 04/2025" in second.content.decode()
     assert LevyBill.objects.filter(period=date(2025, 4, 1)).count() == 1
+
+
+def test_a_cancelled_bill_no_longer_blocks_its_month(staff, bill):
+    """Cancel March's bill (a wrong amount), then issue March again: the tenancy gets a new bill, not "every active
+    tenancy already has its bill"."""
+    response = staff.post(
+        reverse("industry_center:bill_cancel", args=[bill.pk]), {"reason": "Wrong amount"}, follow=True
+    )
+    assert "issue the month again" in response.content.decode()
+    response = staff.post(reverse("industry_center:bill_issue_month"), {"period": "2025-03"}, follow=True)
+    assert "1 bills issued for 03/2025" in response.content.decode()
+    bills = LevyBill.objects.filter(period=date(2025, 3, 1)).order_by("number")
+    assert [(b.number, b.status) for b in bills] == [
+        ("SKRD-SIKS-202503-0001", BillStatus.CANCELLED),
+        ("SKRD-SIKS-202503-0002", BillStatus.ISSUED),
+    ]
+    new = bills[1]
+    assert staff.get(new.get_absolute_url()).status_code == 200
+    response = staff.post(reverse("industry_center:bill_issue_month"), {"period": "2025-03"}, follow=True)
+    assert "already has its bill for 03/2025" in response.content.decode()
 
 
 def test_bill_list_filters_and_exports(staff, bill):

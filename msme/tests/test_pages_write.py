@@ -93,6 +93,30 @@ def test_listing_edit_delists(client, officer):
     assert Listing.objects.count() == 1
 
 
+def test_prices_and_amounts_are_typed_the_indonesian_way(client, officer):
+    """A price 25.000 was refused (and 2,5 anywhere too): Rp25.000 is twenty-five thousand rupiah; an ambiguous
+    25.00 is refused with a message, never read as 25 or 2.500."""
+    category = MarketplaceCategory.objects.create(code="m", name="Makanan")
+    msme = make_msme(1)
+    form = {"msme": msme.pk, "product_name": "Amplang", "category": category.pk, "listed_on": "2024-01-02"}
+    page = client.get(reverse("msme:listing_add")).content.decode()
+    assert 'name="price" inputmode="decimal"' in page and '<span class="input-group-text">Rp</span>' in page
+    response = client.post(reverse("msme:listing_add"), {**form, "price": "25.00", "active": "on"})
+    assert response.status_code == 200 and not Listing.objects.exists()
+    assert "tulis desimal dengan koma (2,5) dan ribuan dengan titik (25.000)" in response.content.decode()
+    assert 'value="25.00"' in response.content.decode()  # shown again as typed
+    response = client.post(reverse("msme:listing_add"), {**form, "price": "25.000", "active": "on"})
+    assert response.status_code == 302 and Listing.objects.get().price == 25000
+    listing = Listing.objects.get()
+    assert 'value="25.000"' in client.get(reverse("msme:listing_edit", args=[listing.pk])).content.decode()
+    client.post(
+        reverse("msme:outlet_product_add"),
+        {"msme": msme.pk, "name": "Kerupuk", "unit_price": "12.500", "commission_percent": "7,5"},
+    )
+    product = OutletProduct.objects.get()
+    assert (product.unit_price, product.commission_percent) == (12500, Decimal("7.5"))
+
+
 def test_outlet_pages(client, officer):
     msme = make_msme(1)
     response = client.post(

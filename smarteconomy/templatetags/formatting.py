@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from smarteconomy.numbers import format_number
+
 register = template.Library()
 
 
@@ -46,3 +48,10 @@ def percent(value, decimals=1):
     if amount is None:
         return ""
     return f"{number(amount * 100, decimals)}%"
+
+
+@register.filter
+def decimal(value):
+    """A number as it is typed into a form, without trailing zeros: 2,5; 25.000; 1.234,5678 (smarteconomy.numbers)."""
+    amount = _decimal(value)
+    return "" if amount is None else format_number(amount)
