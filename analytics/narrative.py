@@ -90,6 +90,8 @@ def narrative(result):
             )
             % {"count": len(competitive), "names": _names(competitive, result.sector_names)}
         )
+    if result.klassen is None:
+        return lines  # one year: no growth to compare
     quadrant_one = list(result.klassen.index[result.klassen["quadrant"] == ec.KLASSEN_I])
     lines.append(
         ngettext(

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -127,7 +128,7 @@ def test_report_command_refuses_missing_years_and_regions(demo):
         report("lq", "--start", "2018", "--end", "2023")
     with pytest.raises(CommandError, match="Unknown region"):
         report("lq", "--region", "64.99", "--start", "2019", "--end", "2023")
-    with pytest.raises(CommandError, match="No GRDP data"):
+    with pytest.raises(CommandError, match="Tidak ada data PDRB"):  # in the active language (Indonesian)
         report("lq", "--start", "2019", "--end", "2023", "--price-basis", "ADHB")
 
 
@@ -136,7 +137,15 @@ def test_leading_sectors_page_shows_tables_charts_narrative_and_source(client, d
     response = client.get(reverse("analytics:leading_sectors"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Reconstructed from published tables, not official BPS data" in html
+    # The data-source banner reads in the page's language (the source is stored as the demo file has it).
+    banner = html[html.index('data-testid="data-source"') :].split("</div>", 1)[0]
+    assert "Direkonstruksi dari tabel yang dipublikasikan, bukan data resmi BPS" in banner
+    assert "Reconstructed" not in banner
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("analytics:leading_sectors")).content.decode()
+    assert "Reconstructed from published tables, not official BPS data" in english
+    assert "Direkonstruksi" not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     assert "12 dari 17 sektor" in html
     for testid in ("chart-lq", "chart-shiftshare", "chart-klassen"):
         assert f'data-testid="{testid}"' in html

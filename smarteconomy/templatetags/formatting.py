@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -46,3 +47,12 @@ def percent(value, decimals=1):
     if amount is None:
         return ""
     return f"{number(amount * 100, decimals)}%"
+
+
+@register.filter
+def yes_no(value):
+    """A yes/no value as a word of the active language (Ya/Tidak, Yes/No), never Python's True/False; any other
+    value is returned as it is."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value
