@@ -107,9 +107,9 @@ def check_reference_contains_region(panel):
         )
 
 
-def window_years(panel, start, end, *, every_year=False, one_year=False):
-    """The years of [start, end] in the data. Start and end must be there; with ``every_year`` all must.
-    A window of one year (start = end) only where ``one_year`` says the computation needs no growth (LQ)."""
+def check_window(start, end, *, one_year=False):
+    """Start not after end; a window of one year (start = end) only where ``one_year`` says the computation
+    needs no growth (LQ)."""
     if start > end:
         raise EconomicsError(
             gettext_noop("The start year (%(start)s) must not be after the end year (%(end)s)."), start=start, end=end
@@ -122,6 +122,12 @@ def window_years(panel, start, end, *, every_year=False, one_year=False):
             ),
             start=start,
         )
+
+
+def window_years(panel, start, end, *, every_year=False, one_year=False):
+    """The years of [start, end] in the data (see check_window). Start and end must be there; with
+    ``every_year`` all must."""
+    check_window(start, end, one_year=one_year)
     present = [year for year in panel.years if start <= year <= end]
     missing = [year for year in (start, end) if year not in present]
     if every_year:
