@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from smarteconomy.choices import Role
 from smarteconomy.roles import sync_roles
 
-# Browser fixtures (Playwright + Debian Chromium) for every app's test_browser.py.
-pytest_plugins = ["smarteconomy.testing_browser"]
+# Browser fixtures (Playwright + Debian Chromium) for every app's test_browser.py; the crawl of the demo as
+# every user (`demo_crawl`) for the guards that check every page.
+pytest_plugins = ["smarteconomy.testing_browser", "smarteconomy.testing_crawl"]
 
 
 @pytest.fixture

@@ -1,0 +1,301 @@
+"""A crawler of the product as one user sees it, for the guards that check every page (tests only).
+
+``crawl(client)`` starts from the home page and, breadth first, follows every same-site link (``a[href]``) and
+submits every GET form with its default values, plus every option that a report or an export offers for its
+period and format (selects, radios and submit buttons named like period, format, year...). It never POSTs and
+never follows the logout link, so the client's session (anonymous or logged in) stays as it is.
+
+The crawl stays finite because URLs are grouped by *shape*: the path with ids, numbers and dates replaced by a
+placeholder, plus the sorted names of the query parameters and the values of the format ones (``format``,
+``export``), so that each export format is a shape of its own. At most ``max_per_shape`` URLs of each shape are
+visited: a list's first sort and page, not all of them; one record's detail page, not every record's. The
+variants of a GET form's period and format choices (every option offered) are bounded separately, by
+``max_options`` per shape, since they all share their form's shape; the links found on them obey the shape bound.
+"""
+
+import dataclasses
+import re
+import traceback
+from collections import Counter, deque
+from html.parser import HTMLParser
+from itertools import product
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+# Parameters whose values choose a report's or an export's period or format: every option a form offers for them
+# is submitted. The values of the format ones are part of a URL's shape.
+OPTION_NAME = re.compile(r"(^|_)(period|format|export|year|years|month|start|end|basis)($|_)")
+FORMAT_NAME = re.compile(r"^(format|export)$")
+# Never visited: logging out would end the session being crawled; static and media files are not pages.
+SKIPPED_PATHS = re.compile(r"^/(accounts/logout/|static/|media/|i18n/)")
+# The Django admin is crawled down to each model's list (``/admin/<app>/<model>/``, where our ModelAdmins'
+# columns and filters run), not into its object, history, delete-confirmation and filter pages: those are
+# Django's own generic views, and with dozens of models they would be most of the crawl's requests.
+ADMIN_PATH = re.compile(r"^/admin/(?:[\w-]+/(?:[\w-]+/)?)?$")
+
+_NUMBERISH = re.compile(r"^(\d+|\d{4}-\d{2}(-\d{2})?|[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32})$", re.IGNORECASE)
+_SITE_HOSTS = {"", "testserver"}
+
+
+@dataclasses.dataclass
+class Visit:
+    """One response of the crawl."""
+
+    url: str
+    status: int
+    content_type: str
+    content: bytes
+    referrer: str | None
+    location: str = ""  # where a redirect points
+    error: str = ""  # the traceback of a view's exception (a 500)
+
+    @property
+    def is_html(self):
+        return self.content_type.startswith("text/html")
+
+    @property
+    def kind(self):
+        """csv, xlsx, pdf, html, json or the content type's subtype."""
+        ctype = self.content_type.split(";")[0].strip().lower()
+        return {
+            "text/csv": "csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+            "application/pdf": "pdf",
+            "text/html": "html",
+            "application/json": "json",
+        }.get(ctype, ctype.rsplit("/", 1)[-1])
+
+    def text(self):
+        return self.content.decode("utf-8", errors="replace")
+
+
+class CrawlTooLarge(RuntimeError):
+    """The crawl passed ``max_requests``: a new kind of link multiplies pages, and its shape needs a bound."""
+
+
+def url_shape(url):
+    """(normalised path, sorted query keys with the values of the format ones).
+
+    The keys that only change how a list is shown count once each, whatever their names: one ``sort`` (``sort``,
+    ``per_page``, and the ``lq-sort``, ``ss-sort``... of a page with several tables), one ``cursor`` (a keyset
+    page, ``after`` or ``before``); an export or a next page in another sort order is the same shape as the
+    export or next page in the default order."""
+    parts = urlsplit(url)
+    path = "/".join("<n>" if _NUMBERISH.match(segment) else segment for segment in parts.path.split("/"))
+    keys = set()
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if FORMAT_NAME.match(key):
+            keys.add((key, value))
+        elif key.endswith("sort") or key == "per_page":
+            keys.add(("sort", ""))
+        elif key in ("after", "before"):
+            keys.add(("cursor", ""))
+        else:
+            keys.add((key, ""))
+    if ("sort", "") in keys and any(key in ("cursor", "export", "format") for key, _value in keys):
+        keys.discard(("sort", ""))
+    return path, tuple(sorted(keys))
+
+
+def _same_site(url):
+    parts = urlsplit(url)
+    return parts.scheme in ("", "http", "https") and parts.netloc in _SITE_HOSTS
+
+
+def _local(url):
+    """The URL without scheme, host and fragment, as the test client takes it."""
+    parts = urlsplit(url)
+    return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+
+def allowed(url):
+    path = urlsplit(url).path
+    if SKIPPED_PATHS.match(path):
+        return False
+    if path.startswith("/admin/"):
+        return ADMIN_PATH.match(path) is not None and not urlsplit(url).query
+    return True
+
+
+class _Form:
+    def __init__(self, attrs):
+        self.method = (attrs.get("method") or "get").lower()
+        self.action = attrs.get("action")
+        self.fields = []  # [(name, value)] submitted by default
+        self.choices = {}  # name -> [values] of selects and radio groups
+        self.buttons = []  # [(name, value)] of named submit buttons
+
+
+class _PageParser(HTMLParser):
+    """The links and the GET forms of one HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links = []
+        self.forms = []
+        self._form = None
+        self._select = None  # (name, multiple, options [(value, selected)])
+        self._option = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {key: (value if value is not None else "") for key, value in attrs}
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "form":
+            self._form = _Form(attrs)
+            self.forms.append(self._form)
+        elif self._form is None or "disabled" in attrs:
+            return
+        elif tag == "input":
+            self._input(attrs)
+        elif tag == "button":
+            if attrs.get("type", "submit").lower() == "submit" and attrs.get("name"):
+                self._form.buttons.append((attrs["name"], attrs.get("value", "")))
+        elif tag == "select" and attrs.get("name"):
+            self._select = (attrs["name"], "multiple" in attrs, [])
+        elif tag == "option" and self._select is not None:
+            self._option = [attrs.get("value"), "selected" in attrs, ""]
+            self._select[2].append(self._option)
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = [attrs["name"], ""]
+
+    def _input(self, attrs):
+        kind = attrs.get("type", "text").lower()
+        name = attrs.get("name")
+        if not name or kind in ("file", "reset", "button", "image"):
+            return
+        if kind == "submit":
+            self._form.buttons.append((name, attrs.get("value", "")))
+        elif kind in ("checkbox", "radio"):
+            value = attrs.get("value", "on")
+            if kind == "radio":
+                self._form.choices.setdefault(name, []).append(value)
+            if "checked" in attrs:
+                self._form.fields.append((name, value))
+        else:
+            self._form.fields.append((name, attrs.get("value", "")))
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option[2] += data
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "option":
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            name, multiple, options = self._select
+            values = [(text.strip() if value is None else value, selected) for value, selected, text in options]
+            chosen = [value for value, selected in values if selected]
+            if not chosen and values and not multiple:
+                chosen = [values[0][0]]  # a browser submits a single select's first option
+            self._form.fields.extend((name, value) for value in chosen)
+            if not multiple:
+                self._form.choices[name] = [value for value, _selected in values]
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._form.fields.append(tuple(self._textarea))
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def form_submissions(form, page_url, *, max_variants=60):
+    """The URLs a GET form submits: with its defaults, with each named submit button, and with every option of its
+    period and format choices: each period-like option in turn (the other fields at their defaults), in every
+    format offered (format selects and named submit buttons); at most ``max_variants``."""
+    if form.method != "get":
+        return []
+    action = urlsplit(urljoin(page_url, form.action) if form.action else page_url).path or "/"
+    defaults = list(form.fields)
+    options = {name: values for name, values in form.choices.items() if OPTION_NAME.search(name) and values}
+    formats = [[(name, value) for value in values] for name, values in options.items() if FORMAT_NAME.match(name)]
+    formats.append(form.buttons or [None])
+    periods = [{}] + [
+        {name: value} for name, values in options.items() if not FORMAT_NAME.match(name) for value in values
+    ]
+    urls = []
+    for combination in product(*formats):
+        button = combination[-1]
+        for period in periods:
+            chosen = dict(combination[:-1], **period)
+            # A chosen option replaces its field's default (once, even for a radio group's several inputs).
+            data, replaced = [], set()
+            for name, value in defaults:
+                if name in chosen:
+                    if name in replaced:
+                        continue
+                    replaced.add(name)
+                    value = chosen[name]
+                data.append((name, value))
+            data.extend((name, value) for name, value in chosen.items() if name not in replaced)
+            if button is not None:
+                data.append(button)
+            url = urlunsplit(("", "", action, urlencode(data), ""))
+            if url not in urls:
+                urls.append(url)
+            if len(urls) >= max_variants:
+                return urls
+    return urls
+
+
+def _read(response):
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    response.close()
+    return content
+
+
+def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=3000):
+    """Visit the site as ``client``'s user sees it; returns every response as a ``Visit``, in crawl order.
+
+    Exceptions in views are recorded as 500 visits (with the traceback in ``Visit.error``), never raised."""
+    client.raise_request_exception = False
+    queue = deque([(_local(start), None)])
+    seen = {_local(start)}
+    per_shape = Counter()
+    options_per_shape = Counter()
+    visits = []
+    while queue:
+        url, referrer = queue.popleft()
+        if len(visits) >= max_requests:
+            raise CrawlTooLarge(f"more than {max_requests} requests; the last one was {url} (from {referrer})")
+        response = client.get(url)
+        error = ""
+        if response.exc_info:
+            error = "".join(traceback.format_exception(*response.exc_info))
+        visit = Visit(
+            url=url,
+            status=response.status_code,
+            content_type=response.get("Content-Type", ""),
+            content=_read(response),
+            referrer=referrer,
+            location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
+            error=error,
+        )
+        visits.append(visit)
+        found = []  # [(url, is a form's option variant)]
+        if visit.location:
+            found.append((urljoin(url, visit.location), False))
+        elif visit.status == 200 and visit.is_html:
+            parser = _PageParser()
+            parser.feed(visit.text())
+            found.extend((urljoin(url, href), False) for href in parser.links)
+            for form in parser.forms:
+                submissions = form_submissions(form, url)
+                # The first submission is the form with its defaults, bounded like a link.
+                found.extend((submission, index > 0) for index, submission in enumerate(submissions))
+        for link, variant in found:
+            if not _same_site(link):
+                continue
+            link = _local(link)
+            if link in seen or not allowed(link):
+                continue
+            shape = url_shape(link)
+            counter, bound = (options_per_shape, max_options) if variant else (per_shape, max_per_shape)
+            if counter[shape] >= bound:
+                continue
+            seen.add(link)
+            counter[shape] += 1
+            queue.append((link, url))
+    return visits

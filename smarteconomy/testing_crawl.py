@@ -1,0 +1,88 @@
+"""The crawl of the seeded demo as every user sees it, shared by the guards that check every page (a pytest plugin,
+listed in the root conftest's ``pytest_plugins``).
+
+``demo_crawl`` is **session scoped**: the demo is seeded once (``seed_demo``, small under the test settings, with its
+full recompute), then the site is crawled as anonymous and as every demo user, in Indonesian (the default) and in
+English (the language cookie the product's language switch sets). Everything runs inside one transaction that is
+rolled back before the fixture returns, so nothing it writes (the demo, the export log of the crawl, sessions)
+reaches any other test; what it returns is plain data: ``{(role, language): [Visit, ...]}``.
+"""
+
+import io
+import os
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+
+from .crawl import crawl
+from .menu import menu_for
+
+DEMO_USERS = ("admin", "bappeda", "dpmptsp", "dkumkmp", "operator_airport", "operator_mall")
+ROLES = ("anonymous", *DEMO_USERS)
+LANGUAGES = ("id", "en")
+# One URL of each shape: a list, one of its sorts, its next page, one record's detail page, each export format.
+MAX_PER_SHAPE = 1
+
+
+class CrawlResult(dict):
+    """{(role, language): [Visit]}, with how long each crawl took (``seconds``) and each role's menu (``menus``:
+    {role: [url]}, as ``menu_for`` gives it), so that a test can check that the crawl reached every menu entry."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds = {}
+        self.menus = {}
+
+
+def demo_password():
+    return os.environ.get("DEMO_PASSWORD") or "smart-economy-demo"
+
+
+def login(client, username, password):
+    """Log in through the login page, as a user does (the password is checked, and django-axes sees the request)."""
+    response = client.post(resolve_url(settings.LOGIN_URL), {"username": username, "password": password})
+    assert response.status_code == 302, f"{username} could not log in with the demo password"
+
+
+def crawl_demo(roles=ROLES, languages=LANGUAGES, max_per_shape=MAX_PER_SHAPE):
+    """Crawl every (role, language); the database must already hold the seeded demo."""
+    result = CrawlResult()
+    password = demo_password()
+    for role in roles:
+        for language in languages:
+            cache.clear()  # a page cached for one user or language must not answer for another
+            client = Client()
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            if role != "anonymous":
+                login(client, role, password)
+                user = get_user_model().objects.get(username=role)
+                result.menus[role] = [url for _section, entries in menu_for(user) for _label, url, _active in entries]
+            started = time.monotonic()
+            result[role, language] = crawl(client, max_per_shape=max_per_shape)
+            result.seconds[role, language] = time.monotonic() - started
+    cache.clear()
+    return result
+
+
+def pytest_collection_modifyitems(items):
+    # pytest-django creates the test database only for the databases that marked tests use.
+    for item in items:
+        if "demo_crawl" in getattr(item, "fixturenames", ()) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        cache.clear()
+        call_command("seed_demo", stdout=io.StringIO())
+        result = crawl_demo()
+        transaction.set_rollback(True)
+    return result
