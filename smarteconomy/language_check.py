@@ -18,6 +18,8 @@ What is data rather than product text is skipped by the second test: table cells
 detail page (``dd``), the options of a select, form values, anything inside an element marked
 ``translate="no"`` or with a ``lang`` of its own (e.g. the language switcher), scripts, styles and code. Data is
 still checked against the catalogue, because a boolean or a choice label rendered untranslated is product text.
+One exception: the yes/no icons of Django's admin carry alt="True"/"False" in every language (Django's code, which
+the product cannot translate); they are not read.
 """
 
 import re
@@ -41,6 +43,7 @@ BLOCK = {
 }  # fmt: skip
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
+DJANGO_ADMIN_ICON = "/admin/img/icon-"
 
 # Function words that name a language without naming a thing. Words shared by both languages or used as loan
 # words in Indonesian (data, per, status, total, online) are left out.
@@ -199,6 +202,8 @@ class _Texts(HTMLParser):
             self._flush()
         if not skip:
             for name in ATTRIBUTES:
+                if name == "alt" and DJANGO_ADMIN_ICON in (attrs.get("src") or ""):
+                    continue  # Django's admin writes alt="True"/"False" on its yes/no icons, in every language
                 if attrs.get(name):
                     self.texts.append((attrs[name], data, True))
             if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
