@@ -141,6 +141,7 @@ def test_leading_sectors_page_shows_tables_charts_narrative_and_source(client, d
     banner = html[html.index('data-testid="data-source"') :].split("</div>", 1)[0]
     assert "Direkonstruksi dari tabel yang dipublikasikan, bukan data resmi BPS" in banner
     assert "Reconstructed" not in banner
+    assert "(shift-share klasik, 2019–2023)" in html  # the method's name, not its code "classic"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(reverse("analytics:leading_sectors")).content.decode()
     assert "Reconstructed from published tables, not official BPS data" in english
