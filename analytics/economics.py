@@ -117,8 +117,8 @@ def check_window(start, end, *, one_year=False):
     if start == end and not one_year:
         raise EconomicsError(
             gettext_noop(
-                "Growth needs two different years: choose an end year after %(start)s (the location quotient "
-                "alone can be computed for one year)."
+                "Growth needs two different years: widen the window from %(start)s to two years or more (only "
+                "the location quotient can be computed for one year)."
             ),
             start=start,
         )
