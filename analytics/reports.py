@@ -867,8 +867,13 @@ def trend_chart(row, width):
     chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.leading = 8
-    chart.joinedLines = 1
+    # A series is joined by a line only where it has two points or more: with one point (a target set for one
+    # year, a value measured once) or none (no target) ReportLab's line would be a polyline of fewer than two
+    # points, which it refuses; a single point shows as its marker.
+    chart.joinedLines = 0
     for series, colour, dash in [(0, VALUE_COLOUR, None), (1, TARGET_COLOUR, [3, 2])]:
+        if sum(x is not None for x in chart.data[series]) >= 2:
+            chart.lines[series].lineStyle = "joinedLine"
         chart.lines[series].strokeColor = colors.HexColor(colour)
         chart.lines[series].strokeWidth = 1.6
         chart.lines[series].strokeDashArray = dash

@@ -55,6 +55,9 @@ class MsmeTable(tables.Table):
     def render_kelurahan(self, value, record):
         return format_html('{}<br><span class="small text-muted">{}</span>', value, record.kelurahan.kecamatan)
 
+    def value_kelurahan(self, value):
+        return str(value)  # the exports have the kecamatan in a column of its own
+
     class Meta:
         model = Msme
         fields = (

@@ -171,7 +171,7 @@ class DistrictReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             _filterset, report = self.report()
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
-                f'attachment; filename="msme-registrations-{report.years[0]}-{report.years[-1]}.csv"'
+                f'attachment; filename="msme-new-registrations-{report.years[0]}-{report.years[-1]}.csv"'
             )
             response.write("\ufeff")
             write_report_csv(response, report)
@@ -188,8 +188,10 @@ class DistrictReportView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
 
 
 def write_report_csv(out, report):
+    """The report as CSV: the header first (a CSV's first line is its header, for every spreadsheet and script that
+    reads it), then one row per kecamatan and the total. What it counts (new registrations, a flow) is in the
+    filename and on the page, not in a caption line above the header."""
     writer = csv.writer(out)
-    writer.writerow([_("New MSME registrations per year (registration date), not the registered stock")])
     writer.writerow([_("kecamatan"), *report.years, _("total")])
     for name, values, total in report.rows:
         writer.writerow([neutralize(name), *values, total])

@@ -15,6 +15,7 @@ variants of a GET form's period and format choices (every option offered) are bo
 
 import dataclasses
 import re
+import time
 import traceback
 from collections import Counter, deque
 from html.parser import HTMLParser
@@ -47,6 +48,7 @@ class Visit:
     referrer: str | None
     location: str = ""  # where a redirect points
     error: str = ""  # the traceback of a view's exception (a 500)
+    seconds: float = 0.0  # how long the response took
 
     @property
     def is_html(self):
@@ -202,9 +204,11 @@ class _PageParser(HTMLParser):
 
 
 def form_submissions(form, page_url, *, max_variants=60):
-    """The URLs a GET form submits: with its defaults, with each named submit button, and with every option of its
-    period and format choices: each period-like option in turn (the other fields at their defaults), in every
-    format offered (format selects and named submit buttons); at most ``max_variants``."""
+    """The URLs a GET form submits: first with its defaults (and its first submit button), then in every format it
+    offers (format selects and named submit buttons: PDF, XLSX...) at the default period, then with every option of
+    each period-like choice in turn (year, period, start, end, price basis..., the other fields at their defaults)
+    in the first format; at most ``max_variants``. Every period in every format would multiply the requests (a
+    report is rendered for each) for little: a period's defect shows in its first format."""
     if form.method != "get":
         return []
     action = urlsplit(urljoin(page_url, form.action) if form.action else page_url).path or "/"
@@ -212,31 +216,28 @@ def form_submissions(form, page_url, *, max_variants=60):
     options = {name: values for name, values in form.choices.items() if OPTION_NAME.search(name) and values}
     formats = [[(name, value) for value in values] for name, values in options.items() if FORMAT_NAME.match(name)]
     formats.append(form.buttons or [None])
-    periods = [{}] + [
-        {name: value} for name, values in options.items() if not FORMAT_NAME.match(name) for value in values
-    ]
+    in_formats = [dict(combination[:-1]) | {"": combination[-1]} for combination in product(*formats)]
+    periods = [{name: value} for name, values in options.items() if not FORMAT_NAME.match(name) for value in values]
     urls = []
-    for combination in product(*formats):
-        button = combination[-1]
-        for period in periods:
-            chosen = dict(combination[:-1], **period)
-            # A chosen option replaces its field's default (once, even for a radio group's several inputs).
-            data, replaced = [], set()
-            for name, value in defaults:
-                if name in chosen:
-                    if name in replaced:
-                        continue
-                    replaced.add(name)
-                    value = chosen[name]
-                data.append((name, value))
-            data.extend((name, value) for name, value in chosen.items() if name not in replaced)
-            if button is not None:
-                data.append(button)
-            url = urlunsplit(("", "", action, urlencode(data), ""))
-            if url not in urls:
-                urls.append(url)
-            if len(urls) >= max_variants:
-                return urls
+    for chosen in [*in_formats, *({**in_formats[0], **period} for period in periods)]:
+        button = chosen.pop("")
+        # A chosen option replaces its field's default (once, even for a radio group's several inputs).
+        data, replaced = [], set()
+        for name, value in defaults:
+            if name in chosen:
+                if name in replaced:
+                    continue
+                replaced.add(name)
+                value = chosen[name]
+            data.append((name, value))
+        data.extend((name, value) for name, value in chosen.items() if name not in replaced)
+        if button is not None:
+            data.append(button)
+        url = urlunsplit(("", "", action, urlencode(data), ""))
+        if url not in urls:
+            urls.append(url)
+        if len(urls) >= max_variants:
+            break
     return urls
 
 
@@ -260,7 +261,9 @@ def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=30
         url, referrer = queue.popleft()
         if len(visits) >= max_requests:
             raise CrawlTooLarge(f"more than {max_requests} requests; the last one was {url} (from {referrer})")
+        started = time.monotonic()
         response = client.get(url)
+        content = _read(response)
         error = ""
         if response.exc_info:
             error = "".join(traceback.format_exception(*response.exc_info))
@@ -268,10 +271,11 @@ def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=30
             url=url,
             status=response.status_code,
             content_type=response.get("Content-Type", ""),
-            content=_read(response),
+            content=content,
             referrer=referrer,
             location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
             error=error,
+            seconds=time.monotonic() - started,
         )
         visits.append(visit)
         found = []  # [(url, is a form's option variant)]

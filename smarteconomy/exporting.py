@@ -2,13 +2,19 @@
 
 import csv
 import datetime
+import html
 import os
+import re
 import tempfile
 from decimal import Decimal
 
+import django_tables2
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+from django.utils.translation import gettext
 from django_tables2.rows import BoundRow
 
 # A cell that starts with one of these is a formula to Excel and LibreOffice (CSV injection).
@@ -24,11 +30,12 @@ def neutralize(value):
 
 
 def plain(value):
-    """A cell value as a spreadsheet should get it: numbers and dates typed, local time, text otherwise."""
+    """A cell value as a spreadsheet should get it: numbers and dates typed, local time (WITA) without an offset,
+    yes/no in the user's language (Ya/Tidak), text otherwise."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime.datetime):
@@ -119,12 +126,29 @@ def xlsx_response(rows, filename, sheet_name="data", on_done=None):
 
 def table_rows(table, records):
     """The header and one row per record, as a django-tables2 Table exports them (its ``value`` methods:
-    masked personal data, full-precision figures)."""
+    masked personal data, full-precision figures), each cell made plain by ``export_value``."""
     columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
     yield [str(column.header) for column in columns]
     for record in records:
         row = BoundRow(record, table=table)
-        yield [row.get_cell_value(column.name) for column in columns]
+        yield [export_value(row, column) for column in columns]
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def export_value(row, column):
+    """One cell of an export: what the column's ``value`` gives, except where django-tables2 gives a page's text.
+
+    - A BooleanColumn exports ``str(bool)`` ("True"): the cell gets the boolean, which ``plain`` writes as Ya/Tidak.
+    - A column without a ``value`` of its own exports what it renders, HTML included (a badge, a second line under
+      a ``<br>``): the cell gets the text a reader sees, each tag a space."""
+    value = row.get_cell_value(column.name)
+    if isinstance(column.column, django_tables2.BooleanColumn) and value in ("True", "False"):
+        return value == "True"
+    if isinstance(value, SafeData):
+        return " ".join(html.unescape(strip_tags(_TAGS.sub(" ", str(value)))).split())
+    return value
 
 
 def _logged_query(params, redact):

@@ -33,6 +33,31 @@ def user_role(user):
     return role
 
 
+def may_open(request, url):
+    """Whether ``request.user`` may open the page at ``url`` (a path of this site): the page's view asks for a login
+    and permissions (LoginRequiredMixin, PermissionRequiredMixin) that the user has. For a link that is shown only
+    to those who may follow it; a page that would answer 403 is not linked."""
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth.mixins import AccessMixin, PermissionRequiredMixin
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, AccessMixin):
+        return True
+    if not request.user.is_authenticated:
+        return False
+    if not issubclass(view_class, PermissionRequiredMixin):
+        return True
+    view = view_class(**getattr(match.func, "view_initkwargs", {}))
+    view.setup(request, *match.args, **match.kwargs)
+    return view.has_permission()
+
+
 def sees_all_offices(user):
     return user_role(user) in CROSS_OFFICE_ROLES
 

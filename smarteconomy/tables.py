@@ -63,7 +63,7 @@ class PersonalDataColumn(tables.Column):
 @library.register
 class DateColumn(tables.Column):
     """A date in the active language's format (``short``: SHORT_DATE_FORMAT, else DATE_FORMAT, or ``format``),
-    ISO 8601 in exports. Used for every model DateField of a table too (registered with django-tables2).
+    a date cell in exports. Used for every model DateField of a table too (registered with django-tables2).
 
     django-tables2's own DateColumn is a TemplateColumn: it compiles and renders a template for every cell, and
     with the page's RequestContext each of those renders runs every context processor again (25 rows, 25
@@ -83,12 +83,13 @@ class DateColumn(tables.Column):
         return formats.date_format(value, self.format)
 
     def value(self, value):
-        return value.isoformat() if isinstance(value, datetime.date) else value
+        return value  # a date: the exports write it as a date cell (XLSX) or ISO 8601 (CSV)
 
 
 @library.register
 class DateTimeColumn(DateColumn):
-    """A date and time in the current time zone (WITA) in the active language's format; ISO 8601 in exports.
+    """A date and time in the current time zone (WITA) in the active language's format; the same local time, without
+    an offset, in exports.
     Used for every model DateTimeField of a table too."""
 
     def __init__(self, *args, format=None, short=True, **kwargs):
@@ -106,7 +107,11 @@ class DateTimeColumn(DateColumn):
         return formats.date_format(value, self.format)
 
     def value(self, value):
-        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value
+        # The wall-clock time in WITA (the current time zone), as on the page: a date-time cell in XLSX,
+        # "2026-12-04 04:31:00" in CSV; never UTC, never an offset.
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
 
 
 class YearColumn(tables.Column):

@@ -182,6 +182,40 @@ def test_view_defaults_to_pdf_of_the_latest_year_with_snapshots(client, demo_sco
 
 
 @pytest.mark.django_db
+def test_scorecard_offers_the_report_of_every_year_and_each_one_downloads(client, demo_scorecard):
+    import pypdf
+
+    client.force_login(demo_scorecard["bappeda"])
+    page = client.get(reverse("analytics:scorecard")).content.decode()
+    form = re.search(r'<form method="get" action="([^"]+)"[^>]*data-testid="report-form">(.*?)</form>', page, re.S)
+    assert form and form[1] == reverse("analytics:report")
+    periods = re.findall(r'<option value="([^"]+)">', form[2])
+    assert periods[0] == "2024"  # the default, as the plain button had
+    years = [p for p in periods if len(p) == 4]
+    assert years == sorted(years, reverse=True) and len(years) > 1
+    assert re.findall(r'name="format" value="(\w+)"', form[2]) == ["pdf", "xlsx"]
+    for period in periods:
+        response = client.get(reverse("analytics:report"), {"period": period, "format": "pdf"})
+        assert response.status_code == 200, period
+        assert len(pypdf.PdfReader(io.BytesIO(response.content)).pages) >= 1
+
+
+def test_report_periods_are_the_years_then_the_months_of_the_latest_year_with_months():
+    from datetime import date
+
+    from analytics.views.scorecard import _report_periods
+
+    periods = _report_periods({"2024", "2025", "2026", "2025-11", "2025-12", "2024-12"})
+    assert periods == [
+        ("2026", 2026),
+        ("2025", 2025),
+        ("2024", 2024),
+        ("2025-12", date(2025, 12, 1)),
+        ("2025-11", date(2025, 11, 1)),
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("query", [{"period": "2023-13"}, {"period": "23"}, {"period": "abcd"}, {"format": "docx"}])
 def test_view_refuses_a_bad_period_or_format(client, demo_scorecard, query):
     client.force_login(demo_scorecard["bappeda"])
@@ -219,3 +253,24 @@ def test_pdf_with_more_indicators_than_fit_one_chart_page(monkeypatch):
     content = reports.monitoring_report_pdf(period=Period(2023), compress=False)
     assert content.startswith(b"%PDF")
     assert content.count(b"/Type /Page\n") + content.count(b"/Type /Page ") >= 4  # the charts took several pages
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # Values over three years and no target at all (the scorecard report of 2025 and 2026 was a 500).
+        [(Period(2024), 1.0, None), (Period(2025), 2.0, None), (Period(2026), 3.0, None)],
+        # A target for one year only, and a value measured once.
+        [(Period(2024), None, None), (Period(2025), 2.0, 5.0), (Period(2026), None, None)],
+        # Nothing known at all.
+        [(Period(2025), None, None), (Period(2026), None, None)],
+    ],
+)
+def test_trend_chart_draws_a_series_with_fewer_than_two_points_as_markers(points):
+    from types import SimpleNamespace
+
+    from reportlab.graphics import renderPDF
+
+    row = SimpleNamespace(indicator=registry.all_indicators()[0], trend=lambda: points)
+    drawing = reports.trend_chart(row, 260)
+    assert renderPDF.drawToString(drawing).startswith(b"%PDF")

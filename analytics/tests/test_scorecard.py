@@ -331,3 +331,21 @@ def test_values_from_the_demo_data_carry_its_source_label(client, grdp, role_use
     assert "bukan data resmi BPS" in client.get(reverse("analytics:scorecard")).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "not official BPS data" in client.get(reverse("analytics:scorecard")).content.decode()
+
+
+def test_the_records_link_and_the_run_link_are_shown_only_to_who_may_open_them(client, grdp, role_users, monkeypatch):
+    # An indicator whose records are DPMPTSP's permit list, which DKUMKMP may not open (it was a link to a 403).
+    indicator = replace(registry.get_indicator(BASIS), records_url=registry.records_page("licensing:application_list"))
+    monkeypatch.setitem(registry._INDICATORS, BASIS, indicator)
+    indicators_recompute(full=True)
+    permits = reverse("licensing:application_list")
+    client.force_login(role_users["dpmptsp"])
+    page = client.get(reverse("analytics:indicator_detail", args=[BASIS]))
+    assert page.context["records_url"] == permits and client.get(permits).status_code == 200
+    client.force_login(role_users["dkumkmp"])
+    page = client.get(reverse("analytics:indicator_detail", args=[BASIS]))
+    assert page.context["records_url"] is None and f'href="{permits}"' not in page.content.decode()
+    assert client.get(permits).status_code == 403  # where the link led
+    assert "/tasks/" not in client.get(reverse("analytics:scorecard")).content.decode()
+    client.force_login(role_users["admin"])
+    assert "/tasks/" in client.get(reverse("analytics:scorecard")).content.decode()

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
+from smarteconomy.roles import may_open
 from smarteconomy.tasking import enqueue
 from smarteconomy.templatetags.formatting import number
 
@@ -94,8 +95,10 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         by_indicator = {}
+        periods = set()
         for snapshot in snapshot_list():
             by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
+            periods.add(snapshot.period)
         pillars = []
         for pillar in Pillar:
             indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
@@ -105,12 +108,24 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             title=_("Smart Economy scorecard"),
             pillars=pillars,
             run=last_recompute(),
+            report_periods=_report_periods(periods),
             counts={
                 status: sum(1 for p in pillars for r in p["rows"] if r["latest"] and r["latest"].status == status)
                 for status in SnapshotStatus.values
             },
         )
         return context
+
+
+def _report_periods(periods):
+    """The periods the monitoring report offers: every year with snapshots, the latest first (the report's default),
+    then each month of the latest year with monthly snapshots. [(value, year or first day of the month)]; the
+    template names the month."""
+    parsed = [registry.Period.parse(text) for text in periods]
+    years = sorted({period.year for period in parsed}, reverse=True)
+    last = max((period.year for period in parsed if period.is_month), default=None)
+    months = sorted((p for p in parsed if p.is_month and p.year == last), key=str, reverse=True)
+    return [(str(year), year) for year in years] + [(str(month), month.start) for month in months]
 
 
 class _SmallForm(forms.Form):
@@ -193,7 +208,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
                 value_format=indicator.decimals,
                 testid="chart-indicator",
             ),
-            records_url=indicator.records_url(period) if indicator.records_url and period else None,
+            records_url=self._records_url(indicator, period),
             breakdown=breakdown,
             baseline=IndicatorBaseline.objects.filter(indicator_code=code).first(),
             targets=IndicatorTarget.objects.filter(indicator_code=code).order_by("year"),
@@ -202,6 +217,11 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
         )
         return context
+
+    def _records_url(self, indicator, period):
+        """The records behind the value, when the user may see them (another office's records would be a 403)."""
+        url = indicator.records_url(period) if indicator.records_url and period else None
+        return url if url and may_open(self.request, url) else None
 
 
 class _IndicatorWriteView(LoginRequiredMixin, PermissionRequiredMixin, View):

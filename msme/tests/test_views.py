@@ -39,6 +39,26 @@ def test_nik_and_phone_are_masked_except_for_dkumkmp(client, role_users, sari, r
         assert "6471**********03" in pages[0] and "0812*****890" in pages[2]
 
 
+@pytest.mark.parametrize(("language", "no"), [("id", "Tidak"), ("en", "No")])
+def test_registry_export_has_plain_kelurahan_yes_no_and_date_cells(client, role_users, sari, language, no):
+    import openpyxl
+
+    client.cookies["django_language"] = language
+    client.force_login(role_users["dkumkmp"])
+    url = reverse("msme:msme_list")
+    rows = list(csv.reader(io.StringIO(client.get(url + "?export=csv").getvalue().decode("utf-8-sig"))))
+    record = dict(zip([name.lower() for name in rows[0]], rows[1], strict=True))
+    assert record["kelurahan"] == str(sari.kelurahan)  # was "Name<br><span ...>Kecamatan</span>"
+    assert no in rows[1] and "False" not in rows[1]  # "On Sobat UMKM" (no active listing)
+    response = client.get(url + "?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = dict(zip([str(cell.value).lower() for cell in sheet[1]], sheet[2], strict=True))
+    assert cells["kelurahan"].value == str(sari.kelurahan)
+    registered = cells[str(Msme._meta.get_field("registered_on").verbose_name).lower()]
+    assert registered.is_date and registered.value.date() == sari.registered_on
+    assert no in [cell.value for cell in sheet[2]]
+
+
 def test_history_on_the_detail_page_masks_personal_data_too(client, role_users, sari):
     from msme.services import msme_update
 
@@ -139,13 +159,11 @@ def test_report_page_and_csv(client, role_users, registrations):
     assert report.years == [2019, 2020, 2021, 2022]
     assert report.totals == [2, 0, 0, 1] and report.grand_total == 3
     assert "pendaftaran baru per tahun (arus)" in page.content.decode()  # the label, in Indonesian by default
-    rows = list(
-        csv.reader(
-            io.StringIO(client.get(url, {"start": 2019, "end": 2022, "format": "csv"}).content.decode("utf-8-sig"))
-        )
-    )
-    assert rows[1][1:] == ["2019", "2020", "2021", "2022", "jumlah"]  # Indonesian by default
-    assert rows[2] == ["Balikpapan Timur", "0", "0", "0", "1", "1"]
+    download = client.get(url, {"start": 2019, "end": 2022, "format": "csv"})
+    assert "msme-new-registrations-2019-2022.csv" in download["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["kecamatan", "2019", "2020", "2021", "2022", "jumlah"]  # the header first; Indonesian by default
+    assert rows[1] == ["Balikpapan Timur", "0", "0", "0", "1", "1"]
     assert rows[-1][1:] == ["2", "0", "0", "1", "3"]
 
 
@@ -160,10 +178,12 @@ def test_report_command_csv_and_json(registrations):
         "values": {"2019": 2, "2020": 0, "2021": 0, "2022": 0},
         "total": 2,
     }
-    out = io.StringIO()
-    call_command("msme_report", "by-district", "--start", "2019", "--end", "2022", stdout=out)
-    lines = list(csv.reader(io.StringIO(out.getvalue())))
-    assert len([line for line in lines if line]) == 9  # label, header, six kecamatan, total
+    out, err = io.StringIO(), io.StringIO()
+    call_command("msme_report", "by-district", "--start", "2019", "--end", "2022", stdout=out, stderr=err)
+    lines = [line for line in csv.reader(io.StringIO(out.getvalue())) if line]
+    assert lines[0] == ["kecamatan", "2019", "2020", "2021", "2022", "total"]  # a CSV's first line is its header
+    assert len(lines) == 8  # header, six kecamatan, total
+    assert "not the registered stock" in err.getvalue()  # what it counts, for the person at the terminal
 
 
 def test_registry_list_runs_a_constant_number_of_queries(client, role_users, reference_data):

@@ -46,4 +46,6 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
+            # What the figures count goes to the terminal (stderr); the CSV on stdout starts with its header.
+            self.stderr.write("New MSME registrations per year (registration date), not the registered stock.")
             write_report_csv(self.stdout, report)

@@ -1,0 +1,238 @@
+"""Guard 1: the seeded demo crawled as anonymous and as every demo user, in Indonesian and in English (the
+``demo_crawl`` fixture of smarteconomy/testing_crawl.py). No page is a server error, and every CSV, XLSX and PDF
+download the crawl reaches is one a spreadsheet or a reader takes as it is: a header first, plain text, local times,
+Ya/Tidak, real dates and numbers."""
+
+import csv
+import datetime
+import io
+import re
+
+import openpyxl
+import pypdf
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ..testing_crawl import DEMO_USERS, LANGUAGES, ROLES
+
+HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+# A time written with its offset from UTC (2026-12-03 20:31:00+00:00, ...T20:31Z, "UTC"): an export's times are WITA
+# wall-clock times, like the pages'.
+UTC_TEXT = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\.\d+)?\s*(?:[+-]\d{2}:?\d{2}|Z)\b|\bUTC\b|\bGMT\b")
+BOOLEAN_TEXT = {
+    "id": {"True", "False", "true", "false", "ya", "tidak", "Yes", "No"},
+    "en": {"True", "False", "true", "false", "yes", "no", "Ya", "Tidak"},
+}
+# Text that a spreadsheet should have received as a date or a number cell.
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$|^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}[:.]\d{2})?$")
+NUMBER_TEXT = re.compile(r"^(Rp\s?)?-?\d{1,3}(\.\d{3})+(,\d+)?%?$|^(Rp\s?)?-?\d+,\d+%?$|^Rp\s?-?\d+$")
+
+
+# Import templates are forms to fill in, not exports: their instructions show values as they are typed (a date as
+# 2022-03-15, "ya"), on purpose. They are still downloaded and opened by the crawl.
+TEMPLATE = re.compile(r"^/imports/upload/[\w-]+/template\.xlsx$")
+
+
+def _visits(demo_crawl, kind=None):
+    for (role, language), visits in demo_crawl.items():
+        for visit in visits:
+            if kind is None or visit.kind == kind:
+                yield role, language, visit
+
+
+def _exports(demo_crawl, kind):
+    """The successful downloads of one kind, import templates left out."""
+    for role, language, visit in _visits(demo_crawl, kind):
+        if visit.status == 200 and not TEMPLATE.match(visit.url.split("?")[0]):
+            yield role, language, visit
+
+
+class Findings:
+    """Problems grouped by (page, kind of problem), each group with its count and first example, so that a defect
+    in one column of a 20,000-row export is one line of the failure message, not 20,000."""
+
+    def __init__(self):
+        self.groups = {}
+
+    def add(self, visit, kind, example):
+        key = (visit.url.split("?")[0], kind)
+        count, first = self.groups.get(key, (0, example))
+        self.groups[key] = (count + 1, first)
+
+    def __bool__(self):
+        return bool(self.groups)
+
+    def __str__(self):
+        return f"{len(self.groups)} kinds of problem:\n" + "\n".join(
+            f"{path}: {kind} ({count}x), e.g. {first}" for (path, kind), (count, first) in self.groups.items()
+        )
+
+
+def _where(role, language, visit):
+    return f"{role} ({language}) {visit.url} (linked from {visit.referrer})"
+
+
+def _csv_rows(visit):
+    return list(csv.reader(io.StringIO(visit.content.decode("utf-8-sig"))))
+
+
+def _xlsx_rows(visit):
+    """{sheet name: [[cell]]} of a downloaded workbook."""
+    workbook = openpyxl.load_workbook(io.BytesIO(visit.content), read_only=True)
+    try:
+        return {sheet.title: [list(row) for row in sheet.iter_rows()] for sheet in workbook.worksheets}
+    finally:
+        workbook.close()
+
+
+def _cell_problems(value, language):
+    """[(kind, value)] of what is wrong with one exported cell's text (CSV or XLSX)."""
+    if not isinstance(value, str):
+        return []
+    problems = []
+    if HTML.search(value):
+        problems.append("HTML markup")
+    if UTC_TEXT.search(value):
+        problems.append("a time in UTC, not WITA")
+    if value.strip() in BOOLEAN_TEXT[language]:
+        problems.append(f"a yes/no not written as {'Ya/Tidak' if language == 'id' else 'Yes/No'}")
+    return problems
+
+
+def test_no_page_is_a_server_error(demo_crawl):
+    errors = [
+        f"{visit.status} {_where(role, language, visit)}: {(visit.error.strip().splitlines() or [''])[-1]}"
+        for role, language, visit in _visits(demo_crawl)
+        if visit.status >= 500
+    ]
+    assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors)
+
+
+def test_no_link_a_user_is_shown_leads_to_a_page_forbidden_to_them(demo_crawl):
+    """A link or a form on a page a user sees never leads to a 403 (another office's records, the task log)."""
+    forbidden = [
+        f"{_where(role, language, visit)}" for role, language, visit in _visits(demo_crawl) if visit.status == 403
+    ]
+    assert not forbidden, f"{len(forbidden)} links to a 403:\n" + "\n".join(forbidden)
+
+
+def test_the_crawl_reaches_a_fair_number_of_pages_and_downloads_in_every_role(demo_crawl):
+    """The guard cannot pass by crawling nothing."""
+    assert set(demo_crawl) == {(role, language) for role in ROLES for language in LANGUAGES}
+    anonymous = [visit for language in LANGUAGES for visit in demo_crawl["anonymous", language]]
+    assert any(visit.url.startswith(reverse("login")) and visit.status == 200 for visit in anonymous)
+    minimum = {  # (HTML pages, CSV, XLSX) per language; the demo has a little more than this of each
+        "admin": (150, 20, 20),
+        "bappeda": (150, 20, 20),
+        "dpmptsp": (25, 4, 4),
+        "dkumkmp": (60, 10, 10),
+        "operator_airport": (10, 1, 1),
+        "operator_mall": (10, 1, 1),
+    }
+    short = []
+    for role in DEMO_USERS:
+        for language in LANGUAGES:
+            visits = demo_crawl[role, language]
+            ok = [visit for visit in visits if visit.status == 200]
+            counts = tuple(sum(visit.kind == kind for visit in ok) for kind in ("html", "csv", "xlsx"))
+            if any(count < least for count, least in zip(counts, minimum[role], strict=True)):
+                short.append(f"{role} ({language}): {counts} (html, csv, xlsx) < {minimum[role]}")
+    assert not short, "\n".join(short)
+
+
+def test_every_menu_entry_was_crawled(demo_crawl):
+    missing = []
+    for role in DEMO_USERS:
+        assert demo_crawl.menus[role], f"{role} has no menu"
+        for language in LANGUAGES:
+            visited = {visit.url.split("?")[0] for visit in demo_crawl[role, language] if visit.status == 200}
+            missing += [f"{role} ({language}): {url}" for url in demo_crawl.menus[role] if url not in visited]
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.django_db
+def test_the_crawl_leaves_no_data_behind(demo_crawl):
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username__in=DEMO_USERS).exists()
+
+
+def test_every_csv_export_starts_with_its_header_and_has_plain_local_cells(demo_crawl):
+    findings = Findings()
+    seen = 0
+    for role, language, visit in _exports(demo_crawl, "csv"):
+        seen += 1
+        rows = _csv_rows(visit)
+        where = _where(role, language, visit)
+        if not rows:
+            findings.add(visit, "empty, not even a header", where)
+            continue
+        header = rows[0]
+        if len(rows) > 1 and any(len(row) != len(header) for row in rows[1:] if row):
+            findings.add(visit, "the first line is not the header of the rows below it", f"{where}: {header!r}")
+        elif not all(cell.strip() for cell in header):
+            findings.add(visit, "a header without a column name", f"{where}: {header!r}")
+        for row in rows[1:]:
+            for cell in row:
+                for kind in _cell_problems(cell, language):
+                    findings.add(visit, f"CSV cell: {kind}", f"{where}: {cell!r}")
+    assert seen, "the crawl reached no CSV export"
+    assert not findings, str(findings)
+
+
+def test_every_xlsx_export_has_plain_local_cells_and_real_dates_and_numbers(demo_crawl):
+    findings = Findings()
+    seen = 0
+    for role, language, visit in _exports(demo_crawl, "xlsx"):
+        seen += 1
+        where = _where(role, language, visit)
+        for name, rows in _xlsx_rows(visit).items():
+            for row in rows[1:]:
+                for cell in row:
+                    value = cell.value
+                    if value is None:
+                        continue  # an empty cell (read-only workbooks give it no coordinate)
+                    example = f"{where} [{name}] {cell.coordinate}: {value!r}"
+                    for kind in _cell_problems(value, language):
+                        findings.add(visit, f"XLSX cell: {kind}", example)
+                    if isinstance(value, str) and DATE_TEXT.match(value.strip()):
+                        findings.add(visit, "XLSX cell: a date or time as text, not a date cell", example)
+                    if isinstance(value, str) and NUMBER_TEXT.match(value.strip()):
+                        findings.add(visit, "XLSX cell: a number as text, not a number cell", example)
+                    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+                        findings.add(visit, "XLSX cell: a time with a time zone", example)
+    assert seen, "the crawl reached no XLSX export"
+    assert not findings, str(findings)
+
+
+def test_every_pdf_parses(demo_crawl):
+    problems = []
+    seen = 0
+    for role, language, visit in _exports(demo_crawl, "pdf"):
+        seen += 1
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(visit.content), strict=True)
+            text = "".join(page.extract_text() or "" for page in reader.pages)
+        except Exception as error:  # noqa: BLE001 - any parser error is the finding
+            problems.append(f"{_where(role, language, visit)}: {error!r}")
+            continue
+        if not reader.pages or not text.strip():
+            problems.append(f"{_where(role, language, visit)}: no page or no text")
+    assert seen, "the crawl reached no PDF"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_crawl_never_logs_out_posts_or_leaves_the_site(role_users):
+    """The crawler itself (on an almost empty database): the logout link and POST forms are not followed."""
+    from smarteconomy.crawl import crawl
+
+    client = Client()
+    client.force_login(role_users["bappeda"])
+    visits = crawl(client)
+    assert visits[0].url == "/"
+    assert not [visit.url for visit in visits if visit.url.startswith(reverse("logout"))]
+    assert "_auth_user_id" in client.session
+    assert all(visit.url.startswith("/") for visit in visits)
+    assert len({visit.url for visit in visits}) == len(visits)
