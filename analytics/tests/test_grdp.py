@@ -279,7 +279,9 @@ def test_report_command_lq_for_one_year(reference_data, role_users):
     assert list(lq[0]) == ["sector_code", "sector_name", "lq_2017", "lq_mean", "class"]
     assert [(r["sector_code"], float(r["lq_2017"])) for r in lq] == [("A", 0.5), ("B", 50 / 30), ("C", 0.8)]
     for method in ("shiftshare", "klassen", "dlq"):
-        with pytest.raises(CommandError, match="Pertumbuhan memerlukan dua tahun yang berbeda: perlebar rentang dari 2017"):
+        with pytest.raises(
+            CommandError, match="Pertumbuhan memerlukan dua tahun yang berbeda: perlebar rentang dari 2017"
+        ):
             report(method, "--start", "2017", "--end", "2017")
     with pytest.raises(CommandError, match="tidak boleh sesudah"):
         report("lq", "--start", "2018", "--end", "2017")
