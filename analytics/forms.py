@@ -61,7 +61,7 @@ class LeadingSectorsForm(forms.Form):
         if basis == self.basis_without_data:
             raise forms.ValidationError(
                 _("There is no %(basis)s GRDP data yet: choose another price basis, or import the BPS tables."),
-                params={"basis": PriceBasis(basis).label},
+                params={"basis": basis},  # the code (ADHB): its label has a colon of its own
             )
         return basis
 
