@@ -8,9 +8,11 @@ never follows the logout link, so the client's session (anonymous or logged in) 
 The crawl stays finite because URLs are grouped by *shape*: the path with ids, numbers and dates replaced by a
 placeholder, plus the sorted names of the query parameters and the values of the format ones (``format``,
 ``export``), so that each export format is a shape of its own. At most ``max_per_shape`` URLs of each shape are
-visited: a list's first sort and page, not all of them; one record's detail page, not every record's. The
-variants of a GET form's period and format choices (every option offered) are bounded separately, by
-``max_options`` per shape, since they all share their form's shape; the links found on them obey the shape bound.
+visited: a list's first sort and page, not all of them; one record's detail page, not every record's. (The keys
+that only change how a list is shown, its sorts, rows per page and keyset cursors, count as one key each: see
+``url_shape``.) The variants of a GET form's period and format choices (every period in the first format, every
+format at the default period: see ``form_submissions``) are bounded separately, by ``max_options`` per shape,
+since they all share their form's shape; the links found on them obey the shape bound.
 """
 
 import dataclasses

@@ -6,6 +6,10 @@ full recompute), then the site is crawled as anonymous and as every demo user, i
 English (the language cookie the product's language switch sets). Everything runs inside one transaction that is
 rolled back before the fixture returns, so nothing it writes (the demo, the export log of the crawl, sessions)
 reaches any other test; what it returns is plain data: ``{(role, language): [Visit, ...]}``.
+
+Measured on SQLite (the test settings' small demo, a 2-core machine shared with other jobs): seed_demo 10-19 s,
+the 14 crawls about 2,900 requests in 110-230 s together (bappeda and admin about 400 requests and 12-20 s each per
+language), the checks of test_crawl.py 20 s more.
 """
 
 import io
