@@ -121,3 +121,39 @@ def test_the_django_admin_yes_no_icons_are_djangos_own():
     icon = '<td><img src="/static/admin/img/icon-yes.svg" alt="True"></td>'
     assert foreign_sentences(icon, "id") == []
     assert foreign_sentences('<td><img src="/static/img/flag.svg" alt="True"></td>', "id") == ["True"]
+
+
+@pytest.fixture
+def grdp_demo(reference_data, role_users):
+    from analytics.demo import DEMO_FILE
+    from smarteconomy.importing import run_import
+
+    batch = run_import("grdp", data=DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, user=role_users["bappeda"])
+    assert batch.status == "committed", batch.errors[:3]
+
+
+def test_every_choice_of_the_leading_sectors_page_is_in_one_language(client, grdp_demo, role_users):
+    """The crawl submits a form with its defaults; the analysis's messages appear only for other choices (a method
+    that needs every year, a one-year window, a price basis without data), and they were English f-strings."""
+    from itertools import product
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    client.force_login(role_users["bappeda"])
+    offences = []
+    choices = product(
+        ("ADHK", "ADHB"),
+        ("classic", "dynamic", "annual-average", "esteban-marquillas"),
+        ("compound", "arithmetic"),
+        ((2019, 2023), (2023, 2023), (2023, 2019)),
+    )
+    for basis, method, variant, (start, end) in choices:
+        query = {"price_basis": basis, "method": method, "variant": variant, "start": start, "end": end}
+        for language in ("id", "en"):
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            response = client.get(reverse("analytics:leading_sectors"), query)
+            assert response.status_code == 200, query
+            found = foreign_sentences(response.content.decode(), language)
+            offences += [f"[{language}] {query}: {sentence!r}" for sentence in found]
+    assert not offences, "\n".join(offences)
