@@ -146,10 +146,11 @@ def test_errors_are_translated_messages_with_named_placeholders():
         assert str(error) == "Tidak ada data PDRB kedua wilayah untuk 2021 (rentang 2019–2021)."
     zero = panel({2019: {"A": 0, "B": 5}, 2023: {"A": 1, "B": 6}}, {2019: {"A": 1, "B": 10}, 2023: {"A": 2, "B": 12}})
     for compute in (ec.shift_share, ec.klassen):
-        with pytest.raises(ec.EconomicsError) as caught, translation.override("id"):
+        with pytest.raises(ec.EconomicsError) as caught:
             compute(zero, 2019, 2023)
         assert "%(" in caught.value.message and caught.value.params
-        assert "tidak terdefinisi" in str(caught.value) and "A" in str(caught.value)
+        with translation.override("id"):
+            assert "tidak terdefinisi" in str(caught.value) and "A" in str(caught.value)
 
 
 def test_the_demo_data_reproduces_the_published_regional_share_and_shows_the_papers_sign_errors():
