@@ -3,8 +3,10 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from smarteconomy.choices import Role
 from smarteconomy.roles import sync_roles
@@ -12,6 +14,15 @@ from smarteconomy.roles import sync_roles
 # Browser fixtures (Playwright + Debian Chromium) for every app's test_browser.py; the crawl of the demo as
 # every user (`demo_crawl`) for the guards that check every page.
 pytest_plugins = ["smarteconomy.testing_browser", "smarteconomy.testing_crawl"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request with the English cookie activates English for the
+    thread and nothing resets it (the crawl ends in English): the next test would read English pages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 __all__ = [
     "abbreviate_id",
@@ -904,10 +904,10 @@ STATUS_NEUTRAL = "#6c757d"
 VALUE_LINE = HIGHLIGHT
 TARGET_LINE = REFERENCE
 TARGET_DASH = "6 4"
-# Fixed Indonesian texts (the UI language of the indicator pages).
-LEGEND_VALUE = "Nilai"
-LEGEND_TARGET = "Target"
-INCOMPLETE_DATA = "data belum lengkap"
+# Legends in the reader's language (lazy: translated where the chart is drawn).
+LEGEND_VALUE = gettext_lazy("Value")
+LEGEND_TARGET = gettext_lazy("Target")
+INCOMPLETE_DATA = gettext_lazy("incomplete data")
 
 
 def _runs(coords: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
@@ -1020,22 +1020,23 @@ def _every(count: int, spacing: float, widest: float, most: int) -> int:
 def _missing_label(px: float, baseline: float, room: float, left: float, size: float) -> SafeString:
     """The label above a hollow marker: one line when it fits between the neighbouring periods, else two
     lines, else rotated to read upwards; kept inside the chart near its edges."""
-    lines = [INCOMPLETE_DATA]
-    if _text_width(INCOMPLETE_DATA, size) + 10 > room and " " in INCOMPLETE_DATA:
-        lines = INCOMPLETE_DATA.rsplit(" ", 1)
+    label = str(INCOMPLETE_DATA)
+    lines = [label]
+    if _text_width(label, size) + 10 > room and " " in label:
+        lines = label.rsplit(" ", 1)
     widest = max(_text_width(line, size) for line in lines)
     options = {"size": size, "fill": MUTED, "halo": True, "class_": "missing-label"}
     if widest + 10 > room:  # too narrow even on two lines: read upwards from the marker
         x = px + 3.5
         rotate = f"rotate(-90 {_coord(x)} {_coord(baseline)})"
-        return _text(x, baseline, INCOMPLETE_DATA, anchor="start", transform=rotate, **options)
+        return _text(x, baseline, label, anchor="start", transform=rotate, **options)
     x, anchor = px, "middle"
     if px + widest / 2 > WIDTH - 4:
         x, anchor = WIDTH - 4, "end"
     elif px - widest / 2 < left + 2:
         x, anchor = left + 2, "start"
     if len(lines) == 1:
-        return _text(x, baseline, INCOMPLETE_DATA, anchor=anchor, **options)
+        return _text(x, baseline, label, anchor=anchor, **options)
     top = baseline - size * 1.2
     tspans = [
         _el("tspan", {"x": float(x), "y": float(line_y)}, line)
@@ -1119,11 +1120,11 @@ def line_chart(
 
     plot_left = (30 if y_label else 10) + max(_text_width(t, tick_size) for t in tick_texts) + 8
     plot_right = WIDTH - 16
-    legend = [("value", LEGEND_VALUE)]
+    legend = [("value", str(LEGEND_VALUE))]
     if has_target:
-        legend.append(("target", LEGEND_TARGET))
+        legend.append(("target", str(LEGEND_TARGET)))
     if has_missing:
-        legend.append(("missing", INCOMPLETE_DATA))
+        legend.append(("missing", str(INCOMPLETE_DATA)))
     show_legend = len(legend) > 1
     plot_top = 46 if show_legend else 24
     plot_bottom = height - 38

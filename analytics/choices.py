@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,3 +56,14 @@ class SnapshotStatus(models.TextChoices):
     OFF_TRACK = "off_track", _("Off track")
     INCOMPLETE = "incomplete", _("Incomplete data")
     NO_TARGET = "no_target", _("No target")
+
+
+# The data sources whose wording the product itself wrote (the demo GRDP's): a GRDP row stores the source as
+# given, untranslated, and it is shown in the reader's language. Any other source is data, shown as it is.
+RECONSTRUCTED_SOURCE = gettext_noop("Reconstructed from published tables, not official BPS data")
+KNOWN_SOURCES = frozenset({RECONSTRUCTED_SOURCE})
+
+
+def source_label(source):
+    """A GRDP source as shown: translated when the product wrote it, as it is otherwise."""
+    return gettext(source) if source in KNOWN_SOURCES else source

@@ -31,7 +31,7 @@ def seed_scorecard(stdout):
         indicator_code="analytics.basis_sector_count",
         year=2019,
         value=12,
-        source="Demo: LQ 2019 of the reconstructed GRDP",
+        source="Demo: LQ 2019 dari PDRB hasil rekonstruksi",  # typed by Bappeda, in Indonesian
         by=bappeda,
     )
     for code, year, value in [

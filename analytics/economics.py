@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext, gettext_noop
 
 BASIS = "basis"
 NON_BASIS = "non-basis"
@@ -34,7 +35,18 @@ TOTAL = "TOTAL"
 
 
 class EconomicsError(ValueError):
-    """The data cannot support the requested computation; the message says why, for the user."""
+    """The data cannot support the requested computation; the message says why, for the user.
+
+    It keeps the untranslated message (marked with ``gettext_noop``) and its named parameters, so that ``str()``
+    reads in the active language and a stored note (``analytics.registry.text``) is translated when shown."""
+
+    def __init__(self, message, **params):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self):
+        return gettext(self.message) % self.params if self.params else gettext(self.message)
 
 
 @dataclass(frozen=True)
@@ -52,12 +64,16 @@ class Panel:
 def panel_from_long(frame, *, region, reference, sector_order):
     """Build a checked Panel from long rows with columns region, sector, year, value."""
     if frame.empty:
-        raise EconomicsError(f"No GRDP data for region {region} or reference {reference}.")
+        raise EconomicsError(
+            gettext_noop("No GRDP data for region %(region)s or reference %(reference)s."),
+            region=region,
+            reference=reference,
+        )
     wide = {}
     for code in (region, reference):
         rows = frame[frame["region"] == code]
         if rows.empty:
-            raise EconomicsError(f"No GRDP data for region {code}.")
+            raise EconomicsError(gettext_noop("No GRDP data for region %(region)s."), region=code)
         # groupby + unstack: the same table as pivot_table(aggfunc="sum"), several times faster.
         table = rows.groupby(["sector", "year"], sort=False)["value"].sum().unstack("year")
         wide[code] = table.astype("float64")
@@ -83,24 +99,45 @@ def check_reference_contains_region(panel):
     if smaller.to_numpy().any():
         pairs = [f"{sector} {year}" for sector, year in smaller.stack().loc[lambda s: s].index]
         raise EconomicsError(
-            "The reference region is smaller than the region for: "
-            + ", ".join(pairs[:10])
-            + (" …" if len(pairs) > 10 else "")
-            + ". Choose a reference that contains the region (for Kota Balikpapan: Provinsi Kalimantan Timur)."
+            gettext_noop(
+                "The reference region is smaller than the region for: %(pairs)s. Choose a reference that contains "
+                "the region (for Kota Balikpapan: Provinsi Kalimantan Timur)."
+            ),
+            pairs=", ".join(pairs[:10]) + (" …" if len(pairs) > 10 else ""),
         )
 
 
-def window_years(panel, start, end, *, every_year=False):
-    """The years of [start, end] in the data. Start and end must be there; with ``every_year`` all must."""
-    if start >= end:
-        raise EconomicsError(f"The start year ({start}) must be before the end year ({end}).")
+def check_window(start, end, *, one_year=False):
+    """Start not after end; a window of one year (start = end) only where ``one_year`` says the computation
+    needs no growth (LQ)."""
+    if start > end:
+        raise EconomicsError(
+            gettext_noop("The start year (%(start)s) must not be after the end year (%(end)s)."), start=start, end=end
+        )
+    if start == end and not one_year:
+        raise EconomicsError(
+            gettext_noop(
+                "Growth needs two different years: widen the window from %(start)s to two years or more (only "
+                "the location quotient can be computed for one year)."
+            ),
+            start=start,
+        )
+
+
+def window_years(panel, start, end, *, every_year=False, one_year=False):
+    """The years of [start, end] in the data (see check_window). Start and end must be there; with
+    ``every_year`` all must."""
+    check_window(start, end, one_year=one_year)
     present = [year for year in panel.years if start <= year <= end]
     missing = [year for year in (start, end) if year not in present]
     if every_year:
         missing = [year for year in range(start, end + 1) if year not in present]
     if missing:
         raise EconomicsError(
-            "No GRDP data for both regions in " + ", ".join(str(y) for y in missing) + f" (window {start}–{end})."
+            gettext_noop("No GRDP data for both regions in %(years)s (window %(start)s–%(end)s)."),
+            years=", ".join(str(y) for y in missing),
+            start=start,
+            end=end,
         )
     return present
 
@@ -122,8 +159,9 @@ def lq_class(value):
 
 
 def lq_summary(panel, start, end):
-    """lq_<year> for each year of the window present in the data, lq_mean over those years, class."""
-    years = window_years(panel, start, end)
+    """lq_<year> for each year of the window present in the data, lq_mean over those years, class. One year
+    (start = end) is a window too: the most common request is the LQ of a single year."""
+    years = window_years(panel, start, end, one_year=True)
     lq = location_quotient(panel)[years]
     result = lq.rename(columns=lambda year: f"lq_{year}")
     result["lq_mean"] = lq.mean(axis=1)
@@ -136,15 +174,25 @@ def _rates(frame, years, variant):
     start, end = years[0], years[-1]
     if (frame[start] <= 0).any():
         zero = list(frame.index[frame[start] <= 0])
-        raise EconomicsError(f"Growth is undefined: the {start} value is zero for {', '.join(map(str, zero))}.")
+        raise EconomicsError(
+            gettext_noop("Growth is undefined: the %(year)s value is zero for %(sectors)s."),
+            year=start,
+            sectors=", ".join(map(str, zero)),
+        )
     if variant == "compound":
         return (frame[end] / frame[start]) ** (1.0 / (end - start)) - 1.0
     if variant == "arithmetic":
         if years != list(range(start, end + 1)):
-            raise EconomicsError("The arithmetic mean of annual growth rates needs every year of the window.")
+            raise EconomicsError(
+                gettext_noop("The arithmetic mean of annual growth rates needs every year of the window.")
+            )
         annual = [frame[y] / frame[y - 1] - 1.0 for y in range(start + 1, end + 1)]
         return sum(annual) / len(annual)
-    raise EconomicsError(f"Unknown variant {variant!r}; use one of {', '.join(DLQ_VARIANTS)}.")
+    raise EconomicsError(
+        gettext_noop("Unknown variant %(variant)s; use one of %(choices)s."),
+        variant=repr(variant),
+        choices=", ".join(DLQ_VARIANTS),
+    )
 
 
 def dynamic_lq(panel, start, end, variant="compound"):
@@ -176,7 +224,10 @@ def _classic(q0, q1, e0, e1):
     """One period's decomposition. Returns a DataFrame indexed by sector with a TOTAL row."""
     if (q0 <= 0).any() or (e0 <= 0).any():
         zero = sorted(set(q0.index[q0 <= 0]) | set(e0.index[e0 <= 0]))
-        raise EconomicsError(f"Shift-share is undefined: a base-year value is zero for {', '.join(zero)}.")
+        raise EconomicsError(
+            gettext_noop("Shift-share is undefined: a base-year value is zero for %(sectors)s."),
+            sectors=", ".join(zero),
+        )
     big_g = e1.sum() / e0.sum() - 1.0  # G: growth of the reference economy
     g = e1 / e0 - 1.0  # g_i: growth of the sector in the reference
     r = q1 / q0 - 1.0  # r_i: growth of the sector in the region
@@ -205,7 +256,11 @@ def shift_share(panel, start, end, method="classic"):
     summed (needs every year). annual-average: dynamic ÷ the number of year pairs. esteban-marquillas:
     classic plus DS = CE + AE."""
     if method not in SHIFT_SHARE_METHODS:
-        raise EconomicsError(f"Unknown method {method!r}; use one of {', '.join(SHIFT_SHARE_METHODS)}.")
+        raise EconomicsError(
+            gettext_noop("Unknown method %(method)s; use one of %(choices)s."),
+            method=repr(method),
+            choices=", ".join(SHIFT_SHARE_METHODS),
+        )
     q, e = panel.q, panel.e
     if method in ("classic", "esteban-marquillas"):
         window_years(panel, start, end)

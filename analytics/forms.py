@@ -32,6 +32,11 @@ class LeadingSectorsForm(forms.Form):
         self.regions = {region.code: region for region in regions_with_grdp()}
         price_basis = (data or {}).get("price_basis") or PriceBasis.ADHK
         years = grdp_years(price_basis=price_basis if price_basis in PriceBasis.values else PriceBasis.ADHK)
+        # A price basis without data is refused by clean_price_basis with a message that says so; the year
+        # selects keep the years of any basis, so that the form stays usable (switch back to the other basis).
+        self.basis_without_data = price_basis if not years and price_basis in PriceBasis.values else None
+        if self.basis_without_data:
+            years = grdp_years()
         defaults = {
             "region": "64.71",
             "reference": "64",
@@ -51,6 +56,15 @@ class LeadingSectorsForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
+    def clean_price_basis(self):
+        basis = self.cleaned_data["price_basis"]
+        if basis == self.basis_without_data:
+            raise forms.ValidationError(
+                _("There is no %(basis)s GRDP data yet: choose another price basis, or import the BPS tables."),
+                params={"basis": basis},  # the code (ADHB): its label has a colon of its own
+            )
+        return basis
+
     def clean_region(self):
         return self.regions[self.cleaned_data["region"]]
 
@@ -61,6 +75,7 @@ class LeadingSectorsForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("region") and cleaned.get("region") == cleaned.get("reference"):
             self.add_error("reference", _("Choose a reference region other than the region."))
-        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] >= cleaned["end"]:
-            self.add_error("end", _("The end year must be after the start year."))
+        # start = end is one year: its LQ (growth, shift-share and Klassen then say they need two years).
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The end year must not be before the start year."))
         return cleaned

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 from smarteconomy.choices import Role
 
 from . import economics as ec
-from .choices import Direction, Frequency, IndicatorKind, Pillar, PriceBasis, Unit
+from .choices import KNOWN_SOURCES, Direction, Frequency, IndicatorKind, Pillar, PriceBasis, Unit
 from .registry import Indicator, Measurement, Period, register, text
 from .selectors import grdp_long_frame, grdp_sector_counts, grdp_sources, grdp_years_of, sector_order
 from .services import GRDP_SOURCE
@@ -33,10 +33,21 @@ def _inputs(years):
     ]
 
 
+def _source(source):
+    """A source kept as data, or, when the product wrote its wording, as a text translated when shown."""
+    return text(source) if source in KNOWN_SOURCES else source
+
+
 def _sources_note(years):
-    """The GRDP's source, shown with the value (the demo data says it is not official BPS data)."""
+    """The GRDP's sources, shown with the value (the demo data says it is not official BPS data), stored as a
+    text so that a known source reads in the reader's language."""
     sources = grdp_sources(region_codes=[REGION, REFERENCE], price_basis=BASIS, start=min(years), end=max(years))
-    return "; ".join(sources)
+    if not sources:
+        return ""
+    return text(
+        "; ".join(f"%(source{i})s" for i in range(len(sources))),
+        **{f"source{i}": _source(source) for i, source in enumerate(sources)},
+    )
 
 
 def _panel(years):
@@ -56,7 +67,7 @@ def basis_sector_count(period):
     try:
         lq = ec.location_quotient(_panel([period.year]))[period.year]
     except ec.EconomicsError as exc:
-        return Measurement(None, inputs, note=str(exc))
+        return Measurement(None, inputs, note=text(exc.message, **exc.params))
     return Measurement(float((lq > 1).sum()), inputs, note=_sources_note([period.year]))
 
 
@@ -75,8 +86,10 @@ def competitive_sector_count(period):
     try:
         shift = ec.shift_share(_panel([base, period.year]), base, period.year, "classic").drop(index=ec.TOTAL)
     except ec.EconomicsError as exc:
-        return Measurement(None, inputs, note=str(exc))
-    note = f"{base}–{period.year}. {_sources_note([base, period.year])}".strip()
+        return Measurement(None, inputs, note=text(exc.message, **exc.params))
+    note = text(
+        "%(start)s–%(end)s. %(sources)s", start=base, end=period.year, sources=_sources_note([base, period.year])
+    )
     return Measurement(float((shift["differential_shift"] > 0).sum()), inputs, note=note)
 
 

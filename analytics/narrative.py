@@ -18,6 +18,13 @@ KLASSEN_LABELS = {
     ec.KLASSEN_III: gettext_lazy("potential, growing fast"),
     ec.KLASSEN_IV: gettext_lazy("relatively lagging"),
 }
+# The shift-share method as a word inside a sentence ("classic shift-share"), not its code.
+METHOD_NAMES = {
+    "classic": gettext_lazy("classic"),
+    "dynamic": gettext_lazy("dynamic"),
+    "annual-average": gettext_lazy("annual average"),
+    "esteban-marquillas": "Esteban-Marquillas",
+}
 DLQ_LABELS = {
     ec.DLQ_LEADING: gettext_lazy("leading: basis and staying basis"),
     ec.DLQ_DECLINING: gettext_lazy("basis, but losing its position"),
@@ -71,7 +78,7 @@ def narrative(result):
             )
             % {
                 "delta": number(total["delta"], 0),
-                "method": result.shift_share_method,
+                "method": METHOD_NAMES.get(result.shift_share_method, result.shift_share_method),
                 "start": result.start,
                 "end": result.end,
                 "pr": number(total["regional_share"], 0),
@@ -90,6 +97,8 @@ def narrative(result):
             )
             % {"count": len(competitive), "names": _names(competitive, result.sector_names)}
         )
+    if result.klassen is None:
+        return lines  # one year: no growth to compare
     quadrant_one = list(result.klassen.index[result.klassen["quadrant"] == ec.KLASSEN_I])
     lines.append(
         ngettext(

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from smarteconomy.periods import Period, PeriodError, periods_of_months  # noqa: F401 - re-exported for the apps
 
@@ -81,20 +81,9 @@ def reported_input(period, last):
     }
 
 
-def text(message, **params):
-    """A text of a measurement (an input's name or detail, the note) kept as data: the untranslated message,
-    marked with ``gettext_noop``, and its parameters. The snapshot stores it as such and it is translated when
-    shown, so a value computed by the nightly task reads in each reader's language, and a recompute run in
-    another language does not rewrite an unchanged snapshot. Parameters must be JSON values."""
-    return {"message": str(message), "params": params}
-
-
-def render_text(value):
-    """A stored text in the active language; plain strings (data such as a source's name) are shown as they are."""
-    if isinstance(value, dict) and "message" in value:
-        message = gettext(value["message"])
-        return message % value["params"] if value.get("params") else message
-    return "" if value is None else str(value)
+# Texts kept as data live in the core (smarteconomy.texts), where every app's services use them; the
+# indicators import them from here.
+from smarteconomy.texts import render_text, text  # noqa: E402, F401
 
 
 def render_completeness(data):

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db.models import Count
+from django.utils.translation import gettext_noop
 
 from smarteconomy.choices import TaskStatus
 from smarteconomy.models import Sector, TaskRun
@@ -16,8 +17,13 @@ def grdp_list():
     return GrdpValue.objects.select_related("region", "sector")
 
 
-def grdp_years(*, price_basis):
-    return sorted(GrdpValue.objects.filter(price_basis=price_basis).values_list("year", flat=True).distinct())
+def grdp_years(*, price_basis=None):
+    """The distinct years with GRDP (of one price basis, or of any). ``order_by()`` drops the model's ordering,
+    whose fields would otherwise make every (region, basis, sector) row of a year distinct."""
+    queryset = GrdpValue.objects.order_by()
+    if price_basis is not None:
+        queryset = queryset.filter(price_basis=price_basis)
+    return sorted(queryset.values_list("year", flat=True).distinct())
 
 
 def grdp_years_of(*, region_codes, price_basis):
@@ -89,6 +95,7 @@ class LeadingSectors:
     klassen: pd.DataFrame = field(default=None)
     dlq_error: str = ""
     shift_share_error: str = ""
+    klassen_error: str = ""
 
 
 def sector_order():
@@ -104,10 +111,10 @@ def leading_sectors(
     *, region, reference, start, end, price_basis="ADHK", shift_share_method="classic", dlq_variant="compound"
 ):
     """Run every analysis of indicator 1. Raises EconomicsError when the data cannot support the window;
-    a method that needs more years than the data has (dynamic shift-share, arithmetic DLQ) is reported in
-    ``*_error`` while the others are still shown."""
+    a method that needs more years than the data has (dynamic shift-share, arithmetic DLQ; growth in a one-year
+    window) is reported in ``*_error`` while the others are still shown."""
     if region.pk == reference.pk:
-        raise ec.EconomicsError("The region and the reference region must differ.")
+        raise ec.EconomicsError(gettext_noop("The region and the reference region must differ."))
     panel = load_panel(region=region, reference=reference, price_basis=price_basis, start=start, end=end)
     result = LeadingSectors(
         region=region,
@@ -122,7 +129,10 @@ def leading_sectors(
         sector_names={s.code: s.name for s in Sector.objects.all()},
     )
     result.lq = ec.lq_summary(panel, start, end)
-    result.klassen = ec.klassen(panel, start, end)
+    try:
+        result.klassen = ec.klassen(panel, start, end)
+    except ec.EconomicsError as exc:
+        result.klassen_error = str(exc)
     try:
         result.dlq = ec.dynamic_lq(panel, start, end, dlq_variant)
     except ec.EconomicsError as exc:

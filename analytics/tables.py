@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from smarteconomy.tables import YearColumn
 from smarteconomy.templatetags.formatting import number, percent
 
+from .choices import source_label
 from .models import GrdpValue, Region
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -39,6 +40,12 @@ class GrdpValueTable(tables.Table):
         model = GrdpValue
         fields = ("id", "region", "sector", "year", "price_basis", "value", "unit", "source")
         attrs = TABLE_ATTRS
+
+    def render_source(self, value):
+        return source_label(value)
+
+    def value_source(self, value):
+        return source_label(value)
 
 
 class RegionTable(tables.Table):

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from smarteconomy.choices import Role
 from smarteconomy.models import ImportBatch, OfficeScopedQuerySet
 from smarteconomy.numbers import RUPIAH
+from smarteconomy.texts import render_text
 
 from .choices import BillKind, BillStatus, Commodity, EquipmentLevel, PaymentChannel, SettlementStatus
 
@@ -256,6 +257,9 @@ class SettlementRow(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     status = models.CharField(_("status"), max_length=10, choices=SettlementStatus.choices, db_index=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The matcher's reason kept untranslated (smarteconomy.texts) so that it reads in each reader's language;
+    # empty when the reason is a person's own words (set aside) or the row predates it.
+    reason_text = models.JSONField(_("reason (as a text)"), default=dict, blank=True, editable=False)
     candidates = models.ManyToManyField(LevyBill, blank=True, related_name="+", verbose_name=_("candidate bills"))
     payment = models.OneToOneField(
         Payment,
@@ -290,3 +294,7 @@ class SettlementRow(models.Model):
 
     def get_absolute_url(self):
         return reverse("industry_center:settlement_detail", args=[self.pk])
+
+    def get_reason_display(self):
+        """The reason in the active language: the matcher's, translated; a person's, as typed."""
+        return render_text(self.reason_text) if self.reason_text else self.reason

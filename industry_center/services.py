@@ -12,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from smarteconomy.periods import mark_dirty
+from smarteconomy.texts import render_text, text
 
 from . import qris
 from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES, BillKind, BillStatus, PaymentChannel
@@ -330,22 +332,33 @@ def _rupiah(amount):
     return "Rp" + f"{amount:,}".replace(",", ".")
 
 
-def payment_problem(bill, amount):
-    """Why ``amount`` cannot be paid on ``bill`` (double payment, overpayment, cancelled), or None."""
+def payment_problem_text(bill, amount):
+    """Why ``amount`` cannot be paid on ``bill`` (double payment, overpayment, cancelled), or None: a stored
+    text (smarteconomy.texts), since a settlement row keeps it as its reason and is read in either language."""
     if bill.status == BillStatus.CANCELLED:
-        return _("Bill %(number)s is cancelled (%(reason)s).") % {"number": bill.number, "reason": bill.cancel_reason}
+        return text(
+            gettext_noop("Bill %(number)s is cancelled (%(reason)s)."), number=bill.number, reason=bill.cancel_reason
+        )
     if bill.status == BillStatus.PAID:
-        return _("Double payment: bill %(number)s was already paid in full on %(day)s.") % {
-            "number": bill.number,
-            "day": bill.paid_on.strftime("%d/%m/%Y") if bill.paid_on else "?",
-        }
+        return text(
+            gettext_noop("Double payment: bill %(number)s was already paid in full on %(day)s."),
+            number=bill.number,
+            day=bill.paid_on.strftime("%d/%m/%Y") if bill.paid_on else "?",
+        )
     if amount > bill.outstanding:
-        return _("Overpayment: %(amount)s is more than the %(outstanding)s still owed on bill %(number)s.") % {
-            "amount": _rupiah(amount),
-            "outstanding": _rupiah(bill.outstanding),
-            "number": bill.number,
-        }
+        return text(
+            gettext_noop("Overpayment: %(amount)s is more than the %(outstanding)s still owed on bill %(number)s."),
+            amount=_rupiah(amount),
+            outstanding=_rupiah(bill.outstanding),
+            number=bill.number,
+        )
     return None
+
+
+def payment_problem(bill, amount):
+    """Why ``amount`` cannot be paid on ``bill``, in the active language, or None."""
+    problem = payment_problem_text(bill, amount)
+    return render_text(problem) if problem else None
 
 
 @transaction.atomic
@@ -423,13 +436,14 @@ def payment_record(*, bill, channel, amount, paid_at, reference="", by=None, not
 
 def settlement_match(*, centre, amount, transaction_at, bill_number="", payer=""):
     """(status, bill, candidates, reason) for one settlement transaction: by the bill number in the QRIS when
-    there is one; else by amount, the payer's name and the date window among the centre's open bills."""
+    there is one; else by amount, the payer's name and the date window among the centre's open bills. The reason
+    is a stored text (smarteconomy.texts), or "" for a match."""
     bills = LevyBill.objects.filter(tenancy__house__centre=centre)
     if bill_number:
         bill = bills.filter(number=bill_number).first()
         if bill is None:
-            return SS.UNMATCHED, None, [], _("No bill with number %(number)s.") % {"number": bill_number}
-        problem = payment_problem(bill, amount)
+            return SS.UNMATCHED, None, [], text(gettext_noop("No bill with number %(number)s."), number=bill_number)
+        problem = payment_problem_text(bill, amount)
         if problem:
             return SS.REVIEW, None, [bill], problem
         return SS.MATCHED, bill, [bill], ""
@@ -452,7 +466,7 @@ def settlement_match(*, centre, amount, transaction_at, bill_number="", payer=""
             SS.AMBIGUOUS,
             None,
             candidates,
-            _("%(count)d open bills of this amount in the window; choose one.") % {"count": len(candidates)},
+            text(gettext_noop("%(count)d open bills of this amount in the window; choose one."), count=len(candidates)),
         )
     paid = list(window.filter(status=BillStatus.PAID, amount=amount).order_by("-paid_on")[:5])
     if paid:
@@ -460,10 +474,12 @@ def settlement_match(*, centre, amount, transaction_at, bill_number="", payer=""
             SS.REVIEW,
             None,
             paid,
-            _("Possible double payment: no open bill of this amount, but %(bills)s already paid.")
-            % {"bills": ", ".join(bill.number for bill in paid)},
+            text(
+                gettext_noop("Possible double payment: no open bill of this amount, but %(bills)s already paid."),
+                bills=", ".join(bill.number for bill in paid),
+            ),
         )
-    return SS.UNMATCHED, None, [], _("No open bill of this amount issued in the window.")
+    return SS.UNMATCHED, None, [], text(gettext_noop("No open bill of this amount issued in the window."))
 
 
 def settlement_row_record(
@@ -484,7 +500,8 @@ def settlement_row_record(
         payer=payer,
         centre=centre,
         status=status,
-        reason=reason,
+        reason=render_text(reason)[:300],  # as the importing user read it (search, exports)
+        reason_text=reason or {},  # shown in each reader's language
     )
     if bill is not None:
         row.payment = payment_record(
@@ -534,6 +551,7 @@ def settlement_row_set_aside(*, row, reason, by=None):
         raise ValidationError(_("This row is already %(status)s.") % {"status": row.get_status_display().lower()})
     row.status = SS.IGNORED
     row.reason = reason[:300]
+    row.reason_text = {}  # a person's own words, shown as typed
     row.resolved_by = by
     row.resolved_at = timezone.now()
     row._history_user = by

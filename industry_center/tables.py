@@ -146,3 +146,6 @@ class SettlementRowTable(tables.Table):
         model = SettlementRow
         fields = ("transaction_at", "rrn", "amount", "bill_number", "payer", "status", "bill", "reason")
         attrs = TABLE_ATTRS
+
+    def render_reason(self, record):
+        return record.get_reason_display()

@@ -79,17 +79,44 @@ class ReadOnlyLogAdmin(admin.ModelAdmin):
         return False
 
 
+class ImporterFilter(admin.SimpleListFilter):
+    """The import types by their names ("MSME registry"), not their codes ("msmes")."""
+
+    title = ImportBatch._meta.get_field("importer").verbose_name
+    parameter_name = "importer"
+
+    def lookups(self, request, model_admin):
+        codes = ImportBatch.objects.order_by().values_list("importer", flat=True).distinct()
+        return sorted(((code, ImportBatch(importer=code).get_importer_display()) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(importer=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyLogAdmin):
-    list_display = ("id", "created_at", "importer", "original_name", "office", "status", "rows_total", "errors_count")
-    list_filter = ("importer", "office", "status")
+    list_display = (
+        "id",
+        "created_at",
+        "importer_name",
+        "original_name",
+        "office",
+        "status",
+        "rows_total",
+        "errors_count",
+    )
+    list_filter = (ImporterFilter, "office", "status")
     # The messages quote the file's rows; the back office (Diskominfo) is not the office that owns them.
     exclude = ("message", "errors", "warnings")
     readonly_fields = ("masked_message", "masked_errors", "masked_warnings")
 
+    @admin.display(description=ImportBatch._meta.get_field("importer").verbose_name, ordering="importer")
+    def importer_name(self, obj):
+        return obj.get_importer_display()
+
     @admin.display(description=ImportBatch._meta.get_field("message").verbose_name)
     def masked_message(self, obj):
-        return redact(obj.message)
+        return redact(obj.get_message_display())
 
     @admin.display(description=ImportBatch._meta.get_field("errors").verbose_name)
     def masked_errors(self, obj):

@@ -4,12 +4,16 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ImportStatus, Role, TaskStatus
 from .forms import LIST_FILTER_RENDERER, LocalizedDecimalField, LocalizedIntegerField
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+
+# The values NullBooleanSelect reads ("unknown" = no filter, "true", "false"), with a list filter's wording.
+YES_NO_FILTER_CHOICES = (("unknown", _("All")), ("true", _("Yes")), ("false", _("No")))
 
 
 class NumberFilter(django_filters.NumberFilter):
@@ -42,6 +46,9 @@ class SearchFilterSet(django_filters.FilterSet):
         form = super().form
         form.renderer = LIST_FILTER_RENDERER
         for field in form.fields.values():
+            if isinstance(field.widget, forms.NullBooleanSelect):
+                # A yes/no filter left empty filters nothing: "All", not Django's "Unknown".
+                field.widget.choices = YES_NO_FILTER_CHOICES
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
             if field.widget.input_type == "text" and field.__class__.__name__ == "DateField":

@@ -6,7 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -215,6 +215,38 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("imports:batch_detail", args=[self.pk])
+
+    def get_importer_display(self):
+        """The import type by its name in the active language ("MSME registry", not the code "msmes")."""
+        from .importing import get_importer
+
+        try:
+            return str(get_importer(self.importer).label or self.importer)
+        except KeyError:
+            return self.importer  # an importer removed since
+
+    def get_message_display(self):
+        """The outcome in the reader's language. A valid or imported file's outcome is said again from the
+        counts (the stored message is in the uploader's language); a refusal quotes the file and is kept."""
+        if self.status == ImportStatus.COMMITTED:
+            unchanged = max(self.rows_total - self.rows_created - self.rows_updated, 0)
+            return ngettext(
+                "%(count)d row imported: %(created)d new, %(updated)d updated, %(unchanged)d already there unchanged.",
+                "%(count)d rows imported: %(created)d new, %(updated)d updated, %(unchanged)d already there unchanged.",
+                self.rows_total,
+            ) % {
+                "count": self.rows_total,
+                "created": self.rows_created,
+                "updated": self.rows_updated,
+                "unchanged": unchanged,
+            }
+        if self.status == ImportStatus.VALIDATED:
+            return ngettext(
+                "The %(count)d row is valid. Nothing was written (dry run).",
+                "All %(count)d rows are valid. Nothing was written (dry run).",
+                self.rows_total,
+            ) % {"count": self.rows_total}
+        return self.message
 
 
 class ExportLog(models.Model):

@@ -189,6 +189,9 @@ class ImportBatchTable(tables.Table):
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    def render_importer(self, record):
+        return record.get_importer_display()
+
 
 class ExportLogTable(tables.Table):
     created_at = DateTimeColumn(short=True)

@@ -24,6 +24,7 @@ from .importing.template import build_template
 from .lists import ObjectListView
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 from .roles import can_see_personal_data, mask_field, redact_for, user_role
+from .templatetags.formatting import yes_no
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +102,9 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             field = obj._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
             value = display() if display else getattr(obj, name)
-            if "year" in name and isinstance(value, int):
+            if "year" in name and isinstance(value, int) and not isinstance(value, bool):
                 value = str(value)  # 2023, not the grouped number 2.023
-            rows.append((field.verbose_name, self._masked(name, value)))
+            rows.append((field.verbose_name, self._masked(name, yes_no(value))))
         return rows
 
     def history_rows(self):
@@ -120,8 +121,8 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
                 for change in delta.changes:
                     field = self.model._meta.get_field(change.field)
                     labels = dict(field.flatchoices) if field.choices else {}
-                    old = self._masked(change.field, labels.get(change.old, change.old))
-                    new = self._masked(change.field, labels.get(change.new, change.new))
+                    old = self._masked(change.field, yes_no(labels.get(change.old, change.old)))
+                    new = self._masked(change.field, yes_no(labels.get(change.new, change.new)))
                     changes.append((field.verbose_name, old, new))
             rows.append({"record": record, "changes": changes})
         return rows

@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from analytics import charts
@@ -449,6 +450,16 @@ def test_line_chart_one_dot_and_label_per_value_and_gap_markers():
     assert fx(missing, "cx") == pytest.approx(x_labels["2022"])
     assert fx(dots[2], "cx") < fx(missing, "cx") < fx(dots[3], "cx")
     assert fx(missing, "cy") == max(y for y, _ in y_ticks(root))
+
+
+def test_line_chart_legends_and_gap_labels_read_in_the_active_language():
+    """The legends were fixed Indonesian strings: "Nilai" and "data belum lengkap" on English pages too."""
+    with translation.override("en"):
+        root = parse(charts.line_chart(GROWTH, title="x", target_points=GROWTH_TARGETS))
+    assert {"Value", "Target", "incomplete data"} <= set(texts_of(root, "legend"))
+    assert texts_of(root, "missing-label") == ["incomplete data"]
+    assert by_class(root, "circle", "point")[0].find("svg:title", NS).text.startswith("2019: Value ")
+    assert not {"Nilai", "data belum lengkap"} & set(texts_of(root, "legend"))
 
 
 def test_line_chart_value_line_is_split_at_none():

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,7 @@ def test_klassen_quadrants():
     assert result.loc["A", "reference_growth"] == pytest.approx(1.1 ** (1 / 4) - 1)
 
 
+@translation.override("en")
 def test_refusals():
     with pytest.raises(ec.EconomicsError, match="smaller than the region"):
         ec.check_reference_contains_region(panel({2019: {"A": 10}}, {2019: {"A": 5}}))
@@ -111,13 +113,44 @@ def test_refusals():
         ec.shift_share(TEXTBOOK, 2019, 2021)
     with pytest.raises(ec.EconomicsError, match="every year|2020"):
         ec.shift_share(TEXTBOOK, 2019, 2023, "dynamic")
-    with pytest.raises(ec.EconomicsError, match="before the end year"):
+    with pytest.raises(ec.EconomicsError, match="must not be after the end year"):
         ec.lq_summary(TEXTBOOK, 2023, 2019)
     with pytest.raises(ec.EconomicsError, match="Unknown method"):
         ec.shift_share(TEXTBOOK, 2019, 2023, "magic")
     zero = panel({2019: {"A": 0, "B": 5}, 2023: {"A": 1, "B": 6}}, {2019: {"A": 1, "B": 10}, 2023: {"A": 2, "B": 12}})
     with pytest.raises(ec.EconomicsError, match="zero for A"):
         ec.shift_share(zero, 2019, 2023)
+
+
+def test_one_year_is_a_window_for_the_lq_and_growth_says_it_needs_two_years():
+    """The most common LQ request is one year; a method that needs growth refuses it with a clear message."""
+    lq = ec.lq_summary(TEXTBOOK, 2023, 2023)
+    assert list(lq.columns) == ["lq_2023", "lq_mean", "class"]
+    assert lq["lq_mean"].tolist() == pytest.approx([11 / 12, 0.6, 1.625, 21 / 22])
+    for compute in (ec.klassen, ec.dynamic_lq, ec.shift_share):
+        with translation.override("en"), pytest.raises(ec.EconomicsError, match="needs two different years"):
+            compute(TEXTBOOK, 2023, 2023)
+
+
+def test_errors_are_translated_messages_with_named_placeholders():
+    """An error keeps its untranslated message and named parameters (for a stored note) and reads in the active
+    language; the Indonesian interface never shows the English sentence."""
+    with pytest.raises(ec.EconomicsError) as caught:
+        ec.shift_share(TEXTBOOK, 2019, 2021)
+    error = caught.value
+    assert error.message == "No GRDP data for both regions in %(years)s (window %(start)s–%(end)s)."
+    assert error.params == {"years": "2021", "start": 2019, "end": 2021}
+    with translation.override("en"):
+        assert str(error) == "No GRDP data for both regions in 2021 (window 2019–2021)."
+    with translation.override("id"):
+        assert str(error) == "Tidak ada data PDRB kedua wilayah untuk 2021 (rentang 2019–2021)."
+    zero = panel({2019: {"A": 0, "B": 5}, 2023: {"A": 1, "B": 6}}, {2019: {"A": 1, "B": 10}, 2023: {"A": 2, "B": 12}})
+    for compute in (ec.shift_share, ec.klassen):
+        with pytest.raises(ec.EconomicsError) as caught:
+            compute(zero, 2019, 2023)
+        assert "%(" in caught.value.message and caught.value.params
+        with translation.override("id"):
+            assert "tidak terdefinisi" in str(caught.value) and "A" in str(caught.value)
 
 
 def test_the_demo_data_reproduces_the_published_regional_share_and_shows_the_papers_sign_errors():

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -127,7 +128,7 @@ def test_report_command_refuses_missing_years_and_regions(demo):
         report("lq", "--start", "2018", "--end", "2023")
     with pytest.raises(CommandError, match="Unknown region"):
         report("lq", "--region", "64.99", "--start", "2019", "--end", "2023")
-    with pytest.raises(CommandError, match="No GRDP data"):
+    with pytest.raises(CommandError, match="Tidak ada data PDRB"):  # in the active language (Indonesian)
         report("lq", "--start", "2019", "--end", "2023", "--price-basis", "ADHB")
 
 
@@ -136,7 +137,16 @@ def test_leading_sectors_page_shows_tables_charts_narrative_and_source(client, d
     response = client.get(reverse("analytics:leading_sectors"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Reconstructed from published tables, not official BPS data" in html
+    # The data-source banner reads in the page's language (the source is stored as the demo file has it).
+    banner = html[html.index('data-testid="data-source"') :].split("</div>", 1)[0]
+    assert "Direkonstruksi dari tabel yang dipublikasikan, bukan data resmi BPS" in banner
+    assert "Reconstructed" not in banner
+    assert "(shift-share klasik, 2019–2023)" in html  # the method's name, not its code "classic"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("analytics:leading_sectors")).content.decode()
+    assert "Reconstructed from published tables, not official BPS data" in english
+    assert "Direkonstruksi" not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     assert "12 dari 17 sektor" in html
     for testid in ("chart-lq", "chart-shiftshare", "chart-klassen"):
         assert f'data-testid="{testid}"' in html
@@ -203,3 +213,93 @@ def test_a_value_too_large_for_the_column_is_refused_with_its_row(reference_data
     errors = refused(HEADER + "64.71,,A,2023,ADHK," + "9" * 40 + "\n")
     assert [(row, column) for row, column, _message in errors] == [(2, "value")]
     assert "18" in errors[0][2]  # 20 digits of which 2 after the point
+
+
+# --- issue 14: the leading-sectors page and command, as a new user finds them --------------------------------
+
+
+def test_year_selects_list_each_year_once(client, demo, role_users):
+    """The model's ordering made every (region, basis, sector) row of a year distinct: 2019 and 2023 34 times."""
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"))
+    form = response.context["form"]
+    assert form.fields["start"].choices == [(2019, "2019"), (2023, "2023")]
+    assert form.fields["end"].choices == [(2019, "2019"), (2023, "2023")]
+    html = response.content.decode()
+    start_select = html[html.index('name="start"') :].split("</select>", 1)[0]
+    assert start_select.count('value="2019"') == 1 and start_select.count('value="2023"') == 1
+
+
+def test_a_price_basis_without_data_says_so_and_keeps_the_selects(client, demo, role_users):
+    """ADHB without ADHB data emptied the year selects and showed Django's generic "valid choice" error."""
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"), {"price_basis": "ADHB"})
+    assert response.status_code == 200 and "result" not in response.context
+    form = response.context["form"]
+    assert list(form.errors) == ["price_basis"]
+    assert form.errors["price_basis"] == [
+        "Belum ada data PDRB ADHB: pilih dasar harga lain, atau impor tabel BPS-nya."
+    ]
+    assert form.fields["start"].choices == [(2019, "2019"), (2023, "2023")]
+    html = response.content.decode()
+    assert "Belum ada data PDRB ADHB" in html and "sah" not in str(form.errors)  # "Pilih pilihan yang sah"
+    # Back to ADHK with the same years: the analysis is there again.
+    again = client.get(reverse("analytics:leading_sectors"), {"price_basis": "ADHK", "start": 2019, "end": 2023})
+    assert "result" in again.context
+
+
+def test_one_year_gives_the_lq_and_the_growth_methods_say_they_need_two(client, demo, role_users):
+    client.force_login(role_users["bappeda"])
+    response = client.get(reverse("analytics:leading_sectors"), {"start": 2023, "end": 2023})
+    assert response.status_code == 200 and not response.context["form"].errors
+    assert len(response.context["tables"]["lq"].rows) == 17
+    assert set(response.context["tables"]) == {"lq"}
+    html = response.content.decode()
+    for testid in ("shiftshare-error", "klassen-error"):
+        assert "Pertumbuhan memerlukan dua tahun yang berbeda" in html.split(f'data-testid="{testid}"', 1)[1][:400]
+    assert "12 dari 17 sektor" in html or "dari 17 sektor" in html
+    refused = client.get(reverse("analytics:leading_sectors"), {"start": 2023, "end": 2019})
+    assert refused.context["form"].errors["end"] == ["Tahun akhir tidak boleh sebelum tahun awal."]
+
+
+@pytest.mark.django_db
+def test_report_command_lq_for_one_year(reference_data, role_users):
+    """`economics_report lq --start 2017 --end 2017` was refused; one year is the most common LQ request."""
+    rows = "".join(
+        f"{region},{name},{sector},2017,ADHK,{value}\n"
+        for region, name, values in (
+            ("64.71", "Kota Balikpapan", (10, 50, 40)),
+            ("64", "Kalimantan Timur", (200, 300, 500)),
+        )
+        for sector, value in zip("ABC", values, strict=True)
+    )
+    batch = run_import("grdp", data=(HEADER + rows).encode(), filename="2017.csv", user=role_users["bappeda"])
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    lq = list(csv.DictReader(io.StringIO(report("lq", "--start", "2017", "--end", "2017"))))
+    assert list(lq[0]) == ["sector_code", "sector_name", "lq_2017", "lq_mean", "class"]
+    assert [(r["sector_code"], float(r["lq_2017"])) for r in lq] == [("A", 0.5), ("B", 50 / 30), ("C", 0.8)]
+    for method in ("shiftshare", "klassen", "dlq"):
+        with pytest.raises(
+            CommandError, match="Pertumbuhan memerlukan dua tahun yang berbeda: perlebar rentang dari 2017"
+        ):
+            report(method, "--start", "2017", "--end", "2017")
+    with pytest.raises(CommandError, match="tidak boleh sesudah"):
+        report("lq", "--start", "2018", "--end", "2017")
+
+
+def test_the_scorecard_note_is_stored_untranslated_and_read_in_each_language(demo):
+    """The indicator's note (the GRDP's source, an economics error) is stored as a text, not as the language of
+    the nightly run: the demo source read "Reconstructed from published tables, ..." on Indonesian pages."""
+    from django.utils import translation
+
+    from analytics.indicators import basis_sector_count, competitive_sector_count
+    from analytics.registry import Period, render_text
+
+    note = basis_sector_count(Period(2023)).note
+    assert note["message"] == "%(source0)s"
+    assert note["params"]["source0"]["message"] == "Reconstructed from published tables, not official BPS data"
+    with translation.override("id"):
+        assert render_text(note) == "Direkonstruksi dari tabel yang dipublikasikan, bukan data resmi BPS"
+        assert render_text(competitive_sector_count(Period(2023)).note).startswith("2019–2023. Direkonstruksi")
+    with translation.override("en"):
+        assert render_text(note) == "Reconstructed from published tables, not official BPS data"

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -325,8 +326,11 @@ def test_the_completeness_page_lists_missing_inputs_by_office(client, grdp, role
 def test_values_from_the_demo_data_carry_its_source_label(client, grdp, role_users):
     indicators_recompute(full=True)
     snapshot = IndicatorSnapshot.objects.get(indicator_code=BASIS, period="2023")
-    assert "not official BPS data" in snapshot.completeness["note"]
+    # Stored untranslated, shown in the reader's language.
+    assert snapshot.completeness["note"]["params"]["source0"]["message"].endswith("not official BPS data")
     client.force_login(role_users["bappeda"])
+    assert "bukan data resmi BPS" in client.get(reverse("analytics:scorecard")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "not official BPS data" in client.get(reverse("analytics:scorecard")).content.decode()
 
 

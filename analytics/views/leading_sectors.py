@@ -16,6 +16,7 @@ from smarteconomy.views import ObjectDetailView
 
 from .. import charts, tables
 from .. import economics as ec
+from ..choices import source_label
 from ..filtersets import GrdpValueFilterSet, RegionFilterSet
 from ..forms import METHOD_LABELS, VARIANT_LABELS, LeadingSectorsForm
 from ..models import GrdpValue, Region
@@ -40,6 +41,10 @@ class GrdpValueListView(ObjectListView):
 class GrdpValueDetailView(ObjectDetailView):
     model = GrdpValue
     fields = ("region", "sector", "year", "price_basis", "value", "unit", "source")
+
+    def field_rows(self):
+        source = self.model._meta.get_field("source").verbose_name
+        return [(label, source_label(value) if label == source else value) for label, value in super().field_rows()]
 
 
 class RegionListView(ObjectListView):
@@ -117,6 +122,7 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             "method_label": METHOD_LABELS[result.shift_share_method],
             "variant_label": VARIANT_LABELS[result.dlq_variant],
             "not_official": any(NOT_OFFICIAL_MARK in source.lower() for source in result.sources),
+            "sources": [source_label(source) for source in result.sources],
         }
         context.update(result_context)
         context["result_html"] = render_to_string(self.result_template, result_context, request)
@@ -141,10 +147,11 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             "lq": tables.lq_table_class(result.years)(
                 _rows(result.lq, names, class_label=lambda r: CLASS_LABELS[r["class"]]), prefix="lq-"
             ),
-            "klassen": tables.KlassenTable(
-                _rows(result.klassen, names, quadrant=lambda r: KLASSEN_LABELS[r["quadrant"]]), prefix="kl-"
-            ),
         }
+        if result.klassen is not None:
+            built["klassen"] = tables.KlassenTable(
+                _rows(result.klassen, names, quadrant=lambda r: KLASSEN_LABELS[r["quadrant"]]), prefix="kl-"
+            )
         if result.dlq is not None:
             built["dlq"] = tables.DlqTable(
                 _rows(result.dlq, names, quadrant=lambda r: DLQ_LABELS[r["quadrant"]]), prefix="dlq-"
@@ -174,7 +181,9 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
                 value_format=3,
                 testid="chart-lq",
             ),
-            "klassen": charts.quadrant_scatter(
+        }
+        if result.klassen is not None:
+            built["klassen"] = charts.quadrant_scatter(
                 [
                     (code, row["lq_mean"], (row["region_growth"] - row["reference_growth"]) * 100)
                     for code, row in result.klassen.iterrows()
@@ -191,8 +200,7 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
                     "bottom_left": str(KLASSEN_LABELS[ec.KLASSEN_IV]),
                 },
                 testid="chart-klassen",
-            ),
-        }
+            )
         if result.shift_share is not None:
             frame = result.shift_share.drop(index=ec.TOTAL)
             # GRDP is in million rupiah; the chart shows rupiah so that its rb/jt/M/T abbreviations read right.

@@ -203,3 +203,26 @@ def test_a_transaction_time_in_year_1_or_9999_is_refused_not_a_crash(bills, mome
     assert batch.status == ImportStatus.REFUSED
     assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "transaction_time")]
     assert SettlementRow.objects.count() == 0
+
+
+def test_the_matchers_reason_reads_in_each_readers_language(bills):
+    """A reason was stored in the language of the upload: "Bayar ganda: ..." on the English pages."""
+    rp1 = bills["RP-01"]
+    with translation.override("id"):
+        upload(
+            f"2025-03-05 10:00,150000,R3,,{MERCHANT_ID},\n"  # RP-01 and RP-02 are both open at 150.000
+            f"2025-03-05 10:21,150000,R1,{rp1.number},{MERCHANT_ID},\n"
+            f"2025-03-05 10:25,150000,R2,{rp1.number},{MERCHANT_ID},\n"
+        )
+    rows = {row.rrn: row for row in SettlementRow.objects.all()}
+    assert rows["R2"].reason.startswith("Bayar ganda")  # stored as the uploader read it (search, exports)
+    assert rows["R2"].reason_text["message"].startswith("Double payment: bill %(number)s")
+    with translation.override("en"):
+        assert rows["R2"].get_reason_display().startswith(f"Double payment: bill {rp1.number} was already paid")
+        assert rows["R3"].get_reason_display() == "2 open bills of this amount in the window; choose one."
+    with translation.override("id"):
+        assert rows["R2"].get_reason_display().startswith(f"Bayar ganda: tagihan {rp1.number}")
+    settlement_row_set_aside(row=rows["R2"], reason="Dikembalikan ke penyewa")
+    rows["R2"].refresh_from_db()
+    with translation.override("en"):
+        assert rows["R2"].get_reason_display() == "Dikembalikan ke penyewa"  # a person's words, as typed

@@ -352,24 +352,12 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         ) % {"count": errors_total}
     elif dry_run:
         batch.status = ImportStatus.VALIDATED
-        batch.message = ngettext(
-            "The %(count)d row is valid. Nothing was written (dry run).",
-            "All %(count)d rows are valid. Nothing was written (dry run).",
-            outcome.rows_total,
-        ) % {"count": outcome.rows_total}
+        batch.message = batch.get_message_display()
     else:
         batch.status = ImportStatus.COMMITTED
         batch.rows_created = created
         batch.rows_updated = updated
-        batch.message = ngettext(
-            "%(count)d row imported: %(created)d new, %(updated)d updated.",
-            "%(count)d rows imported: %(created)d new, %(updated)d updated.",
-            outcome.rows_total,
-        ) % {
-            "count": outcome.rows_total,
-            "created": created,
-            "updated": updated,
-        }
+        batch.message = batch.get_message_display()  # says how many rows were already there unchanged
     batch.warnings = [warning.as_dict() for warning in ctx.warnings]
     batch.message = storable(batch.message)
     batch.finished_at = timezone.now()

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from smarteconomy.numbers import format_number
 
@@ -55,3 +56,12 @@ def decimal(value):
     """A number as it is typed into a form, without trailing zeros: 2,5; 25.000; 1.234,5678 (smarteconomy.numbers)."""
     amount = _decimal(value)
     return "" if amount is None else format_number(amount)
+
+
+@register.filter
+def yes_no(value):
+    """A yes/no value as a word of the active language (Ya/Tidak, Yes/No), never Python's True/False; any other
+    value is returned as it is."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value

@@ -62,6 +62,7 @@ class Command(BaseCommand):
             except Region.DoesNotExist:
                 raise CommandError(f"Unknown {key} code {options[key]!r}.") from None
         try:
+            ec.check_window(options["start"], options["end"], one_year=options["report"] == "lq")
             panel = load_panel(
                 region=regions["region"],
                 reference=regions["reference"],
