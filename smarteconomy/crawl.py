@@ -244,9 +244,11 @@ def form_submissions(form, page_url, *, max_variants=60):
 
 
 def _read(response):
-    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
-    response.close()
-    return content
+    # The test client has already closed the response (a streaming one closes when its content is exhausted), with
+    # Django's close_old_connections unhooked from request_finished. Closing it again here would fire
+    # request_finished with it hooked, and close_old_connections drops a connection left in a transaction: on
+    # PostgreSQL the crawl's transaction (SQLite's in-memory test database is never closed, which hid it).
+    return b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
 
 
 def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=3000):

@@ -63,8 +63,9 @@ STOP_WORDS = {
         "anda", "tiap", "seluruh", "baru", "lain", "sendiri",
     },
 }  # fmt: skip
-# Python's booleans shown as text ("Aktif True"); "None" only alone, since English has the word.
-PYTHON_LITERAL = re.compile(r"^None$|(?<![\w-])(?:True|False)(?![\w-])")
+# Python's booleans shown as text ("Aktif True"); "None" only alone, since English has the word, and "True"/"False"
+# not where they begin a phrase of English words ("False or invalid documents", a reason for a rejection).
+PYTHON_LITERAL = re.compile(r"^None$|(?<![\w-])(?:True|False)(?![\w-])(?!\s+[a-z])")
 MIN_WORDS = 3
 MIN_FOREIGN_WORDS = 2
 

@@ -17,7 +17,7 @@ def test_bappeda_sees_the_leading_sectors_with_charts_and_exports(page, demo):
     submit_login(page, "bappeda", demo)
     page.get_by_test_id("main-nav").get_by_role("link", name="Sektor unggulan (LQ, shift-share, Klassen)").click()
     page.wait_for_load_state()
-    assert page.get_by_test_id("data-source").inner_text().count("not official BPS data") == 1
+    assert page.get_by_test_id("data-source").inner_text().count("bukan data resmi BPS") == 1
     assert "12 dari 17 sektor" in page.get_by_test_id("narrative").inner_text()
     for chart in ("chart-lq", "chart-shiftshare", "chart-klassen"):
         svg = page.get_by_test_id(chart)

@@ -59,6 +59,8 @@ def test_python_booleans_are_flagged_in_both_languages():
     for language in ("id", "en"):
         assert foreign_sentences("<td>Aktif True</td>", language)[-1] == "Aktif True"
     assert not foreign_sentences("<p>Truel Falsehood TrueType</p>", "en")
+    # English prose that begins with the word (a rejection reason's label) is not a Python literal.
+    assert not foreign_sentences("<option>False or invalid data or documents</option>", "en")
 
 
 def test_data_code_scripts_and_marked_elements_are_not_product_text():
