@@ -390,7 +390,7 @@ class SettlementRowDetailView(ObjectDetailView):
         "merchant_id",
         "payer",
         "centre",
-        "status",
+        # The status is the coloured badge below the details (detail_extra), not a second, plain line here.
         "reason",
         "payment",
         "resolved_by",

@@ -226,3 +226,17 @@ def test_the_matchers_reason_reads_in_each_readers_language(bills):
     rows["R2"].refresh_from_db()
     with translation.override("en"):
         assert rows["R2"].get_reason_display() == "Dikembalikan ke penyewa"  # a person's words, as typed
+
+
+def test_the_settlement_page_states_the_status_once_as_its_badge(bills, client, make_user):
+    """The details card listed "Status Ambigu" and the badge below it said it again."""
+    from django.urls import reverse
+
+    from smarteconomy.choices import Role
+
+    upload(f"2025-03-05 10:00,150000,R9,,{MERCHANT_ID},\n")  # two open bills of 150.000: ambiguous
+    row = SettlementRow.objects.get(rrn="R9")
+    client.force_login(make_user("officer", Role.DKUMKMP))
+    html = client.get(reverse("industry_center:settlement_detail", args=[row.pk])).content.decode()
+    assert html.count(str(row.get_status_display())) == 1
+    assert 'data-testid="status">' + str(row.get_status_display()) in html
