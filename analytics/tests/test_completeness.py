@@ -92,3 +92,15 @@ def test_the_completeness_page_says_once_that_a_period_is_in_progress(stopped_so
     assert "Periode yang sedang berjalan: 2026, 2026-12." in page
     assert "tidak dilaporkan sejak 2023-12" in page
     assert "tidak dilaporkan sejak 2025-06" in page
+
+
+def test_the_completeness_page_lists_no_row_that_only_waits_for_its_period_to_end(stopped_sources, client, role_users):
+    """Rows of the month in progress with nothing arrived and nothing missing ("- -") stood under the offices'
+    headings as if something were missing; the banner above the tables already says the period is in progress."""
+    client.force_login(role_users["bappeda"])
+    with translation.override("id"):
+        response = client.get(reverse("analytics:completeness"), HTTP_ACCEPT_LANGUAGE="id")
+    rows = [row for office in response.context["offices"] for row in office["rows"]]
+    assert rows, "the page lists the indicators' inputs"
+    assert all(row["expected"] > 0 for row in rows)
+    assert "Periode yang sedang berjalan: 2026, 2026-12." in response.content.decode()

@@ -327,6 +327,10 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
             if any(registry.is_period_input(item) and not item.get("present") for item in inputs):
                 running.add(period)
             inputs = [item for item in inputs if not registry.is_period_input(item)]
+            if not inputs:
+                # Nothing but the period itself: a period in progress, said once above the tables. A row of
+                # "- -" under an office's heading read as if something were missing.
+                continue
             missing = [
                 {"name": registry.render_text(item.get("name")), "detail": registry.render_text(item.get("detail"))}
                 for item in inputs
