@@ -3,6 +3,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.choices import Role
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
@@ -43,7 +44,10 @@ class ProductionHouseAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
 class TenantAdmin(SimpleHistoryAdmin):
     list_display = ("name", "owner_name", "nib")
     search_fields = ("name", "owner_name", "nib")
-    exclude = ("phone",)  # personal data stays on the DKUMKMP pages, where it is masked for others
+    # Personal data stays on the DKUMKMP pages: never in the back office's forms or filters, masked in its history
+    # (smarteconomy.admin_site).
+    personal_fields = {"phone": "phone"}
+    personal_data_owner = Role.DKUMKMP
 
 
 @admin.register(Tenancy)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.choices import Role
+
 from .models import (
     Listing,
     MarketplaceCategory,
@@ -32,7 +34,10 @@ class MsmeAdmin(ReadOnlyAdmin):
     list_display = ("id", "name", "owner_name", "kelurahan", "business_category", "scale", "registered_on", "status")
     list_filter = ("status", "scale", "business_category")
     search_fields = ("name", "owner_name", "nib")
-    exclude = ("owner_nik", "phone")  # personal data stays on the DKUMKMP pages, where it is masked for others
+    # Personal data stays on the DKUMKMP pages: never in the back office's forms or filters, masked in its history
+    # (smarteconomy.admin_site).
+    personal_fields = {"owner_nik": "nik", "phone": "phone"}
+    personal_data_owner = Role.DKUMKMP
 
 
 @admin.register(MarketplaceCategory)

@@ -136,8 +136,3 @@ class ExportLogAdmin(ReadOnlyLogAdmin):
 class TaskRunAdmin(ReadOnlyLogAdmin):
     list_display = ("id", "task", "status", "started_at", "finished_at", "rows_affected")
     list_filter = ("task", "status")
-
-
-admin.site.site_header = "Smart Economy Balikpapan · back office"
-admin.site.site_title = "Smart Economy Balikpapan"
-admin.site.index_title = "Diskominfo"

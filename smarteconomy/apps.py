@@ -1,10 +1,20 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .menu import MenuItem, MenuSection
 from .roles import ALL_ACTIONS, ALL_ROLES, VIEW
+
+
+class BackOfficeAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin whose site gives every ModelAdmin the back office's rules (smarteconomy.admin_site).
+    Named in INSTALLED_APPS in place of django.contrib.admin; not this app's own config."""
+
+    default = False
+
+    default_site = "smarteconomy.admin_site.BackOfficeSite"
 
 
 class SmartEconomyConfig(AppConfig):
