@@ -7,6 +7,7 @@ Environment variables:
     DJANGO_DEBUG          "true" to show debug pages (never in production).
     DJANGO_ALLOWED_HOSTS  comma-separated host names.
     DJANGO_VAR_DIR        where the embedded database, broker folders and uploads live (default ./var).
+    DJANGO_TRUSTED_PROXY_COUNT  reverse proxies in front that append X-Forwarded-For (0: none, the default).
 """
 
 import os
@@ -211,6 +212,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address behind the TLS proxy (X-Forwarded-For, believed only for the configured number of
+# proxies), so that the lockout counts each client's failures and not the proxy's: smarteconomy.client_address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "smarteconomy.client_address.client_ip"
 
 # An idle session ends after 30 minutes: every request pushes the expiry forward.
 SESSION_COOKIE_AGE = 30 * 60

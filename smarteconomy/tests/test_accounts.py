@@ -166,3 +166,51 @@ def test_an_administrator_unlocks_a_user_in_the_back_office(client, role_users):
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert Client().post(LOGIN, {"username": "dkumkmp", "password": "x-test-password-1"}).status_code == 302
+
+
+PROXY = {"REMOTE_ADDR": "127.0.0.1"}  # every request reaches gunicorn from the TLS proxy
+
+
+def _sign_in(username, **extra):
+    return Client().post(LOGIN, {"username": username, "password": "x-test-password-1"}, **extra).status_code
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_lockout_counts_each_clients_own_address(make_user, settings):
+    """Two colleagues behind the same TLS proxy: five failures from one do not lock the other out."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("siti", "dkumkmp")
+    _lock(Client(), "siti", HTTP_X_FORWARDED_FOR="10.1.1.1", **PROXY)
+    assert _sign_in("siti", HTTP_X_FORWARDED_FOR="10.1.1.1", **PROXY) == 429
+    assert _sign_in("siti", HTTP_X_FORWARDED_FOR="10.2.2.2", **PROXY) == 302
+    # What the client itself wrote stands left of the proxy's entry and changes nothing.
+    assert _sign_in("siti", HTTP_X_FORWARDED_FOR="10.2.2.2, 10.1.1.1", **PROXY) == 429
+
+
+@pytest.mark.django_db
+def test_without_a_configured_proxy_a_forwarded_header_is_ignored(make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    make_user("siti", "dkumkmp")
+    _lock(Client(), "siti", HTTP_X_FORWARDED_FOR="10.1.1.1", REMOTE_ADDR="10.0.0.5")
+    assert _sign_in("siti", HTTP_X_FORWARDED_FOR="10.2.2.2", REMOTE_ADDR="10.0.0.5") == 429
+    assert _sign_in("siti", REMOTE_ADDR="10.0.0.9") == 302
+
+
+@pytest.mark.parametrize(
+    "count,forwarded,expected",
+    [
+        (0, "10.1.1.1", "127.0.0.1"),
+        (1, "10.1.1.1", "10.1.1.1"),
+        (1, "6.6.6.6, 10.1.1.1", "10.1.1.1"),
+        (2, "10.1.1.1, 172.16.0.2", "10.1.1.1"),
+        (1, "", "127.0.0.1"),
+        (2, "10.1.1.1", "127.0.0.1"),
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_behind_the_configured_proxies(rf, settings, count, forwarded, expected):
+    from smarteconomy.client_address import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = count
+    assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")) == expected
