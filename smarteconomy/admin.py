@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LocalizedNumbersAdminMixin
@@ -34,8 +35,35 @@ class MarksDirtyAdmin:
 
 @admin.register(User)
 class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    """Only a superuser grants superuser or staff rights or single permissions (for the others they are read-only,
+    and a posted value is ignored), and only a superuser changes or deletes a superuser (its password included):
+    the administrators' role manages accounts without being able to raise anyone, itself included, above it."""
+
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff")
+    superuser_only_fields = ("is_superuser", "is_staff", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [name for name in self.superuser_only_fields if name not in readonly]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The list's "delete selected" action asks for the permission without the objects.
+        if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(Kecamatan)

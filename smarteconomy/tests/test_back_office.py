@@ -135,3 +135,72 @@ def test_every_admin_of_the_site_refuses_an_undeclared_lookup():
     for model, model_admin in admin.site._registry.items():
         assert not model_admin.lookup_allowed("pk__gte", "1", None), model
         assert not model_admin.lookup_allowed("id__startswith", "1", None), model
+
+
+def _user_form(user, **changes):
+    """The user's change form as the back office posts it."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%d/%m/%Y"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "groups": [group.pk for group in user.groups.all()],
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_not_a_superuser_cannot_grant_superuser_or_staff_rights(client, role_users):
+    colleague = role_users["bappeda"]
+    client.force_login(role_users["admin"])
+    url = reverse("admin:smarteconomy_user_change", args=[colleague.pk])
+    page = client.get(url).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="is_staff"' not in page
+    assert 'name="user_permissions"' not in page
+    response = client.post(url, _user_form(colleague, is_superuser="on", is_staff="on", first_name="Rina"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    colleague.refresh_from_db()
+    assert colleague.first_name == "Rina"  # the rest of the form was saved
+    assert not colleague.is_superuser and not colleague.is_staff
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_not_a_superuser_cannot_change_a_superuser_or_its_password(
+    client, role_users, make_user
+):
+    root = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(role_users["admin"])
+    response = client.post(reverse("admin:smarteconomy_user_change", args=[root.pk]), _user_form(root, email="x@y.id"))
+    assert response.status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[root.pk])  # Django's UserAdmin names it so
+    response = client.post(password, {"password1": "a-new-password-99", "password2": "a-new-password-99"})
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("x-test-password-1") and root.email != "x@y.id"
+
+
+@pytest.mark.django_db
+def test_a_superuser_grants_staff_rights(client, role_users, make_user):
+    colleague = role_users["bappeda"]
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    url = reverse("admin:smarteconomy_user_change", args=[colleague.pk])
+    assert 'name="is_superuser"' in client.get(url).content.decode()
+    assert client.post(url, _user_form(colleague, is_staff="on")).status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.is_staff
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_not_a_superuser_cannot_delete_a_superuser_from_the_list(client, role_users, make_user):
+    root = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(role_users["admin"])
+    response = client.post(
+        reverse("admin:smarteconomy_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [root.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert type(root).objects.filter(pk=root.pk).exists()
