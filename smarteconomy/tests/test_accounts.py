@@ -214,3 +214,46 @@ def test_the_client_address_behind_the_configured_proxies(rf, settings, count, f
 
     settings.TRUSTED_PROXY_COUNT = count
     assert client_ip(rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")) == expected
+
+
+def _change_password(client, old):
+    return client.post(
+        reverse("password_change"),
+        {"old_password": old, "new_password1": "Balikpapan-2026-baru", "new_password2": "Balikpapan-2026-baru"},
+    )
+
+
+@pytest.mark.django_db
+def test_five_wrong_current_passwords_refuse_the_password_change_for_15_minutes(client, make_user, caplog):
+    from axes.models import AccessAttempt
+
+    user = make_user("siti", "dkumkmp")
+    client.force_login(user)
+    for attempt in range(5):
+        response = _change_password(client, f"a-guess-{attempt}")
+        assert response.status_code in (200, 429)
+    with caplog.at_level("WARNING"):
+        response = _change_password(client, "x-test-password-1")  # the right one, too late
+    assert response.status_code == 429
+    assert "tidak dapat diubah selama 15 menit" in response.content.decode()
+    assert any("password change refused" in record.getMessage() for record in caplog.records)
+    user.refresh_from_db()
+    assert user.check_password("x-test-password-1")
+    # After the cool-off the right password changes it.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert _change_password(client, "x-test-password-1").status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Balikpapan-2026-baru")
+
+
+@pytest.mark.django_db
+def test_a_password_change_that_succeeds_clears_the_count(client, make_user):
+    from axes.models import AccessAttempt
+
+    user = make_user("siti", "dkumkmp")
+    client.force_login(user)
+    for attempt in range(4):
+        assert _change_password(client, f"a-guess-{attempt}").status_code == 200
+    assert AccessAttempt.objects.get(username="siti").failures_since_start == 4
+    assert _change_password(client, "x-test-password-1").status_code == 302
+    assert not AccessAttempt.objects.filter(username="siti").exists()
