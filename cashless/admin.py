@@ -24,7 +24,7 @@ class OperatorMembershipInline(admin.TabularInline):
 @admin.register(ParkingLocation)
 class ParkingLocationAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
     """Locations, their tariffs and the operator accounts that may upload for them (each operator account gets
-    an API token under Auth Token → Tokens)."""
+    an API token under API tokens)."""
 
     list_display = ("code", "name", "operator_name", "active")
     search_fields = ("code", "name", "operator_name")

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+
+from smarteconomy.tokens import api_token_create
 
 from .generator import generate_frame, profiles
 from .ingest import WITA
@@ -132,7 +133,9 @@ def seed(stdout):
             user = User.objects.filter(username=spec["user"]).first()
             if user is not None:
                 OperatorMembership.objects.get_or_create(user=user, location=location)
-                Token.objects.get_or_create(user=user)
+                # The operator's API token; its key is not shown (make one with `manage.py create_api_token`).
+                if not user.api_tokens.exists():
+                    api_token_create(user=user, name="demo")
             if ParkingTransaction.objects.filter(location=location).exists():
                 continue
             start = _start()

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LocalizedNumbersAdminMixin
-from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
+from .models import ApiToken, ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
 from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .roles import redact
+from .tokens import api_token_create
 
 
 class MarksDirtyAdmin:
@@ -64,6 +67,44 @@ class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
         if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
             raise PermissionDenied
         super().delete_queryset(request, queryset)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """An administrator creates a token for an account (a portal, a parking operator) and sees its key once, on the
+    page that follows; afterwards only its first characters are shown. A lost key is replaced: delete, create."""
+
+    list_display = ("prefix_shown", "user", "name", "created_at")
+    list_filter = ("created_at",)
+    search_fields = ("user__username", "name", "prefix")
+    fields = ("user", "name")
+    autocomplete_fields = ("user",)
+
+    @admin.display(description=ApiToken._meta.get_field("prefix").verbose_name, ordering="prefix")
+    def prefix_shown(self, obj):
+        return f"{obj.prefix}…"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        token, obj.shown_key = api_token_create(user=obj.user, name=obj.name)
+        obj.pk, obj.prefix, obj.created_at = token.pk, token.prefix, token.created_at
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = TemplateResponse(
+            request,
+            "admin/smarteconomy/apitoken/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "token": obj,
+                "key": obj.shown_key,
+                "title": gettext("API token created"),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 @admin.register(Kecamatan)

@@ -35,9 +35,8 @@ class SmartEconomyConfig(AppConfig):
         "user": {Role.ADMIN: ALL_ACTIONS},
         "auth.group": {Role.ADMIN: ("view", "change")},
         "axes.accessattempt": {Role.ADMIN: ("view", "delete")},
-        # API tokens for open-data portals are created by the administrators in the back office.
-        "authtoken.token": {Role.ADMIN: ("view", "add", "delete")},
-        "authtoken.tokenproxy": {Role.ADMIN: ("view", "add", "delete")},
+        # API tokens for open-data portals and parking operators are created by the administrators in the back office.
+        "apitoken": {Role.ADMIN: ("view", "add", "delete")},
         "axes.accesslog": {Role.ADMIN: VIEW},
         "axes.accessfailurelog": {Role.ADMIN: VIEW},
     }

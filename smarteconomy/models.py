@@ -29,6 +29,27 @@ class User(AbstractUser):
         return user_role(self)
 
 
+class ApiToken(models.Model):
+    """A key with which an account uses the API (``Authorization: Token <key>``): an open-data portal, a parking
+    operator. Only the key's SHA-256 digest is stored, and its first characters to tell keys apart; the key itself is
+    shown once, when an administrator creates it (smarteconomy.tokens)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What the key is for, e.g. the portal."))
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+
 class Kecamatan(models.Model):
     """A district (kecamatan) of Kota Balikpapan, with its Kemendagri code (64.71.xx)."""
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from analytics import registry
 from analytics.models import IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
+from smarteconomy.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -172,9 +172,9 @@ def test_snapshot_list_runs_a_constant_number_of_queries(api):
 
 
 def test_token_authentication(client, role_users):
-    token = Token.objects.create(user=role_users["operator_mall"])
+    _token, key = api_token_create(user=role_users["operator_mall"])
     snapshot("2023")
-    response = client.get(reverse("api:snapshot-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("api:snapshot-list"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
     assert client.get(reverse("api:indicator-list"), HTTP_AUTHORIZATION="Token wrong").status_code == 401
@@ -204,9 +204,9 @@ def test_a_user_without_a_role_is_refused(client, make_user):
     ],
 )
 def test_writes_are_not_allowed(client, role_users, method, url):
-    token = Token.objects.create(user=role_users["admin"])
+    _token, key = api_token_create(user=role_users["admin"])
     response = getattr(client, method)(
-        url, data="{}", content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}"
+        url, data="{}", content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert response.status_code == 405
 

@@ -1,10 +1,10 @@
 """The operators' API: push batches with the importer's checks, idempotent, conflicts, scoping, summaries."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cashless.models import DailySummary, ParkingTransaction
+from smarteconomy.tokens import api_token_create
 
 from .factories import link, make_location
 
@@ -36,8 +36,8 @@ def api(role_users):
 
     def client_for(username):
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=role_users[username])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _token, key = api_token_create(user=role_users[username])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return client_for

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "smarteconomy",
     "analytics",
@@ -337,7 +336,7 @@ QRIS_MATCH_WINDOW_DAYS = int(os.environ.get("QRIS_MATCH_WINDOW_DAYS", "45"))
 # that the CSP forbids. Each API view adds the scorecard's read permission (analytics.api.CanReadScorecard).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "smarteconomy.tokens.ApiTokenAuthentication",  # "Token <key>", stored hashed
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -17,11 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.views import SpectacularAPIView
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 
 from analytics.models import IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
 from cashless.services import parking_transactions_import
 from cashless.tests.factories import csv_of, link, make_location, row
+from smarteconomy.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +95,8 @@ def api_data(role_users, settings, tmp_path):
     )
     parking_transactions_import(location=airport, data=log, filename="log.csv", user=None)
     return {
-        "bappeda": Token.objects.create(user=role_users["bappeda"]).key,
-        "operator": Token.objects.create(user=role_users["operator_airport"]).key,
+        "bappeda": api_token_create(user=role_users["bappeda"])[1],
+        "operator": api_token_create(user=role_users["operator_airport"])[1],
     }
 
 

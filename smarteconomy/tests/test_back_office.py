@@ -3,9 +3,12 @@ MSME registry and the tenants, so NIK and phone numbers are masked on every admi
 and a changelist accepts only the filters it declares (no lookup can probe a hidden field one character at a time).
 """
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.db.models import Field
+from django.test import Client
 from django.urls import reverse
 
 from industry_center.models import Tenant
@@ -204,3 +207,77 @@ def test_an_administrator_who_is_not_a_superuser_cannot_delete_a_superuser_from_
     )
     assert response.status_code == 403
     assert type(root).objects.filter(pk=root.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_api_token_is_shown_once_at_creation_and_stored_hashed(client, role_users):
+    from smarteconomy.models import ApiToken
+
+    operator = role_users["operator_airport"]
+    client.force_login(role_users["admin"])
+    response = client.post(reverse("admin:smarteconomy_apitoken_add"), {"user": operator.pk, "name": "SEPINGGAN"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    key = re.search(r'data-testid="api-key"[^>]*>([0-9a-f]{40})<', response.content.decode()).group(1)
+    token = ApiToken.objects.get()
+    assert token.user == operator and token.prefix == key[:8]
+    # The database holds no raw key: neither the token's row nor anything else a back-office page shows.
+    assert key not in str(list(ApiToken.objects.values_list()))
+    for url in (
+        reverse("admin:smarteconomy_apitoken_changelist"),
+        reverse("admin:smarteconomy_apitoken_change", args=[token.pk]),
+        reverse("admin:smarteconomy_apitoken_history", args=[token.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert key not in page.content.decode() and key[8:16] not in page.content.decode(), url
+    assert f"{key[:8]}…" in client.get(reverse("admin:smarteconomy_apitoken_changelist")).content.decode()
+    # The key shown once works for the API; another does not.
+    other = key[:-1] + ("1" if key[-1] == "0" else "0")
+    api = Client()
+    assert api.get(reverse("api:indicator-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    assert api.get(reverse("api:indicator-list"), HTTP_AUTHORIZATION=f"Token {other}").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_hashes_the_existing_clear_tokens_and_they_keep_working(make_user):
+    """A token of Django REST framework's token list (kept in the clear) becomes a hashed token with the same key."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from smarteconomy.models import ApiToken
+
+    operator = make_user("operator_x", "parking_operator")
+    key = "0123456789abcdef0123456789abcdef01234567"
+    executor = MigrationExecutor(connection)
+    executor.migrate([("smarteconomy", "0004_dirtyperiod")])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp NOT NULL, user_id bigint)"
+        )
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)", [key, "2025-01-02 03:04:05", operator.pk])
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+            assert cursor.fetchone()[0] == 0  # no clear key left
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE authtoken_token")
+    token = ApiToken.objects.get()
+    assert token.user == operator and token.prefix == key[:8] and key not in token.digest
+    assert Client().get(reverse("api:indicator-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_command_prints_a_new_key_once_and_it_works(role_users):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_api_token", "operator_mall", "--name", "bench", stdout=out)
+    key = out.getvalue().strip()
+    assert re.fullmatch(r"[0-9a-f]{40}", key)
+    assert Client().get(reverse("api:indicator-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
