@@ -39,7 +39,8 @@ class MarksDirtyAdmin:
 @admin.register(User)
 class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
     """Only a superuser grants superuser or staff rights or single permissions (for the others they are read-only,
-    and a posted value is ignored), and only a superuser changes or deletes a superuser (its password included):
+    and a posted value is ignored), an administrator does not change their own role (the office whose personal data
+    one sees in full), and only a superuser changes or deletes a superuser (its password included):
     the administrators' role manages accounts without being able to raise anyone, itself included, above it."""
 
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
@@ -50,6 +51,8 @@ class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += [name for name in self.superuser_only_fields if name not in readonly]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly.append("groups")  # a role is given by a colleague, never taken by oneself
         return readonly
 
     def has_change_permission(self, request, obj=None):

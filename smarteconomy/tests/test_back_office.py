@@ -281,3 +281,22 @@ def test_the_command_prints_a_new_key_once_and_it_works(role_users):
     key = out.getvalue().strip()
     assert re.fullmatch(r"[0-9a-f]{40}", key)
     assert Client().get(reverse("api:indicator-list"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_administrator_does_not_give_themselves_another_role(client, role_users):
+    """In the owning office's group an administrator would read every NIK in full: a colleague gives roles."""
+    from django.contrib.auth.models import Group
+
+    me = role_users["admin"]
+    client.force_login(me)
+    url = reverse("admin:smarteconomy_user_change", args=[me.pk])
+    dkumkmp = Group.objects.get(name="dkumkmp")
+    response = client.post(url, _user_form(me, groups=[dkumkmp.pk, *me.groups.values_list("pk", flat=True)]))
+    assert response.status_code == 302
+    assert list(me.groups.values_list("name", flat=True)) == ["admin"]
+    # A colleague's role is still given in the back office.
+    colleague = role_users["bappeda"]
+    url = reverse("admin:smarteconomy_user_change", args=[colleague.pk])
+    assert client.post(url, _user_form(colleague, groups=[dkumkmp.pk])).status_code == 302
+    assert list(colleague.groups.values_list("name", flat=True)) == ["dkumkmp"]
