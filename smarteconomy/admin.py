@@ -73,7 +73,7 @@ class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SimpleHistoryAdmin):
     """An administrator creates a token for an account (a portal, a parking operator) and sees its key once, on the
     page that follows; afterwards only its first characters are shown. A lost key is replaced: delete, create."""
 

@@ -42,6 +42,8 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    history = HistoricalRecords(excluded_fields=["digest"])  # who created and who deleted which token
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
