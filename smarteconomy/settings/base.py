@@ -268,11 +268,16 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded files are served by smarteconomy.media behind the records' permission checks. Set to an nginx
+# ``internal`` location aliased to MEDIA_ROOT (e.g. /protected-media/) to let nginx send them (X-Accel-Redirect).
+MEDIA_ACCEL_REDIRECT = os.environ.get("DJANGO_MEDIA_ACCEL_REDIRECT", "")
 
 # --- Imports and exports -----------------------------------------------------------------------------------
 IMPORT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 IMPORT_XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_XLSX_MAX_ENTRIES = 500
+# A member of a workbook unpacking to more than this many times its packed size is a zip bomb, not a log.
+IMPORT_XLSX_MAX_RATIO = 200
 IMPORT_MAX_STORED_ERRORS = 10_000
 IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "90"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
