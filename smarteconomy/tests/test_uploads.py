@@ -481,3 +481,109 @@ def test_the_proxy_sends_the_file_when_configured(client, role_users, production
     assert response.content == b""
     client.force_login(role_users["dpmptsp"])
     assert client.get(photo_listing.photo.url).status_code == 404
+
+
+# --- Import file names (finding 6) ---------------------------------------------------------------------------
+
+NIK = "6471055002004406"
+PHONE = "0817-1477-6250"
+PERSONAL_NAME = f"daftar {NIK} {PHONE}.csv"
+PERSONAL_DIGITS = (NIK, PHONE, "081714776250", "5500200")
+
+
+@pytest.fixture
+def personal_batch(clerk):
+    """An import by DKUMKMP of a file whose name holds a NIK and a phone number."""
+    data = b"reference,paid_on,amount,channel\nINV-1,2026-01-31,1000,qris\n"
+    batch = run_import("sample-payments", data=data, filename=PERSONAL_NAME, user=clerk)
+    assert batch.status == ImportStatus.COMMITTED
+    return batch
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def shows_personal_digits(content):
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    return [digits for digits in PERSONAL_DIGITS if digits in text]
+
+
+def test_the_file_is_stored_under_a_generated_name(personal_batch):
+    assert NIK not in personal_batch.file.name and "0817" not in personal_batch.file.name
+    assert personal_batch.file.name.endswith(".csv")
+    assert personal_batch.original_name == PERSONAL_NAME  # kept in the log row
+
+
+def test_an_import_file_name_is_masked_for_other_offices_on_every_page(client, role_users, personal_batch):
+    pages = {
+        "list": reverse("imports:batch_list"),
+        "csv": reverse("imports:batch_list") + "?export=csv",
+        "xlsx": reverse("imports:batch_list") + "?export=xlsx",
+        "detail": reverse("imports:batch_detail", args=[personal_batch.pk]),
+    }
+    for role in ("bappeda", "admin"):
+        client.force_login(role_users[role])
+        for page, url in pages.items():
+            response = client.get(url)
+            assert response.status_code == 200, (role, page)
+            content = body(response)
+            if page == "xlsx":
+                book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+                content = "\n".join(str(cell) for row in book.active.iter_rows(values_only=True) for cell in row)
+            assert shows_personal_digits(content) == [], (role, page)
+            assert "6471**********06" in (content if isinstance(content, str) else content.decode("utf-8-sig"))
+    # The uploading office reads its own file's name in full.
+    client.force_login(role_users["dkumkmp"])
+    for page in ("list", "csv", "detail"):
+        assert PERSONAL_NAME in body(client.get(pages[page])).decode("utf-8-sig"), page
+    detail = client.get(pages["detail"])
+    assert detail.context["title"] == f"#{personal_batch.pk} {PERSONAL_NAME}"
+
+
+def test_the_admin_home_page_shows_the_masked_name(client, role_users, personal_batch):
+    client.force_login(role_users["admin"])
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert shows_personal_digits(response.content) == []
+    assert "6471**********06" in response.content.decode()
+
+
+def test_the_back_office_shows_the_masked_name(client, role_users, personal_batch):
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    admin = role_users["admin"]
+    LogEntry.objects.log_actions(admin.pk, [personal_batch], DELETION)  # what deleting it in the admin writes
+    client.force_login(admin)
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:smarteconomy_importbatch_changelist"),
+        reverse("admin:smarteconomy_importbatch_change", args=[personal_batch.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert shows_personal_digits(response.content) == [], url
+        assert "6471**********06" in response.content.decode(), url
+
+
+def test_the_search_matches_hidden_digits_only_for_the_uploading_office(client, role_users, personal_batch):
+    url = reverse("imports:batch_list")
+
+    def found(query):
+        return [row.pk for row in client.get(url, {"q": query}).context["table"].data]
+
+    client.force_login(role_users["bappeda"])
+    assert found(NIK) == [] and found("64710550") == [] and found("14776250") == []
+    assert found("6471") == [personal_batch.pk]  # what the masked name shows
+    assert found("daftar") == [personal_batch.pk]
+    client.force_login(role_users["dkumkmp"])
+    assert found(NIK) == [personal_batch.pk]
+    assert found("1477-6250") == [personal_batch.pk]
+
+
+def test_old_rows_without_a_masked_name_stay_masked(client, role_users, personal_batch):
+    ImportBatch.objects.filter(pk=personal_batch.pk).update(masked_name="")
+    personal_batch.refresh_from_db()
+    assert NIK not in str(personal_batch)
+    client.force_login(role_users["bappeda"])
+    assert shows_personal_digits(client.get(reverse("imports:batch_list")).content) == []
