@@ -3,6 +3,7 @@
 import csv
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -144,7 +145,7 @@ def check_workbook(data):
         for entry in entries:
             if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
                 _refuse_dtd(archive, entry)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, RuntimeError):
         raise FileRefused(_("The file is not a valid XLSX workbook.")) from None
     return archive
 
