@@ -343,6 +343,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
+    "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
+    "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
     # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 100,

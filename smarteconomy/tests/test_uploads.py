@@ -599,3 +599,28 @@ def test_a_workbook_with_a_damaged_compressed_part_is_refused_not_crashed(paymen
     batch = run_import("sample-payments", data=bytes(data), filename="damaged.xlsx", user=None)
     assert batch.status == ImportStatus.REFUSED
     assert "not a valid XLSX workbook" in batch.errors[0]["message"]
+
+
+# --- The parking push API: JSON, within the same size limit --------------------------------------------------
+
+
+def test_an_oversized_body_to_the_push_api_is_refused_with_a_message(role_users, airport, monkeypatch):
+    import json
+
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(role_users["operator_airport"])
+    url = f"/api/cashless/locations/{airport.code}/transactions/"
+    row = {"transaction_id": "T", "entry_time": "2025-03-04T09:00:00+08:00", "vehicle_class": "car", "amount": 1}
+    row |= {"payment_method": "qris", "status": "paid", "issuer": "x" * 200}
+    body = json.dumps({"transactions": [row] * 12_000})
+    assert len(body) > 3 * MB
+    monkeypatch.setattr(json, "loads", lambda *a, **k: pytest.fail("an oversized body was parsed"))
+    response = client.post(url, body, content_type="application/json")
+    monkeypatch.undo()
+    assert response.status_code == 413
+    assert "larger than 2.5 MB" in response.json()["detail"]
+    assert not ImportBatch.objects.exists() and ParkingTransaction.objects.count() == 0
+    small = client.post(url, {"transactions": [row | {"issuer": "BRI"}]}, format="json")
+    assert small.status_code == 201, small.json()
