@@ -13,9 +13,24 @@ def mask_existing_names(apps, schema_editor):
         ImportBatch.objects.filter(pk=batch.pk).update(masked_name=masked)
 
 
+def mask_logged_names(apps, schema_editor):
+    """The back office's recent actions quote a deleted batch by its name: masked too."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    LogEntry = apps.get_model("admin", "LogEntry")
+    content_type = ContentType.objects.filter(app_label="smarteconomy", model="importbatch").first()
+    if content_type is None:
+        return
+    for entry in LogEntry.objects.filter(content_type=content_type).only("id", "object_repr").iterator():
+        masked = mask_personal_data(entry.object_repr)[:200]
+        if masked != entry.object_repr:
+            LogEntry.objects.filter(pk=entry.pk).update(object_repr=masked)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("smarteconomy", "0004_dirtyperiod"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -25,4 +40,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, editable=False, max_length=255, verbose_name="file name (masked)"),
         ),
         migrations.RunPython(mask_existing_names, migrations.RunPython.noop),
+        migrations.RunPython(mask_logged_names, migrations.RunPython.noop),
     ]

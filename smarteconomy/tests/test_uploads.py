@@ -624,3 +624,32 @@ def test_an_oversized_body_to_the_push_api_is_refused_with_a_message(role_users,
     assert not ImportBatch.objects.exists() and ParkingTransaction.objects.count() == 0
     small = client.post(url, {"transactions": [row | {"issuer": "BRI"}]}, format="json")
     assert small.status_code == 201, small.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_masks_the_names_already_logged(make_user):
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("smarteconomy", "0004_dirtyperiod")], [("smarteconomy", "0005_importbatch_masked_name")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    batch = old_apps.get_model("smarteconomy", "ImportBatch").objects.create(
+        importer="sample-payments", office=Role.DKUMKMP, original_name=PERSONAL_NAME, status=ImportStatus.COMMITTED
+    )
+    entry = LogEntry.objects.create(
+        user=make_user("migrator", Role.ADMIN),
+        content_type=ContentType.objects.get_for_model(ImportBatch),
+        object_id=str(batch.pk),
+        object_repr=f"#{batch.pk} {PERSONAL_NAME}",
+        action_flag=DELETION,
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    masked_name = ImportBatch.objects.get(pk=batch.pk).masked_name
+    logged = LogEntry.objects.get(pk=entry.pk).object_repr
+    assert masked_name.startswith("daftar 6471**********06 ") and logged == f"#{batch.pk} {masked_name}"
+    assert shows_personal_digits(masked_name) == []
