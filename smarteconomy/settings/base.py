@@ -345,8 +345,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
     "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
-    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
-    "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
     # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 100,
