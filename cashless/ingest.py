@@ -30,7 +30,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from smarteconomy.importing import RowError
-from smarteconomy.importing.readers import FileRefused, _decode, is_xlsx
+from smarteconomy.importing.readers import FileRefused, _decode, check_workbook, is_xlsx
 
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
 from .models import DirtyDate, ParkingTransaction
@@ -252,6 +252,7 @@ def rows_of(checked, transaction_ids):
 def _csv_source(data, filename):
     """(CSV bytes without BOM, delimiter). An XLSX workbook is turned into CSV first."""
     if is_xlsx(data, filename):
+        check_workbook(data)  # the shared importer's limits: unpacked size, members, ratio, XML entities
         try:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook

@@ -9,6 +9,7 @@ from smarteconomy.models import Kelurahan
 from .choices import OutletMovementKind
 from .models import Listing, Msme, OutletPayout, OutletProduct, Training
 from .services import MSME_FIELDS
+from .validators import validate_image_size
 
 
 class MsmeIdField(forms.ModelChoiceField):
@@ -45,11 +46,19 @@ class MsmeForm(ModelForm):
         pass
 
 
+class PhotoField(forms.ImageField):
+    """A listing's photo: its size and pixels are checked before Django's ImageField opens it, so that a file too
+    large (in bytes or pixels) is refused with a message that says so, not as "not an image"."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_image_size(data)
+        return super().to_python(data)
+
+
 class ListingForm(ModelForm):
     msme = MsmeIdField()
-    photo = forms.ImageField(
-        label=_("photo"), required=False, help_text=_("Optional: JPEG, PNG or WebP, at most 2 MB.")
-    )
+    photo = PhotoField(label=_("photo"), required=False, help_text=_("Optional: JPEG, PNG or WebP, at most 2 MB."))
 
     class Meta:
         model = Listing

@@ -4,6 +4,7 @@ as DDMMYY with 40 added to the day for women, and a 4-digit serial number. The c
 tell whether the person exists, only whether the number can be a NIK at all."""
 
 import re
+import warnings
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -83,10 +84,14 @@ def validate_phone(value):
 
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
+# 40 megapixels: more than any phone camera. A small file can declare a huge picture (a "decompression bomb":
+# a few KB of PNG that decodes to gigabytes in whatever draws it).
+MAX_PHOTO_PIXELS = 40_000_000
 
 
 def validate_image_size(file):
-    """At most 2 MB, and a picture Pillow can read (not a renamed document or a damaged file)."""
+    """At most 2 MB and 40 megapixels, and a picture Pillow can read (not a renamed document or a damaged file).
+    Only the header is read: the picture is never decoded here."""
     if not file:
         return
     if file.size > MAX_PHOTO_BYTES:
@@ -95,13 +100,25 @@ def validate_image_size(file):
             % {"size": file.size / (1024 * 1024), "max": MAX_PHOTO_BYTES // (1024 * 1024)},
             code="photo_size",
         )
-    try:
-        from PIL import Image
+    from PIL import Image
 
+    too_many_pixels = ValidationError(
+        _("The photo is too large in pixels; at most %(max)d megapixels are accepted.")
+        % {"max": MAX_PHOTO_PIXELS // 1_000_000},
+        code="photo_pixels",
+    )
+    try:
         position = file.tell() if hasattr(file, "tell") else 0
         file.seek(0)
-        with Image.open(file) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                width, height = image.size
+                image.verify()
         file.seek(position)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels from None
     except Exception:  # Pillow raises many types for a file that is not an image
         raise ValidationError(_("The photo is not a readable JPEG, PNG or WebP image."), code="photo_invalid") from None
+    if width * height > MAX_PHOTO_PIXELS:
+        raise too_many_pixels

@@ -171,7 +171,7 @@ class ImportBatchAdmin(ReadOnlyLogAdmin):
         "id",
         "created_at",
         "importer_name",
-        "original_name",
+        "masked_file_name",
         "office",
         "status",
         "rows_total",
@@ -179,8 +179,13 @@ class ImportBatchAdmin(ReadOnlyLogAdmin):
     )
     list_filter = (ImporterFilter, "office", "status")
     # The messages quote the file's rows; the back office (Diskominfo) is not the office that owns them.
-    exclude = ("message", "errors", "warnings")
-    readonly_fields = ("masked_message", "masked_errors", "masked_warnings")
+    # The file name may hold a NIK or a phone number too; the stored file is served to the uploading office only.
+    exclude = ("message", "errors", "warnings", "original_name", "file")
+    readonly_fields = ("masked_file_name", "masked_message", "masked_errors", "masked_warnings")
+
+    @admin.display(description=ImportBatch._meta.get_field("original_name").verbose_name)
+    def masked_file_name(self, obj):
+        return obj.masked_name or redact(obj.original_name)
 
     @admin.display(description=ImportBatch._meta.get_field("importer").verbose_name, ordering="importer")
     def importer_name(self, obj):

@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .uploads import refusal_message
+
 logger = logging.getLogger(__name__)
 
 
@@ -59,6 +61,12 @@ class UploadGuardMiddleware:
                 from .importing.base import DISK_FULL_MESSAGE
 
                 return render(request, "upload_refused.html", {"message": DISK_FULL_MESSAGE}, status=507)
+            # An oversized file was stopped while it arrived (SizeLimitUploadHandler): whatever page it was sent
+            # to says so, rather than running with the file missing (an optional photo silently dropped).
+            message = refusal_message(request)
+            if message:
+                logger.warning("upload refused: %s bytes sent to %s", request.upload_too_large, request.path)
+                return render(request, "upload_refused.html", {"message": message}, status=413)
         return self.get_response(request)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import ExportFormat, HolidayKind, ImportStatus, Role, TaskStatus
+from .logs import mask_personal_data
 
 
 class User(AbstractUser):
@@ -210,7 +211,11 @@ class ImportBatch(models.Model):
         verbose_name=_("uploaded by"),
     )
     source = models.CharField(_("source"), max_length=20, default="web")
+    # The name as uploaded: it may hold a NIK or a phone number, so the pages show it in full to the uploading
+    # office only (``name_for``); the file is stored under a random name (importing.base._stored_name).
     original_name = models.CharField(_("file name"), max_length=255)
+    # The same name with NIKs and phone numbers masked, kept for the search of the roles that see it masked.
+    masked_name = models.CharField(_("file name (masked)"), max_length=255, blank=True, editable=False)
     file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -234,10 +239,34 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("import batches")
 
     def __str__(self):
-        return f"#{self.pk} {self.original_name}"
+        # Masked: the admin's recent actions and any other place that prints the batch are not the office's own.
+        return f"#{self.pk} {self.masked_name or mask_personal_data(self.original_name)}"
+
+    def save(self, *args, **kwargs):
+        self.masked_name = mask_personal_data(self.original_name)[:255]
+        if kwargs.get("update_fields") is not None and "original_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "masked_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("imports:batch_detail", args=[self.pk])
+
+    def name_for(self, user):
+        """The file name as ``user`` may see it: in full for the uploading office, masked for every other."""
+        from .roles import can_see_personal_data
+
+        if can_see_personal_data(user, self.office):
+            return self.original_name
+        return self.masked_name or mask_personal_data(self.original_name)
+
+    def title_for(self, user):
+        return f"#{self.pk} {self.name_for(user)}"
+
+    def file_visible_to(self, user):
+        """The stored file holds the rows as uploaded, personal data unmasked: the uploading office only."""
+        from .roles import can_see_personal_data
+
+        return can_see_personal_data(user, self.office)
 
     def get_importer_display(self):
         """The import type by its name in the active language ("MSME registry", not the code "msmes")."""

@@ -165,8 +165,23 @@ class StatusBadgeColumn(tables.Column):
         return value
 
 
+class ImportFileNameColumn(tables.Column):
+    """An import's file name: in full for the uploading office, masked for everyone else, exports included."""
+
+    def _shown(self, record, table):
+        request = getattr(table, "request", None)
+        return record.name_for(getattr(request, "user", None))
+
+    def render(self, record, table):
+        return self._shown(record, table)
+
+    def value(self, record, table):
+        return self._shown(record, table)
+
+
 class ImportBatchTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
+    original_name = ImportFileNameColumn()
     status = StatusBadgeColumn()
     created_at = DateTimeColumn(short=True)
 

@@ -2,10 +2,12 @@
 
 Django would otherwise write the whole body to a temporary file first, and a large enough upload (or many) could
 fill the disk. The handler stops reading at IMPORT_MAX_UPLOAD_BYTES (plus room for the form's other fields) and
-marks the request; the import page then says how large the file may be."""
+marks the request; UploadGuardMiddleware then answers every upload page (an import, the parking log, a listing
+photo) with a 413 that says how large the file may be (``refusal_message``)."""
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
 
 # The multipart envelope and the form's other fields around the file.
 ENVELOPE_BYTES = 64 * 1024
@@ -39,3 +41,19 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def refusal_message(request):
+    """What to tell the uploader when SizeLimitUploadHandler stopped the request's upload, else None."""
+    too_large = getattr(request, "upload_too_large", None)
+    if not too_large:
+        return None
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+    if too_large is True:  # the client did not announce the size
+        return _("The file is larger than %(max)d MB, the most that is accepted. Split it into smaller files.") % {
+            "max": limit
+        }
+    return _("The file is %(size).1f MB; at most %(max)d MB are accepted. Split it into smaller files.") % {
+        "size": too_large / (1024 * 1024),
+        "max": limit,
+    }

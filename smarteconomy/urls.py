@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import accounts, health, views
+from . import accounts, health, media, views
 
 reference_patterns = (
     [
@@ -58,4 +58,6 @@ urlpatterns = [
     path("api/cashless/", include("cashless.api_urls")),
     path("msme/", include("msme.urls")),
     path("admin/", admin.site.urls),
+    # Uploaded files, behind the permission checks of the records they belong to (also in production).
+    path("media/<path:path>", media.MediaFileView.as_view(), name="media"),
 ]

@@ -214,27 +214,9 @@ class ImportView(ImporterMixin, View):
     def get(self, request, importer):
         return render(request, self.template_name, self.context(ImportForm()))
 
-    def refuse(self, message, status):
-        form = ImportForm()
-        form.full_clean()  # an unbound form: no errors of its own, only the refusal below
-        form.cleaned_data = {}
-        form.add_error(None, message)
-        return render(self.request, self.template_name, self.context(form), status=status)
-
     def post(self, request, importer):
-        # (A disk too full for the temporary file is answered by UploadGuardMiddleware before this.)
+        # (An oversized file or a disk too full for the temporary file is answered by UploadGuardMiddleware.)
         form = ImportForm(request.POST, request.FILES)
-        too_large = getattr(request, "upload_too_large", None)
-        if too_large:
-            limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
-            if too_large is True:  # the client did not announce the size
-                message = _(
-                    "The file is larger than %(max)d MB, the most that is accepted. Split it into smaller files."
-                )
-                return self.refuse(message % {"max": limit}, 413)
-            message = _("The file is %(size).1f MB; at most %(max)d MB are accepted. Split it into smaller files.")
-            logger.warning("upload refused: %s bytes for the %s import", too_large, self.importer.code)
-            return self.refuse(message % {"size": too_large / (1024 * 1024), "max": limit}, 413)
         if not form.is_valid():
             return render(request, self.template_name, self.context(form), status=400)
         upload = form.cleaned_data["file"]
@@ -295,6 +277,11 @@ class ImportBatchDetailView(ObjectDetailView):
         return [
             (label, redact_for(self.request.user, self.object.office, value)) for label, value in super().field_rows()
         ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.object.title_for(self.request.user)
+        return context
 
 
 class ImportBatchErrorsView(LoginRequiredMixin, PermissionRequiredMixin, View):

@@ -4,15 +4,16 @@ import errno
 import hashlib
 import logging
 import os
+import re
+import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -262,12 +263,24 @@ def _bulk(importer, data, filename, dry_run):
 
 
 def _stored_name(filename):
-    """The name the file is stored under: the last part of what the caller gave (the upload page, a command and
-    the API all pass a plain name, but ``run_import`` must not depend on it), never a path."""
-    try:
-        return get_valid_filename(os.path.basename(filename.replace("\\", "/"))[-100:])
-    except SuspiciousFileOperation:  # nothing usable left (e.g. ".." or ":")
-        return "upload"
+    """The name the file is stored under: a random one with the given name's extension. The given name may hold
+    personal data (a NIK, a phone number: "daftar 6471... 0817....xlsx") and is kept in the ImportBatch row only,
+    where the pages mask it; it never becomes a path either."""
+    extension = os.path.splitext(os.path.basename(filename.replace("\\", "/")))[1].lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
+        extension = ""
+    return uuid.uuid4().hex + extension
+
+
+def _discard_file(batch):
+    """A dry run or a refused file keeps nothing on disk: only a committed import's file is worth keeping (for
+    the audit of what was written); the import log row says what happened either way."""
+    if batch.file:
+        try:
+            batch.file.delete(save=False)
+        except OSError:
+            logger.exception("import file %s could not be deleted", batch.file.name)
+        batch.file = None
 
 
 def run_import(code, *, data, filename, user, dry_run=False, source="web", params=None, max_bytes=None):
@@ -308,7 +321,8 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         data = data.read()
     batch.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        batch.file.save(_stored_name(filename), ContentFile(data), save=False)
+        if not dry_run:  # a check only keeps nothing
+            batch.file.save(_stored_name(filename), ContentFile(data), save=False)
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             raise
@@ -335,6 +349,9 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         batch.errors = [RowError(None, "", message).as_dict()]
         batch.message = _("The file could not be saved; nothing was written: %(error)s") % {"error": message}
         outcome = None
+    except BaseException:
+        _discard_file(batch)  # an unforeseen error: no import log row will point at the file
+        raise
     if outcome is not None:
         errors, errors_total = outcome.errors, max(outcome.errors_total, len(outcome.errors))
         created, updated = outcome.created, outcome.updated
@@ -358,6 +375,8 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         batch.rows_created = created
         batch.rows_updated = updated
         batch.message = batch.get_message_display()  # says how many rows were already there unchanged
+    if batch.status != ImportStatus.COMMITTED:
+        _discard_file(batch)
     batch.warnings = [warning.as_dict() for warning in ctx.warnings]
     batch.message = storable(batch.message)
     batch.finished_at = timezone.now()

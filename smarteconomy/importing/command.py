@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from ..choices import ImportStatus
@@ -27,14 +28,15 @@ class BaseImportCommand(BaseCommand):
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No such user: {options['user']}") from None
-        batch = run_import(
-            self.importer_code,
-            data=path.read_bytes(),
-            filename=path.name,
-            user=user,
-            dry_run=options["dry_run"],
-            source="command",
-        )
+        with path.open("rb") as handle:
+            batch = run_import(
+                self.importer_code,
+                data=File(handle, name=path.name),  # its size is checked before it is read
+                filename=path.name,
+                user=user,
+                dry_run=options["dry_run"],
+                source="command",
+            )
         report_import(self, batch)
         if batch.status not in (ImportStatus.COMMITTED, ImportStatus.VALIDATED):
             raise CommandError(f"{get_importer(self.importer_code).code}: {batch.message}")

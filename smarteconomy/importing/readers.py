@@ -3,6 +3,7 @@
 import csv
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -83,12 +84,39 @@ def _read_csv(data):
     return header, rows(), delimiter == ";"
 
 
-def _check_zip(data):
+# Bytes of each XML part read to look for a DTD: Excel writes none, and the XML declaration comes first.
+DTD_SCAN_BYTES = 64 * 1024
+# A part this small cannot hurt whatever its ratio (the styles of an empty workbook compress 20 times).
+RATIO_MIN_BYTES = 1024 * 1024
+
+
+def _refuse_dtd(archive, entry):
+    """Refuse an XML part that declares a DTD or entities (a "billion laughs" expands a few KB into gigabytes).
+    openpyxl parses with defusedxml, which refuses them too, but only deep in the sheet and with a technical
+    message; this says it at once, and for every reader (pandas' too)."""
+    with archive.open(entry) as part:
+        head = part.read(DTD_SCAN_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise FileRefused(
+            _(
+                "The workbook contains XML declarations (DTD or entities) that Excel never writes; it is refused. "
+                "Save it again from Excel."
+            )
+        )
+
+
+def check_workbook(data):
+    """Check an XLSX file's zip container before anything unpacks it: its member count, its unpacked size, the
+    compression ratio of each member (a zip bomb) and XML entity declarations (billion laughs). Every reader of
+    an uploaded workbook calls this first (the shared importer, the parking log's bulk path). Returns the
+    ZipFile; raises FileRefused."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise FileRefused(_("The file is not a valid XLSX workbook.")) from None
-    entries = archive.infolist()
     if len(entries) > settings.IMPORT_XLSX_MAX_ENTRIES:
         raise FileRefused(
             _("The workbook holds %(count)d internal files; at most %(max)d are accepted. Save it again from Excel.")
@@ -103,11 +131,27 @@ def _check_zip(data):
                 "max": settings.IMPORT_XLSX_MAX_UNPACKED_BYTES // (1024 * 1024),
             }
         )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_MIN_BYTES and ratio > settings.IMPORT_XLSX_MAX_RATIO:
+            raise FileRefused(
+                _(
+                    "The workbook is compressed %(ratio)d times; at most %(max)d times is accepted (a file built "
+                    "to fill the server's memory). Save it again from Excel."
+                )
+                % {"ratio": ratio, "max": settings.IMPORT_XLSX_MAX_RATIO}
+            )
+    try:
+        for entry in entries:
+            if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _refuse_dtd(archive, entry)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, RuntimeError):
+        raise FileRefused(_("The file is not a valid XLSX workbook.")) from None
     return archive
 
 
 def _read_xlsx(data):
-    _check_zip(data)
+    check_workbook(data)
     from openpyxl import load_workbook
 
     try:

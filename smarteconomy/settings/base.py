@@ -272,11 +272,16 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded files are served by smarteconomy.media behind the records' permission checks. Set to an nginx
+# ``internal`` location aliased to MEDIA_ROOT (e.g. /protected-media/) to let nginx send them (X-Accel-Redirect).
+MEDIA_ACCEL_REDIRECT = os.environ.get("DJANGO_MEDIA_ACCEL_REDIRECT", "")
 
 # --- Imports and exports -----------------------------------------------------------------------------------
 IMPORT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 IMPORT_XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 IMPORT_XLSX_MAX_ENTRIES = 500
+# A member of a workbook unpacking to more than this many times its packed size is a zip bomb, not a log.
+IMPORT_XLSX_MAX_RATIO = 200
 IMPORT_MAX_STORED_ERRORS = 10_000
 IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "90"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -342,6 +347,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
+    "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
     # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 100,

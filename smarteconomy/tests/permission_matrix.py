@@ -103,4 +103,6 @@ MATRIX = [
     Case("tasks:run_detail", ADMIN_AND_BAPPEDA, kwargs=task_run),
     # The back office: only the administrators are staff; everyone else is sent to the admin login.
     Case("admin:index", {"*": REDIRECT, "anonymous": REDIRECT, "admin": OK}),
+    # Uploaded files: served only with their record (smarteconomy/tests/test_uploads.py); no record, no file.
+    Case("media", {"*": NOT_FOUND, "anonymous": LOGIN}, kwargs={"path": "imports/2026/01/none.csv"}),
 ]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from cashless.models import ParkingLocation
@@ -38,15 +39,16 @@ class Command(BaseCommand):
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No such user: {options['user']}") from None
-        batch = parking_transactions_import(
-            location=location,
-            data=path.read_bytes(),
-            filename=path.name,
-            user=user,
-            dry_run=options["dry_run"],
-            source="command",
-            max_bytes=COMMAND_MAX_BYTES,
-        )
+        with path.open("rb") as handle:
+            batch = parking_transactions_import(
+                location=location,
+                data=File(handle, name=path.name),  # its size is checked before it is read
+                filename=path.name,
+                user=user,
+                dry_run=options["dry_run"],
+                source="command",
+                max_bytes=COMMAND_MAX_BYTES,
+            )
         report_import(self, batch)
         if batch.status not in (ImportStatus.COMMITTED, ImportStatus.VALIDATED):
             raise CommandError(f"import_parking: {batch.message}")
