@@ -923,8 +923,9 @@ class MonitoringReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "analytics.view_indicatorsnapshot"
 
     def get(self, request):
+        from smarteconomy.exporting import logged_query
         from smarteconomy.models import ExportLog
-        from smarteconomy.roles import user_role
+        from smarteconomy.roles import redact, user_role
 
         fmt = (request.GET.get("format") or "pdf").strip().lower()
         if fmt not in FORMATS:
@@ -949,7 +950,7 @@ class MonitoringReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
             office=user_role(request.user) or "",
             user=request.user,
             format=fmt,
-            query=request.GET.urlencode(),
+            query=logged_query(request.GET, redact),
             rows=len(report.rows),
         )
         response = HttpResponse(content, content_type=FORMATS[fmt])
