@@ -12,7 +12,9 @@ the 14 crawls about 2,900 requests in 110-230 s together (bappeda and admin abou
 language), the checks of test_crawl.py 20 s more.
 """
 
+import contextlib
 import io
+import logging
 import os
 import time
 
@@ -42,12 +44,69 @@ MAX_OPTIONS_OTHERS = 3
 
 class CrawlResult(dict):
     """{(role, language): [Visit]}, with how long each crawl took (``seconds``) and each role's menu (``menus``:
-    {role: [url]}, as ``menu_for`` gives it), so that a test can check that the crawl reached every menu entry."""
+    {role: [url]}, as ``menu_for`` gives it), so that a test can check that the crawl reached every menu entry.
+    ``personal`` ({owner office: {value}}: every NIK and phone number of the demo) and ``log_lines`` (the JSON log
+    lines the crawl produced) are for the personal-data sweep (test_personal_sweep.py)."""
 
     def __init__(self):
         super().__init__()
         self.seconds = {}
         self.menus = {}
+        self.personal = {}
+        self.log_lines = []
+
+
+def personal_values():
+    """{owner office (None: no office): {value}} of every NIK and phone number field in the database, change
+    history included: the values the personal-data sweep looks for."""
+    from django.apps import apps
+
+    from .roles import owner_office_of
+
+    values = {}
+    for model in apps.get_models():
+        names = [
+            field.name
+            for field in model._meta.concrete_fields
+            if field.get_internal_type() == "CharField" and {"nik", "phone"} & set(field.name.split("_"))
+        ]
+        if names:
+            office = owner_office_of(getattr(model, "instance_type", model))  # a history model: its model's office
+            for row in model._base_manager.values_list(*names):
+                values.setdefault(office, set()).update(value for value in row if value)
+    return values
+
+
+@contextlib.contextmanager
+def captured_logs(lines):
+    """Every log record of the block, at the production level (INFO), written by the production filter and JSON
+    formatter (smarteconomy.logs) into ``lines``."""
+    from .logs import JsonFormatter, PersonalDataFilter
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.addFilter(PersonalDataFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    # The loggers that do not pass their records to the root's handlers get the handler too.
+    loggers = [root] + [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.propagate
+    ]
+    level = root.level
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+        root.setLevel(level)
 
 
 def demo_password():
@@ -93,6 +152,10 @@ def demo_crawl(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         cache.clear()
         call_command("seed_demo", stdout=io.StringIO())
-        result = crawl_demo()
+        lines = []
+        with captured_logs(lines):
+            result = crawl_demo()
+        result.log_lines = lines
+        result.personal = personal_values()  # before the rollback takes the demo away
         transaction.set_rollback(True)
     return result
