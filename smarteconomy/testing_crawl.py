@@ -16,7 +16,9 @@ import contextlib
 import io
 import logging
 import os
+import re
 import time
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from .crawl import crawl
+from .crawl import Visit, _local, _PageParser, _read, _same_site, crawl
 from .menu import menu_for
 
 DEMO_USERS = ("admin", "bappeda", "dpmptsp", "dkumkmp", "operator_airport", "operator_mall")
@@ -54,6 +56,7 @@ class CrawlResult(dict):
         self.menus = {}
         self.personal = {}
         self.log_lines = []
+        self.personal_pages = {}  # {role: [Visit]}: see personal_data_pages
 
 
 def personal_values():
@@ -136,8 +139,72 @@ def crawl_demo(roles=ROLES, languages=LANGUAGES, max_per_shape=MAX_PER_SHAPE):
             max_options = MAX_OPTIONS.get(role, MAX_OPTIONS_OTHERS)
             result[role, language] = crawl(client, max_per_shape=max_per_shape, max_options=max_options)
             result.seconds[role, language] = time.monotonic() - started
+            if role in PERSONAL_DATA_ROLES and language == LANGUAGES[0]:
+                result.personal_pages[role] = personal_data_pages(client, result[role, language])
     cache.clear()
     return result
+
+
+# The roles that see the demo's NIKs and phone numbers masked (DKUMKMP owns them, and anonymous sees no list).
+PERSONAL_DATA_ROLES = ("admin", "bappeda", "dpmptsp", "operator_airport", "operator_mall")
+SORT_KEY = re.compile(r"(^|-)sort$")
+ADMIN_CHANGELIST = re.compile(r"^/admin/[\w-]+/[\w-]+/$")
+ADMIN_OBJECT = re.compile(r"^/admin/[\w-]+/[\w-]+/\d+/change/$")
+
+
+def personal_data_pages(client, visits):
+    """The pages where personal data may hide that the crawl, one URL of each shape, samples once: every sort of
+    every list page the crawl visited (sorted by a phone column, a page's cells and its next-page cursor carry
+    phone numbers), each with its next page; and in the back office one record's change page and history of every
+    model list. For the personal-data sweep (test_personal_sweep.py)."""
+    seen = {visit.url for visit in visits}
+    wanted = []
+    for visit in visits:
+        if visit.status != 200 or not visit.is_html:
+            continue
+        parser = _PageParser()
+        parser.feed(visit.text())
+        path = urlsplit(visit.url).path
+        admin_objects = 0
+        for href in parser.links:
+            url = urljoin(visit.url, href)
+            if not _same_site(url):
+                continue
+            url = _local(url)
+            parts = urlsplit(url)
+            keys = {key for key, _value in parse_qsl(parts.query)}
+            if parts.path == path and any(SORT_KEY.search(key) for key in keys) and not keys & {"after", "before"}:
+                wanted.append(url)
+            elif ADMIN_CHANGELIST.match(path) and ADMIN_OBJECT.match(parts.path) and not admin_objects:
+                admin_objects += 1
+                wanted += [url, url.replace("/change/", "/history/")]
+    found = []
+    for url in wanted:
+        if url in seen:
+            continue
+        seen.add(url)
+        visit = _get(client, url)
+        found.append(visit)
+        if visit.status == 200 and visit.is_html:  # the next page in that sort: its cursor is made of its values
+            parser = _PageParser()
+            parser.feed(visit.text())
+            pages = [_local(urljoin(url, href)) for href in parser.links if "after=" in href]
+            if pages and pages[0] not in seen:
+                seen.add(pages[0])
+                found.append(_get(client, pages[0], referrer=url))
+    return found
+
+
+def _get(client, url, referrer=None):
+    response = client.get(url)
+    return Visit(
+        url=url,
+        status=response.status_code,
+        content_type=response.get("Content-Type", ""),
+        content=_read(response),
+        referrer=referrer,
+        location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
+    )
 
 
 def pytest_collection_modifyitems(items):

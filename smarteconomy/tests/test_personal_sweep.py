@@ -187,13 +187,33 @@ def test_the_demo_has_personal_data_and_its_owner_sees_it(demo_crawl):
     for visit in demo_crawl["dkumkmp", "id"]:
         own |= secrets.found(body_text(visit))
     assert len(own) >= 10
-    assert demo_crawl.log_lines
+    # Beyond the crawl: every sort of the lists with its next page, and the back office's record pages.
+    extra = [visit.url for visit in demo_crawl.personal_pages["bappeda"]]
+    assert any("sort=phone" in url for url in extra) and any("after=" in url for url in extra), extra
+    admin = [visit.url for visit in demo_crawl.personal_pages["admin"] if visit.status == 200]
+    assert any(url.endswith("/history/") for url in admin) and any(url.endswith("/change/") for url in admin)
+
+
+def _all_visits(demo_crawl):
+    for (role, _language), visits in demo_crawl.items():
+        yield role, visits
+    yield from demo_crawl.personal_pages.items()
+
+
+def test_the_logs_of_the_crawl_are_captured_with_the_production_filter_and_formatter():
+    from ..testing_crawl import captured_logs
+
+    lines = []
+    with captured_logs(lines):
+        logging.getLogger("msme").info("NIK %s, HP %s", "6471 0545 0788 0002", "+62 812-5432-1098")
+    assert len(lines) == 1
+    assert json.loads(lines[0])["message"] == "NIK 6471**********02, HP 6281******098"
 
 
 def test_no_page_export_or_cursor_shows_a_seeded_nik_or_phone_to_a_role_that_sees_them_masked(demo_crawl):
     leaks = Leaks()
     scanned = 0
-    for (role, _language), visits in demo_crawl.items():
+    for role, visits in _all_visits(demo_crawl):
         secrets = Secrets(demo_crawl.personal, skip_office=OFFICE_OF.get(role))
         for visit in visits:
             scanned += 1
@@ -216,7 +236,7 @@ def test_no_log_line_of_the_crawl_holds_a_seeded_nik_or_phone(demo_crawl):
     for line in demo_crawl.log_lines:
         if hits := secrets.found(line):
             leaks.add("application log", "-", json.loads(line).get("logger", ""), hits, secrets)
-    for (role, _language), visits in demo_crawl.items():
+    for role, visits in _all_visits(demo_crawl):
         for visit in visits:
             line = access_line(visit, role)
             if hits := secrets.found(line):
