@@ -43,7 +43,8 @@ class ProductionHouseAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
 class TenantAdmin(SimpleHistoryAdmin):
     list_display = ("name", "owner_name", "nib")
     search_fields = ("name", "owner_name", "nib")
-    exclude = ("phone",)  # personal data stays on the DKUMKMP pages, where it is masked for others
+    # Personal data (and free text that may quote it) stays on the DKUMKMP pages, where it is masked for others.
+    exclude = ("phone", *Tenant.free_text_fields)
 
 
 @admin.register(Tenancy)
@@ -56,6 +57,7 @@ class LevyBillAdmin(ReadOnlyAdmin):
     list_display = ("number", "kind", "tenancy", "period", "amount", "paid_amount", "status", "due_date")
     list_filter = ("status", "kind")
     search_fields = ("number",)
+    exclude = LevyBill.free_text_fields  # on the DKUMKMP pages, where a NIK or phone in them is masked
 
 
 @admin.register(Payment)
@@ -70,6 +72,7 @@ class SettlementRowAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("rrn", "transaction_at", "amount", "bill_number", "status")
     list_filter = ("status",)
     search_fields = ("rrn", "bill_number")
+    exclude = SettlementRow.free_text_fields  # on the DKUMKMP pages, where a NIK or phone in them is masked
 
     def has_add_permission(self, request):
         return False

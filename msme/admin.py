@@ -32,7 +32,8 @@ class MsmeAdmin(ReadOnlyAdmin):
     list_display = ("id", "name", "owner_name", "kelurahan", "business_category", "scale", "registered_on", "status")
     list_filter = ("status", "scale", "business_category")
     search_fields = ("name", "owner_name", "nib")
-    exclude = ("owner_nik", "phone")  # personal data stays on the DKUMKMP pages, where it is masked for others
+    # Personal data (and free text that may quote it) stays on the DKUMKMP pages, where it is masked for others.
+    exclude = ("owner_nik", "phone", *Msme.free_text_fields)
 
 
 @admin.register(MarketplaceCategory)

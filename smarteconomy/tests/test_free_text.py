@@ -170,3 +170,19 @@ def test_the_search_does_not_look_for_a_nik_in_free_text_that_the_user_sees_mask
         assert shown in client.get(reverse(list_name)).content.decode(), role  # the record is on the page...
         assert shown not in client.get(reverse(list_name), {"q": "0545 0788"}).content.decode(), role  # ...not found
     assert shown in client.get(reverse(list_name), {"q": shown[:8]}).content.decode()  # by what is not personal
+
+
+@pytest.mark.django_db
+def test_the_back_office_leaves_the_free_text_out(client, role_users, notes):
+    """The administrators' back office shows no free text that may quote a NIK or phone (as it shows no NIK)."""
+    client.force_login(role_users["admin"])
+    pages = [
+        ("admin:msme_msme_change", notes["msme"]),
+        ("admin:industry_center_tenant_change", notes["tenant"]),
+        ("admin:industry_center_levybill_change", notes["bill"]),
+        ("admin:industry_center_settlementrow_change", notes["row"]),
+    ]
+    for name, record in pages:
+        response = client.get(reverse(name, args=[record.pk]))
+        assert response.status_code == 200, name
+        assert not leaked(response.content.decode()), name
