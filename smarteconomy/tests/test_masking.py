@@ -97,8 +97,11 @@ def test_the_gunicorn_access_log_masks_a_query_string_and_the_referer(capsys):
     cfg = Config()
     cfg.set("logconfig_dict", namespace["logconfig_dict"])
     cfg.set("accesslog", "-")
-    logger = Logger(cfg)
+    # gunicorn configures logging for the whole process: the loggers it touches are put back afterwards.
+    touched = [logging.getLogger(name) for name in ("", "gunicorn.access", "gunicorn.error")]
+    saved = [(each, each.handlers[:], each.level, each.propagate) for each in touched]
     try:
+        logger = Logger(cfg)
         environ = {
             "REQUEST_METHOD": "GET",
             "RAW_URI": "/msme/registry/?q=0817%201477%206250&owner=6471+0550+0200+4406",
@@ -113,6 +116,10 @@ def test_the_gunicorn_access_log_masks_a_query_string_and_the_referer(capsys):
         for name in ("gunicorn.access", "gunicorn.error"):
             for handler in logging.getLogger(name).handlers:
                 handler.flush()
+        for touched_logger, handlers, level, propagate in saved:
+            touched_logger.handlers[:] = handlers
+            touched_logger.setLevel(level)
+            touched_logger.propagate = propagate
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     access = [line for line in lines if line["logger"] == "gunicorn.access"]
     assert len(access) == 1, lines
