@@ -206,7 +206,10 @@ class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
         queryset = snapshot_list(
-            pillar=params.get("pillar"), period=params.get("period"), indicator_code=params.get("indicator")
+            pillar=params.get("pillar"),
+            period=params.get("period"),
+            indicator_code=params.get("indicator"),
+            user=self.request.user,
         )
         if params.get("status"):
             queryset = queryset.filter(status=params["status"])

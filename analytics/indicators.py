@@ -112,7 +112,7 @@ def _analysis(period):
     return reverse("analytics:leading_sectors") + "?" + urlencode({"start": base, "end": period.year})
 
 
-def _lq_breakdown(period):
+def _lq_breakdown(period, user=None):
     try:
         panel = _panel([period.year])
     except ec.EconomicsError:

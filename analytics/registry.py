@@ -141,7 +141,8 @@ class Indicator:
     compute: object  # callable(Period) -> Measurement
     periods: object  # callable() -> [Period] the data can support
     records_url: object = None  # callable(Period) -> URL of the records behind the number, or None
-    breakdown: object = None  # callable(Period) -> (columns, rows), or None
+    # callable(Period, user=None) -> (columns, rows), or None: the rows ``user`` may see (all of them without a user).
+    breakdown: object = None
     decimals: int = 0
     # Read as a state at the end of the period (None: when it is a stock)? Then a change makes every later period
     # dirty too (smarteconomy.periods.periods_to_recompute).

@@ -212,10 +212,11 @@ def _choose(indicator, snapshots, period):
     return chosen, series
 
 
-def build_report(period):
-    """Everything both formats show for one period: one query for the snapshots, one for the last run."""
+def build_report(period, user=None):
+    """Everything both formats show for one period: one query for the snapshots, one for the last run. With
+    ``user``, the indicators withheld from the user (analytics.selectors.indicator_withheld) have no value."""
     by_indicator = {}
-    for snapshot in snapshot_list():
+    for snapshot in snapshot_list(user=user):
         by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
     pillars = []
     for pillar in Pillar:
@@ -923,8 +924,9 @@ class MonitoringReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
     permission_required = "analytics.view_indicatorsnapshot"
 
     def get(self, request):
+        from smarteconomy.exporting import logged_query
         from smarteconomy.models import ExportLog
-        from smarteconomy.roles import user_role
+        from smarteconomy.roles import redact, user_role
 
         fmt = (request.GET.get("format") or "pdf").strip().lower()
         if fmt not in FORMATS:
@@ -942,14 +944,14 @@ class MonitoringReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 )
         else:
             period = default_period()
-        report = build_report(period)
+        report = build_report(period, user=request.user)
         content = render_pdf(report) if fmt == "pdf" else render_xlsx(report)
         ExportLog.objects.create(
             list_name=request.resolver_match.view_name if request.resolver_match else "analytics:report",
             office=user_role(request.user) or "",
             user=request.user,
             format=fmt,
-            query=request.GET.urlencode(),
+            query=logged_query(request.GET, redact),
             rows=len(report.rows),
         )
         response = HttpResponse(content, content_type=FORMATS[fmt])

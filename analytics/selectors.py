@@ -6,10 +6,12 @@ import pandas as pd
 from django.db.models import Count
 from django.utils.translation import gettext_noop
 
-from smarteconomy.choices import TaskStatus
+from smarteconomy.choices import Role, TaskStatus
 from smarteconomy.models import Sector, TaskRun
+from smarteconomy.roles import user_role
 
 from . import economics as ec
+from . import registry
 from .models import GrdpValue, IndicatorSnapshot, Region
 
 
@@ -144,8 +146,21 @@ def leading_sectors(
     return result
 
 
-def snapshot_list(*, pillar=None, period=None, indicator_code=None):
+def indicator_withheld(indicator, user):
+    """Whether the indicator's values are withheld from ``user``. Parking operators are separate companies sharing
+    one role, each seeing only its own location's records: a value that sums every operator's locations (with two
+    locations) tells each the other's figures by subtraction. An operator reads its own location's rows of the
+    breakdown (``Indicator.breakdown`` with the user) and its summary page instead."""
+    return user_role(user) == Role.PARKING_OPERATOR and indicator.source_office == Role.PARKING_OPERATOR
+
+
+def snapshot_list(*, pillar=None, period=None, indicator_code=None, user=None):
+    """The snapshots, oldest period first; with ``user``, without those of the indicators withheld from the user."""
     queryset = IndicatorSnapshot.objects.order_by("pillar", "indicator_code", "period_start")
+    if user is not None:
+        withheld = [i.code for i in registry.all_indicators() if indicator_withheld(i, user)]
+        if withheld:
+            queryset = queryset.exclude(indicator_code__in=withheld)
     if pillar:
         queryset = queryset.filter(pillar=pillar)
     if period:

@@ -109,10 +109,13 @@ def parking_revenue(period):
 
 
 def _per_location(measure, label, decimals=1):
-    def breakdown(period):
+    def breakdown(period, user=None):
+        """One row per location; a parking operator's own locations only (its records are scoped the same way)."""
         first, last = period_dates(period)
-        rows = selectors.by_location(selectors.summary_cells(start=first, end=last))
-        names = dict(ParkingLocation.objects.values_list("pk", "code"))
+        locations = ParkingLocation.objects.all() if user is None else ParkingLocation.objects.visible_to(user)
+        names = dict(locations.values_list("pk", "code"))
+        cells = selectors.summary_cells(locations=None if user is None else list(names), start=first, end=last)
+        rows = selectors.by_location(cells)
         table = []
         for location_id, row in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
             value = row[measure]

@@ -89,6 +89,8 @@ class Tenant(models.Model):
     phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
     notes = models.TextField(_("notes"), blank=True)
 
+    # Free text that may quote a NIK or phone number: masked for other offices (smarteconomy.roles.free_text_for).
+    free_text_fields = ("notes",)
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -161,6 +163,7 @@ class LevyBill(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     number_units = {"amount": RUPIAH, "paid_amount": RUPIAH}
+    free_text_fields = ("cancel_reason",)  # a person's words: may quote a NIK or phone number
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 
@@ -281,6 +284,7 @@ class SettlementRow(models.Model):
 
     number_units = {"amount": RUPIAH}
     plain_numbers = ("row_number",)
+    free_text_fields = ("payer", "reason")  # a payer's name, a person's reason: may quote a NIK or phone number
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 

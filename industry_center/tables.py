@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role
-from smarteconomy.tables import DateTimeColumn, PersonalDataColumn, StatusBadgeColumn
+from smarteconomy.tables import DateTimeColumn, FreeTextColumn, PersonalDataColumn, StatusBadgeColumn
 from smarteconomy.templatetags.formatting import rupiah
 
 from .models import LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
@@ -140,12 +140,15 @@ class SettlementRowTable(tables.Table):
         linkify=True,
         attrs={"td": {"class": "text-nowrap"}},
     )
-    reason = tables.Column(attrs={"td": {"class": "small reason-cell"}})
+    # The reason in the reader's language (the matcher's, translated; a person's, as typed), masked like a note.
+    reason = FreeTextColumn(
+        accessor="get_reason_display",
+        order_by=("reason",),
+        verbose_name=SettlementRow._meta.get_field("reason").verbose_name,
+        attrs={"td": {"class": "small reason-cell"}},
+    )
 
     class Meta:
         model = SettlementRow
         fields = ("transaction_at", "rrn", "amount", "bill_number", "payer", "status", "bill", "reason")
         attrs = TABLE_ATTRS
-
-    def render_reason(self, record):
-        return record.get_reason_display()

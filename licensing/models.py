@@ -123,6 +123,8 @@ class PermitStatusChange(models.Model):
         verbose_name=_("by"),
     )
 
+    # Free text that may quote a NIK or phone number: masked for other offices (smarteconomy.roles.free_text_for).
+    free_text_fields = ("note",)
     history = HistoricalRecords()
     objects = DpmptspQuerySet.as_manager()
 

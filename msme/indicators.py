@@ -105,11 +105,11 @@ def _by_kecamatan(queryset, label):
     return [gettext("Kecamatan"), label], [(name, counts.get(name, 0)) for name in names]
 
 
-def registered_stock_breakdown(period):
+def registered_stock_breakdown(period, user=None):
     return _by_kecamatan(registered_by(bounds(period)[1]), gettext("Registered MSMEs"))
 
 
-def new_registrations_breakdown(period):
+def new_registrations_breakdown(period, user=None):
     start, end = bounds(period)
     return _by_kecamatan(Msme.objects.filter(registered_on__range=(start, end)), gettext("New registrations"))
 

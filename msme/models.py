@@ -47,6 +47,8 @@ class Msme(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    # Free text that may quote a NIK or phone number: masked for other offices (smarteconomy.roles.free_text_for).
+    free_text_fields = ("address",)
     history = HistoricalRecords(excluded_fields=["name_key"])
     objects = DkumkmpQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role
-from smarteconomy.tables import DateColumn, PersonalDataColumn, StatusBadgeColumn
+from smarteconomy.tables import DateColumn, FreeTextColumn, PersonalDataColumn, StatusBadgeColumn
 from smarteconomy.templatetags.formatting import number, rupiah
 
 from .models import Listing, Msme, OutletPayout, OutletProduct, Training, TrainingParticipant
@@ -43,7 +43,7 @@ class MsmeTable(tables.Table):
     owner_nik = PersonalDataColumn(owner_office=Role.DKUMKMP, kind="nik", orderable=False)
     phone = PersonalDataColumn(owner_office=Role.DKUMKMP, kind="phone", orderable=False)
     nib = tables.Column(visible=False)  # in the exports, not on the screen (the page must fit 1366 px)
-    address = tables.Column(visible=False)
+    address = FreeTextColumn(visible=False)
     kelurahan = tables.Column(order_by=("kelurahan__code",))
     kecamatan = tables.Column(
         accessor="kelurahan__kecamatan", verbose_name=_("Kecamatan"), orderable=False, visible=False

@@ -151,7 +151,7 @@ def export_value(row, column):
     return value
 
 
-def _logged_query(params, redact):
+def logged_query(params, redact):
     """The export's filters for the log, which Bappeda and the administrators read: a search for a NIK or a phone
     number is kept masked (each value is masked before it is URL-encoded, so "+62 812..." is found too)."""
     masked = params.copy()
@@ -170,7 +170,7 @@ def export_response(request, rows, *, name, fmt):
         office=user_role(request.user) or "",
         user=request.user,
         format=fmt,
-        query=_logged_query(request.GET, redact),
+        query=logged_query(request.GET, redact),
     )
 
     def done(count):

@@ -60,7 +60,22 @@ class SearchFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+        fields = [f for f in self.search_fields if not self._masked_for_user(queryset.model, f)]
+        if not fields:
+            return queryset.none()
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in fields)))
+
+    def _masked_for_user(self, model, path):
+        """Whether ``path`` ends in a free-text field that the user sees masked (smarteconomy.roles.free_text_for):
+        the search leaves it out, or typing a NIK digit by digit would reveal it by which rows match."""
+        from .roles import can_see_personal_data, owner_office_of
+
+        *relations, name = path.split("__")
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        if name not in getattr(model, "free_text_fields", ()) or self.request is None:
+            return False
+        return not can_see_personal_data(getattr(self.request, "user", None), owner_office_of(model))
 
 
 class KelurahanFilterSet(SearchFilterSet):

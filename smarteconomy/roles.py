@@ -87,6 +87,21 @@ def redact(value):
     return value
 
 
+def owner_office_of(model):
+    """The office that owns every record of ``model`` (its queryset's ``owner_office``), or None."""
+    return getattr(getattr(model._default_manager, "_queryset_class", None), "owner_office", None)
+
+
+def free_text_for(user, model, name, value):
+    """A field's value as ``user`` may see it. Free text (a note, an address, a payer's name) may hold a NIK or a
+    phone number that someone typed into it: a model lists those fields in ``free_text_fields``, and their values are
+    redacted (``redact_for``) unless the user's office owns the model's records. Other fields are returned as
+    they are."""
+    if name in getattr(model, "free_text_fields", ()):
+        return redact_for(user, owner_office_of(model), value)
+    return value
+
+
 MASKS = {"nik": lambda value: mask_nik(value), "phone": lambda value: mask_phone(value)}
 
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django_tables2.columns import library
 
 from .models import ExportLog, ImportBatch, Kelurahan, Sector, TaskRun
-from .roles import can_see_personal_data, mask_nik, mask_phone
+from .roles import can_see_personal_data, mask_nik, mask_phone, owner_office_of, redact_for
 
 
 def _memoize_signatures(signature):
@@ -58,6 +58,36 @@ class PersonalDataColumn(tables.Column):
 
     def value(self, value, table):
         return self._shown(value, table)
+
+
+@library.register
+class FreeTextColumn(tables.Column):
+    """Free text (a note, an address, a payer's name) with every NIK and phone number in it masked, exports included,
+    unless the user's office owns the record (smarteconomy.roles.free_text_for). Used for every field a model lists in
+    ``free_text_fields`` (registered with django-tables2); a table that declares such a column itself uses this
+    class."""
+
+    def __init__(self, *args, owner_office=None, **kwargs):
+        self.owner_office = owner_office
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        model = getattr(field, "model", None)
+        if model is not None and field.name in getattr(model, "free_text_fields", ()):
+            return cls(owner_office=owner_office_of(model), **kwargs)
+        return None
+
+    def _shown(self, value, record, table):
+        request = getattr(table, "request", None)
+        office = self.owner_office or owner_office_of(type(record))
+        return redact_for(getattr(request, "user", None), office, value)
+
+    def render(self, value, record, table):
+        return self._shown(value, record, table)
+
+    def value(self, value, record, table):
+        return self._shown(value, record, table)
 
 
 @library.register
@@ -234,6 +264,7 @@ __all__ = [
     "DateColumn",
     "DateTimeColumn",
     "ExportLogTable",
+    "FreeTextColumn",
     "ImportBatchTable",
     "KelurahanTable",
     "PersonalDataColumn",

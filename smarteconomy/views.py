@@ -23,7 +23,7 @@ from .importing import get_importer, importers_for, run_import
 from .importing.template import build_template
 from .lists import ObjectListView
 from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
-from .roles import can_see_personal_data, mask_field, redact_for, user_role
+from .roles import can_see_personal_data, free_text_for, mask_field, redact_for, user_role
 from .templatetags.formatting import yes_no
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
 
     def _masked(self, name, value):
         kind = self.personal_fields.get(name)
-        if kind is None or self.sees_personal_data():
+        if kind is None:
+            return free_text_for(self.request.user, self.model, name, value)  # a note may quote a NIK or phone
+        if self.sees_personal_data():
             return value
         return mask_field(kind, value)
 

@@ -23,7 +23,7 @@ from .. import charts, registry
 from ..choices import Direction, Frequency, IndicatorKind, Pillar, SnapshotStatus, Unit
 from ..models import IndicatorBaseline, IndicatorTarget
 from ..scorecard import indicator_baseline_set, indicator_target_set
-from ..selectors import last_recompute, snapshot_list
+from ..selectors import indicator_withheld, last_recompute, snapshot_list
 
 STATUS_STYLE = {
     SnapshotStatus.ON_TRACK: "success",
@@ -97,13 +97,16 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         by_indicator = {}
         periods = set()
-        for snapshot in snapshot_list():
+        for snapshot in snapshot_list(user=self.request.user):
             by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
             periods.add(snapshot.period)
         pillars = []
         for pillar in Pillar:
             indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
             rows = [_row(indicator, by_indicator.get(indicator.code, [])) for indicator in indicators]
+            for row in rows:
+                if indicator_withheld(row["indicator"], self.request.user):
+                    row.update(note=WITHHELD_NOTE, status_label=_("Your location only"))
             pillars.append({"pillar": pillar, "rows": rows})
         context.update(
             title=_("Smart Economy scorecard"),
@@ -116,6 +119,11 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             },
         )
         return context
+
+
+WITHHELD_NOTE = gettext_lazy(
+    "The city's value combines every operator's locations; your location's figures are on the indicator's page."
+)
 
 
 def _report_periods(periods):
@@ -180,6 +188,9 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         # The breakdown and the records link follow the newest period that has data.
         shown = next((s for s in reversed(series) if s.status != SnapshotStatus.INCOMPLETE), latest)
         period = registry.Period.parse(shown.period) if shown else None
+        withheld = indicator_withheld(indicator, self.request.user)
+        if withheld:  # the user's own rows of the breakdown only: no value, trend or completeness of the city
+            snapshots, series, latest = [], [], None
         rows = [
             {
                 "snapshot": s,
@@ -195,7 +206,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         ]
         breakdown = None
         if indicator.breakdown and period:
-            columns, cells = indicator.breakdown(period)
+            columns, cells = indicator.breakdown(period, user=self.request.user)
             breakdown = (columns, [[number(c, 3) if isinstance(c, float) else c for c in row] for row in cells])
         context.update(
             title=str(indicator.name),
@@ -209,6 +220,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             rows=rows,
             latest=latest,
             shown=shown,
+            withheld_note=WITHHELD_NOTE if withheld else None,
             chart=charts.line_chart(
                 [(s.period, s.value if s.status != SnapshotStatus.INCOMPLETE else None) for s in series],
                 title=_("%(name)s over time, with its target") % {"name": indicator.name},
@@ -318,7 +330,7 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
         # Every snapshot of every period (hundreds, more each month): read as values, not model instances, and
         # only the missing inputs' texts are translated (the arrived ones are only counted). A period in progress
         # is not an office's missing data: it is said once, above the tables, not in every row.
-        snapshots = snapshot_list().order_by("-period_start", "indicator_code")
+        snapshots = snapshot_list(user=self.request.user).order_by("-period_start", "indicator_code")
         for code, period, completeness in snapshots.values_list("indicator_code", "period", "completeness"):
             indicator = indicators.get(code)
             if indicator is None:
