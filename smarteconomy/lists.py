@@ -24,6 +24,7 @@ from django_tables2.utils import OrderByTuple
 
 from .choices import ExportFormat
 from .exporting import CHUNK_SIZE, export_response, table_rows
+from .exportjobs import export_job_start, export_job_write
 
 
 def _field_at(model, path):
@@ -229,8 +230,24 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
     def export(self, queryset, order, fmt):
+        """Up to EXPORT_INLINE_MAX_ROWS rows stream at once; more are written by a background task (exportjobs),
+        which calls this view again as the same user, with ``request.export_job`` set, to write the file."""
         table = self.table_class(PageData([], self.queryset.model), request=self.request)
         ordering = [("-" if desc else "") + path for path, desc in order]
-        records = queryset.order_by(*ordering).iterator(chunk_size=CHUNK_SIZE)
+        records = self.export_records(queryset.order_by(*ordering))
         name = self.export_name or self.queryset.model._meta.model_name
-        return export_response(self.request, table_rows(table, records), name=name, fmt=fmt)
+        job = getattr(self.request, "export_job", None)
+        if job is not None:
+            return export_job_write(job, table, records)
+        limit = settings.EXPORT_INLINE_MAX_ROWS
+        if records[: limit + 1].count() > limit:
+            return export_job_start(
+                self.request, name=name, fmt=fmt, title=self.title or self.queryset.model._meta.verbose_name_plural
+            )
+        return export_response(
+            self.request, table_rows(table, records.iterator(chunk_size=CHUNK_SIZE)), name=name, fmt=fmt
+        )
+
+    def export_records(self, queryset):
+        """The ordered rows an export writes (a view may cap them)."""
+        return queryset
