@@ -138,6 +138,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     title = None
     default_sort = "-pk"
     export_name = None
+    export_max_rows = None  # an export writes at most this many rows (None: all)
     actions = ()  # [(label, url name, url kwargs, permission)]
 
     def get_permission_required(self):
@@ -234,20 +235,16 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         which calls this view again as the same user, with ``request.export_job`` set, to write the file."""
         table = self.table_class(PageData([], self.queryset.model), request=self.request)
         ordering = [("-" if desc else "") + path for path, desc in order]
-        records = self.export_records(queryset.order_by(*ordering))
+        ordered = queryset.order_by(*ordering)
         name = self.export_name or self.queryset.model._meta.model_name
         job = getattr(self.request, "export_job", None)
         if job is not None:
-            return export_job_write(job, table, records)
+            return export_job_write(job, table, ordered, limit=self.export_max_rows)
+        records = ordered[: self.export_max_rows] if self.export_max_rows else ordered
         limit = settings.EXPORT_INLINE_MAX_ROWS
         if records[: limit + 1].count() > limit:
-            return export_job_start(
-                self.request, name=name, fmt=fmt, title=self.title or self.queryset.model._meta.verbose_name_plural
-            )
+            title = self.title or self.queryset.model._meta.verbose_name_plural
+            return export_job_start(self.request, name=name, fmt=fmt, title=title)
         return export_response(
             self.request, table_rows(table, records.iterator(chunk_size=CHUNK_SIZE)), name=name, fmt=fmt
         )
-
-    def export_records(self, queryset):
-        """The ordered rows an export writes (a view may cap them)."""
-        return queryset
