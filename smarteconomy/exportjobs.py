@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -78,7 +78,7 @@ def export_job_start(request, *, name, fmt, title):
                     '<a href="{url}">My exports</a>, you can start another.'
                 ),
                 title=running.title if running else "",
-                url=running.get_absolute_url() if running else "",
+                url=running.get_absolute_url() if running else reverse("exports:job_list"),
             ),
         )
         return redirect(back_url)
