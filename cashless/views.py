@@ -20,10 +20,9 @@ from django.views.generic import TemplateView
 
 from analytics import charts
 from smarteconomy.choices import ImportStatus
-from smarteconomy.exporting import CHUNK_SIZE, export_response, table_rows
 from smarteconomy.forms import ImportForm
 from smarteconomy.importing import get_importer
-from smarteconomy.lists import ObjectListView, PageData
+from smarteconomy.lists import ObjectListView
 from smarteconomy.templatetags.formatting import rupiah
 
 from . import selectors
@@ -116,6 +115,8 @@ class TransactionListView(ObjectListView):
     title = gettext_lazy("E-parking transaction log")
     default_sort = "-entry_time"
     export_name = "parking-transactions"
+    # A capped export: a year of a busy location is millions of rows, more than a spreadsheet can hold.
+    export_max_rows = EXPORT_MAX_ROWS
     template_name = "cashless/transaction_list.html"
 
     def get_queryset(self):
@@ -147,13 +148,6 @@ class TransactionListView(ObjectListView):
         context["export_max_rows"] = EXPORT_MAX_ROWS
         context["location"] = self.location
         return context
-
-    def export(self, queryset, order, fmt):
-        # A capped export: a year of a busy location is millions of rows, more than a spreadsheet can hold.
-        table = self.table_class(PageData([], self.queryset.model), request=self.request)
-        ordering = [("-" if desc else "") + path for path, desc in order]
-        records = queryset.order_by(*ordering)[:EXPORT_MAX_ROWS].iterator(chunk_size=CHUNK_SIZE)
-        return export_response(self.request, table_rows(table, records), name=self.export_name, fmt=fmt)
 
 
 def _is_date(text):

@@ -70,11 +70,14 @@ class SmartEconomyConfig(AppConfig):
     )
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
         from . import tables  # noqa: F401 - registers the date columns with django-tables2 before any table is built
+        from .exportjobs import flag_export_jobs_at_login
         from .roles import sync_roles
 
         # Every app's importers.py registers its importers (like the admin discovers admin.py).
         autodiscover_modules("importers")
         post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")
+        user_logged_in.connect(flag_export_jobs_at_login, dispatch_uid="smarteconomy.flag_export_jobs")

@@ -1,4 +1,5 @@
 from .choices import Role
+from .exportjobs import SESSION_FLAG
 from .menu import menu_for
 from .roles import user_role
 
@@ -12,4 +13,6 @@ def navigation(request):
         "nav_sections": menu_for(user, request.path),
         "user_role": role,
         "user_role_label": Role(role).label if role else "",
+        # Set when the user starts a background export or logs in with one (no query on every page).
+        "has_export_jobs": bool(getattr(request, "session", {}).get(SESSION_FLAG)),
     }

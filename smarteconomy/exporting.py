@@ -20,6 +20,7 @@ from django_tables2.rows import BoundRow
 # A cell that starts with one of these is a formula to Excel and LibreOffice (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutralize(value):
@@ -52,19 +53,20 @@ class _Echo:
         return value
 
 
-def csv_response(rows, filename, on_done=None):
-    """Stream rows as UTF-8 CSV (with BOM, so that Excel reads the encoding right)."""
+def csv_chunks(rows, on_done=None):
+    """Rows as UTF-8 CSV text, line by line, after a BOM (so that Excel reads the encoding right)."""
     writer = csv.writer(_Echo())
+    count = -1
+    yield "\ufeff"
+    for count, row in enumerate(rows):  # noqa: B007 - count is read after the loop
+        yield writer.writerow([_csv_text(plain(cell)) for cell in row])
+    if on_done:
+        on_done(max(count, 0))
 
-    def stream():
-        count = -1
-        yield "\ufeff"
-        for count, row in enumerate(rows):  # noqa: B007 - count is read after the loop
-            yield writer.writerow([_csv_text(plain(cell)) for cell in row])
-        if on_done:
-            on_done(max(count, 0))
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+def csv_response(rows, filename, on_done=None):
+    """Stream rows as UTF-8 CSV (with BOM)."""
+    response = StreamingHttpResponse(csv_chunks(rows, on_done), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -79,10 +81,26 @@ def _csv_text(value):
 
 def xlsx_response(rows, filename, sheet_name="data", on_done=None):
     """Write rows to a temporary XLSX file in constant memory, then stream the file."""
-    import xlsxwriter
-
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
+    count = write_xlsx(rows, path, sheet_name)
+    if on_done:
+        on_done(count)
+    stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    os.unlink(path)  # the open handle keeps the data until the response is sent
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def write_xlsx(rows, path, sheet_name="data"):
+    """Write rows (the first is the header) to an XLSX file at ``path`` in constant memory; returns the number of
+    rows after the header."""
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(
         path,
         {
@@ -112,16 +130,7 @@ def xlsx_response(rows, filename, sheet_name="data", on_done=None):
             else:
                 sheet.write_string(count, column, value)
     workbook.close()
-    if on_done:
-        on_done(max(count, 0))
-    stream = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    os.unlink(path)  # the open handle keeps the data until the response is sent
-    return FileResponse(
-        stream,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return max(count, 0)
 
 
 def table_rows(table, records):
@@ -160,18 +169,25 @@ def logged_query(params, redact):
     return masked.urlencode(safe="*")
 
 
-def export_response(request, rows, *, name, fmt):
-    """A streaming CSV or XLSX download, logged in ExportLog with the filters that chose its rows."""
+def export_log_create(request, fmt):
+    """The ExportLog row of an export that ``request`` asks for (its filters masked)."""
     from .models import ExportLog
     from .roles import redact, user_role
 
-    log = ExportLog.objects.create(
+    return ExportLog.objects.create(
         list_name=request.resolver_match.view_name if request.resolver_match else "",
         office=user_role(request.user) or "",
         user=request.user,
         format=fmt,
         query=logged_query(request.GET, redact),
     )
+
+
+def export_response(request, rows, *, name, fmt):
+    """A streaming CSV or XLSX download, logged in ExportLog with the filters that chose its rows."""
+    from .models import ExportLog
+
+    log = export_log_create(request, fmt)
 
     def done(count):
         ExportLog.objects.filter(pk=log.pk).update(rows=count)

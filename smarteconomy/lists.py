@@ -24,6 +24,7 @@ from django_tables2.utils import OrderByTuple
 
 from .choices import ExportFormat
 from .exporting import CHUNK_SIZE, export_response, table_rows
+from .exportjobs import export_job_start, export_job_write
 
 
 def _field_at(model, path):
@@ -137,6 +138,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     title = None
     default_sort = "-pk"
     export_name = None
+    export_max_rows = None  # an export writes at most this many rows (None: all)
     actions = ()  # [(label, url name, url kwargs, permission)]
 
     def get_permission_required(self):
@@ -229,8 +231,20 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return context
 
     def export(self, queryset, order, fmt):
+        """Up to EXPORT_INLINE_MAX_ROWS rows stream at once; more are written by a background task (exportjobs),
+        which calls this view again as the same user, with ``request.export_job`` set, to write the file."""
         table = self.table_class(PageData([], self.queryset.model), request=self.request)
         ordering = [("-" if desc else "") + path for path, desc in order]
-        records = queryset.order_by(*ordering).iterator(chunk_size=CHUNK_SIZE)
+        ordered = queryset.order_by(*ordering)
         name = self.export_name or self.queryset.model._meta.model_name
-        return export_response(self.request, table_rows(table, records), name=name, fmt=fmt)
+        job = getattr(self.request, "export_job", None)
+        if job is not None:
+            return export_job_write(job, table, ordered, limit=self.export_max_rows)
+        records = ordered[: self.export_max_rows] if self.export_max_rows else ordered
+        limit = settings.EXPORT_INLINE_MAX_ROWS
+        if records[: limit + 1].count() > limit:
+            title = self.title or self.queryset.model._meta.verbose_name_plural
+            return export_job_start(self.request, name=name, fmt=fmt, title=title)
+        return export_response(
+            self.request, table_rows(table, records.iterator(chunk_size=CHUNK_SIZE)), name=name, fmt=fmt
+        )

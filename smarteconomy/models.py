@@ -10,7 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import ExportFormat, HolidayKind, ImportStatus, Role, TaskStatus
+from .choices import ExportFormat, ExportJobStatus, HolidayKind, ImportStatus, Role, TaskStatus
 from .logs import mask_personal_data
 
 
@@ -321,6 +321,64 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.list_name} ({self.format})"
+
+
+class ExportJob(models.Model):
+    """A large export written to a file by a background task (smarteconomy.exporting), downloadable by the user who
+    asked for it until the nightly housekeeping deletes it. ``path`` and ``query`` name the list page and its
+    filters, so that the task renders the file with the list's own code, as that user."""
+
+    ACTIVE = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("user")
+    )
+    log = models.ForeignKey(ExportLog, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("export"))
+    list_name = models.CharField(_("list"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    path = models.CharField(_("page"), max_length=500)
+    # The list's filters as the user typed them (a search may be a NIK): read by the task, cleared when it ends.
+    query = models.TextField(_("filters"), blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="exports/", max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ExportJobStatus.choices)
+    rows_expected = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("last progress"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
+        constraints = [
+            # At most one export being prepared per user, enforced by the database: two clicks at once cannot both
+            # start one.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status__in=["queued", "running"]), name="exportjob_one_active_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return f"{reverse('exports:job_list')}#export-{self.pk}"
+
+    @property
+    def active(self):
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self):
+        """Progress in whole percent, or None while the number of rows is not known yet."""
+        if not self.rows_expected:
+            return 100 if self.status == ExportJobStatus.SUCCEEDED else None
+        return min(100, self.rows_written * 100 // self.rows_expected)
 
 
 class TaskRun(models.Model):

@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from .exportjobs import export_jobs_abandon_stale, export_jobs_delete_old
 from .models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,8 @@ def record_upsert(*, model, lookup, values, by=None):
 
 @transaction.atomic
 def housekeeping_run():
-    """Nightly clean-up: expired sessions and stored import files older than the retention period.
-    Returns (rows affected, details)."""
+    """Nightly clean-up: expired sessions, stored import files and background exports older than their retention
+    periods. Returns (rows affected, details)."""
     now = timezone.now()
     sessions_deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
 
@@ -49,10 +50,15 @@ def housekeeping_run():
         ImportBatch.objects.filter(pk=batch.pk).update(file="")
         files_deleted += 1
 
+    export_jobs_abandon_stale()
+    exports_deleted = export_jobs_delete_old()
+
     details = {
         "sessions_deleted": sessions_deleted,
         "import_files_deleted": files_deleted,
         "import_file_retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
+        "export_files_deleted": exports_deleted,
+        "export_file_retention_days": settings.EXPORT_FILE_RETENTION_DAYS,
     }
     logger.info("housekeeping: %s", details)
-    return sessions_deleted + files_deleted, details
+    return sessions_deleted + files_deleted + exports_deleted, details

@@ -37,7 +37,19 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("reference/", include(reference_patterns)),
     path("imports/", include(import_patterns)),
-    path("exports/", include(([path("", views.ExportLogListView.as_view(), name="log_list")], "exports"))),
+    path(
+        "exports/",
+        include(
+            (
+                [
+                    path("", views.ExportLogListView.as_view(), name="log_list"),
+                    path("mine/", views.ExportJobListView.as_view(), name="job_list"),
+                    path("mine/<int:pk>/download/", views.ExportJobDownloadView.as_view(), name="job_download"),
+                ],
+                "exports",
+            )
+        ),
+    ),
     path(
         "tasks/",
         include(

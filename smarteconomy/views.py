@@ -2,12 +2,13 @@
 
 import csv
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,13 +17,14 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from . import filtersets, tables
-from .choices import ImportStatus, Role
-from .exporting import _Echo, neutralize
+from .choices import ExportFormat, ExportJobStatus, ImportStatus, Role
+from .exporting import XLSX_CONTENT_TYPE, _Echo, neutralize
+from .exportjobs import export_jobs_abandon_stale
 from .forms import ImportForm
 from .importing import get_importer, importers_for, run_import
 from .importing.template import build_template
 from .lists import ObjectListView
-from .models import ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+from .models import ExportJob, ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 from .roles import can_see_personal_data, free_text_for, mask_field, redact_for, user_role
 from .templatetags.formatting import yes_no
 
@@ -317,6 +319,44 @@ class ExportLogListView(ObjectListView):
     title = gettext_lazy("Export log")
     default_sort = "-created_at"
     export_name = "export-log"
+
+
+class ExportJobListView(LoginRequiredMixin, TemplateView):
+    """My exports: the user's own background exports, with their status, progress and download link. The page
+    reloads itself while one is being prepared (static/js/export_jobs.js; without JavaScript, a refresh tag)."""
+
+    template_name = "smarteconomy/exportjob_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        export_jobs_abandon_stale(user=self.request.user)
+        jobs = list(ExportJob.objects.filter(user=self.request.user)[:50])
+        kept = timedelta(days=settings.EXPORT_FILE_RETENTION_DAYS)
+        for job in jobs:
+            job.expires_at = job.created_at + kept
+        context.update(
+            title=_("My exports"),
+            jobs=jobs,
+            any_active=any(job.active for job in jobs),
+            retention_days=settings.EXPORT_FILE_RETENTION_DAYS,
+            export_inline_max_rows=settings.EXPORT_INLINE_MAX_ROWS,
+        )
+        return context
+
+
+class ExportJobDownloadView(LoginRequiredMixin, View):
+    """The file of a finished background export, for the user who asked for it only (anyone else: 404)."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(
+            ExportJob.objects.exclude(file=""), pk=pk, user=request.user, status=ExportJobStatus.SUCCEEDED
+        )
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("The file of this export is no longer kept.")) from None
+        content_type = XLSX_CONTENT_TYPE if job.format == ExportFormat.XLSX else "text/csv; charset=utf-8"
+        return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=content_type)
 
 
 class TaskRunListView(ObjectListView):

@@ -96,10 +96,30 @@ def test_the_log_list_has_a_default_range_keyset_pages_and_a_capped_export(clien
         client.get(reverse("cashless:transaction_list"), {**params, "after": page.next_cursor})
     assert len(first) == len(second)
     assert {r.pk for r in following.context["page"].rows}.isdisjoint({r.pk for r in page.rows})
-    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 7)
+    monkeypatch.setattr(views.TransactionListView, "export_max_rows", 7)
     export = client.get(reverse("cashless:transaction_list"), {**params, "export": "csv"})
     lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 7
+
+
+def test_a_capped_export_made_in_the_background_has_the_same_rows(
+    client, role_users, places, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from smarteconomy.models import ExportJob
+
+    airport, _mall = places
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(views.TransactionListView, "export_max_rows", 7)
+    client.force_login(role_users["operator_airport"])
+    params = {"location": airport.pk, "date_from": "2025-03-01", "date_to": "2025-03-05", "export": "csv"}
+    streamed = client.get(reverse("cashless:transaction_list"), params).getvalue()
+    settings.EXPORT_INLINE_MAX_ROWS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(reverse("cashless:transaction_list"), params).status_code == 302
+    job = ExportJob.objects.get()
+    assert job.rows_expected == job.rows_written == 7
+    with job.file.open("rb") as handle:
+        assert handle.read() == streamed
 
 
 def test_a_too_long_range_is_refused_with_a_message(client, role_users, places):

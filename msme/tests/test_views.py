@@ -39,6 +39,29 @@ def test_nik_and_phone_are_masked_except_for_dkumkmp(client, role_users, sari, r
         assert "6471**********03" in pages[0] and "0812*****890" in pages[2]
 
 
+@pytest.mark.parametrize(("role", "full"), [("dkumkmp", True), ("bappeda", False)])
+def test_a_background_export_masks_as_the_stream_does_for_the_user_who_asked(
+    client, role_users, sari, role, full, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from smarteconomy.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    make_msme(2, phone="081298765432")
+    client.force_login(role_users[role])
+    url = reverse("msme:msme_list")
+    streamed = client.get(url + "?export=csv").getvalue()
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url + "?export=csv").status_code == 302
+    job = ExportJob.objects.get()
+    with job.file.open("rb") as handle:
+        written = handle.read()
+    assert written == streamed
+    assert (b"6471054107850003" in written) is full and (b"081298765432" in written) is full
+    if not full:
+        assert b"6471**********03" in written
+
+
 @pytest.mark.parametrize(("language", "no"), [("id", "Tidak"), ("en", "No")])
 def test_registry_export_has_plain_kelurahan_yes_no_and_date_cells(client, role_users, sari, language, no):
     import openpyxl

@@ -284,6 +284,13 @@ IMPORT_XLSX_MAX_ENTRIES = 500
 IMPORT_XLSX_MAX_RATIO = 200
 IMPORT_MAX_STORED_ERRORS = 10_000
 IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "90"))
+# An export of more rows than this is written by a background task (a file in MEDIA_ROOT/exports/, listed under
+# "My exports"); smaller ones stream at once. A user has one background export at a time.
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
+EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("EXPORT_FILE_RETENTION_DAYS", "7"))
+# A background export with no progress for this long is taken as stopped (its worker died): marked failed, so that
+# its user can start another.
+EXPORT_JOB_STALE_AFTER = timedelta(minutes=30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An upload larger than IMPORT_MAX_UPLOAD_BYTES is refused while it arrives, before it reaches the disk.
 FILE_UPLOAD_HANDLERS = [

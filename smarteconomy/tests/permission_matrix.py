@@ -1,7 +1,7 @@
 """The shared pages in the permission matrix (see smarteconomy/testing.py)."""
 
 from smarteconomy.choices import ImportStatus, Role
-from smarteconomy.models import ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
+from smarteconomy.models import ExportJob, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, everyone
 
 ADMIN_AND_BAPPEDA = {"*": FORBIDDEN, "anonymous": LOGIN, "admin": OK, "bappeda": OK}
@@ -64,6 +64,28 @@ def task_run(users):
     }
 
 
+def dkumkmp_export(users):
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save(f"exports/{uuid.uuid4().hex}.csv", ContentFile("\ufeffNama\r\nManggar\r\n"))
+    job = ExportJob.objects.create(
+        user=users["dkumkmp"],
+        list_name="reference:kelurahan_list",
+        title="Kelurahan",
+        path="/reference/kelurahan/",
+        language="id",
+        format="csv",
+        filename="kelurahan.csv",
+        file=name,
+        status="succeeded",
+        rows_written=1,
+    )
+    return {"pk": job.pk}
+
+
 # Another office's import batch is a 404 (its existence is not revealed); Bappeda and admins read all.
 OWN_OFFICE_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK, "bappeda": OK, "admin": OK}
 OWN_OPERATOR_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": OK, "bappeda": OK, "admin": OK}
@@ -99,6 +121,9 @@ MATRIX = [
     ),
     Case("imports:template", ADMIN_ONLY, kwargs={"importer": "wilayah"}),
     Case("exports:log_list", ADMIN_AND_BAPPEDA),
+    # Everyone's own background exports; a file is downloaded by the user who asked for it only.
+    Case("exports:job_list", everyone(OK)),
+    Case("exports:job_download", {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK}, kwargs=dkumkmp_export),
     Case("tasks:run_list", ADMIN_AND_BAPPEDA),
     Case("tasks:run_detail", ADMIN_AND_BAPPEDA, kwargs=task_run),
     # The back office: only the administrators are staff; everyone else is sent to the admin login.
