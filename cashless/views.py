@@ -23,7 +23,7 @@ from smarteconomy.choices import ImportStatus
 from smarteconomy.exporting import CHUNK_SIZE, export_response, table_rows
 from smarteconomy.forms import ImportForm
 from smarteconomy.importing import get_importer
-from smarteconomy.lists import ObjectListView, PageData
+from smarteconomy.lists import ObjectListView, PageData, request_table
 from smarteconomy.templatetags.formatting import rupiah
 
 from . import selectors
@@ -150,7 +150,7 @@ class TransactionListView(ObjectListView):
 
     def export(self, queryset, order, fmt):
         # A capped export: a year of a busy location is millions of rows, more than a spreadsheet can hold.
-        table = self.table_class(PageData([], self.queryset.model), request=self.request)
+        table = request_table(self.table_class, PageData([], self.queryset.model), self.request)
         ordering = [("-" if desc else "") + path for path, desc in order]
         records = queryset.order_by(*ordering)[:EXPORT_MAX_ROWS].iterator(chunk_size=CHUNK_SIZE)
         return export_response(self.request, table_rows(table, records), name=self.export_name, fmt=fmt)
