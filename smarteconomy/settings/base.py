@@ -337,9 +337,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's parser and pagination, with a crafted body or cursor refused by a 400 (smarteconomy/api_input.py).
+    "DEFAULT_PARSER_CLASSES": ["smarteconomy.api_input.JSONParser"],
     # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "smarteconomy.api_input.CursorPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
