@@ -111,7 +111,7 @@ def keyset_page(queryset, order, *, per_page, cursor=None, direction="after", so
     has_previous = (state is not None) if not backwards else more
 
     def make(row):
-        return signing.dumps({"s": sort_key, "k": row.pk}, salt=CURSOR_SALT)
+        return signing.dumps({"s": sort_key, "k": str(row.pk)}, salt=CURSOR_SALT)
 
     return Page(
         rows,
