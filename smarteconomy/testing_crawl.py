@@ -24,8 +24,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.urls import reverse
 
-from .crawl import crawl
+from .crawl import api_tampering, crawl, tamper
 from .menu import menu_for
 
 DEMO_USERS = ("admin", "bappeda", "dpmptsp", "dkumkmp", "operator_airport", "operator_mall")
@@ -48,6 +49,10 @@ class CrawlResult(dict):
         super().__init__()
         self.seconds = {}
         self.menus = {}
+        # {role: [Visit]}: every list the role's crawl found, and the API's lists, requested with tampered
+        # parameters (crawl.tamper, crawl.api_tampering), once per role, in the first language; and how long it took.
+        self.tampered = {}
+        self.tamper_seconds = {}
 
 
 def demo_password():
@@ -77,8 +82,23 @@ def crawl_demo(roles=ROLES, languages=LANGUAGES, max_per_shape=MAX_PER_SHAPE):
             max_options = MAX_OPTIONS.get(role, MAX_OPTIONS_OTHERS)
             result[role, language] = crawl(client, max_per_shape=max_per_shape, max_options=max_options)
             result.seconds[role, language] = time.monotonic() - started
+            if language == languages[0]:
+                started = time.monotonic()
+                result.tampered[role] = tamper(client, result[role, language]) + api_tampering(
+                    client, api_lists(client)
+                )
+                result.tamper_seconds[role] = time.monotonic() - started
     cache.clear()
     return result
+
+
+def api_lists(client):
+    """The paths of the JSON API's lists (a parking location's summaries for the first location the user sees)."""
+    paths = [reverse("api:snapshot-list"), reverse("api:indicator-list"), reverse("cashless_api:location_list")]
+    locations = client.get(paths[-1])
+    if locations.status_code == 200 and locations.json():
+        paths.append(reverse("cashless_api:summary_list", args=[locations.json()[0]["code"]]))
+    return paths
 
 
 def pytest_collection_modifyitems(items):
