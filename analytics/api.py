@@ -9,9 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
+
+from smarteconomy.api_input import CursorPagination
 
 from . import registry
 from .choices import Direction, Frequency, IndicatorKind, Pillar, SnapshotStatus, Unit
@@ -130,8 +131,10 @@ class SnapshotFilterSerializer(serializers.Serializer):
 
 REFUSALS = {401: ErrorSerializer, 403: ErrorSerializer}
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such indicator.")
-BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter value of the wrong shape or unknown.")
-BAD_CURSOR = OpenApiResponse(ErrorSerializer, description="The cursor is not one this list gave (DRF answers 404).")
+BAD_FILTER_OR_CURSOR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A filter value of the wrong shape or unknown, or a cursor that is not one this list gave.",
+)
 
 
 # --- Views ------------------------------------------------------------------------------------------------------
@@ -189,7 +192,7 @@ class IndicatorViewSet(viewsets.ViewSet):
             OpenApiParameter("period", OpenApiTypes.STR, pattern=PERIOD_PATTERN, description="YYYY or YYYY-MM."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values),
         ],
-        responses={200: SnapshotSerializer(many=True), 400: BAD_FILTER, **REFUSALS, 404: BAD_CURSOR},
+        responses={200: SnapshotSerializer(many=True), 400: BAD_FILTER_OR_CURSOR, **REFUSALS},
     )
 )
 class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

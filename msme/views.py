@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
 from smarteconomy.exporting import neutralize
-from smarteconomy.lists import ObjectListView
+from smarteconomy.lists import ObjectListView, related_table
 from smarteconomy.models import Kelurahan
 from smarteconomy.roles import can_see_personal_data, mask_field
 from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
@@ -476,8 +476,8 @@ class OutletProductDetailView(ObjectDetailView):
         product = self.object
         context["stock"] = outlet_stock(product)
         context["outstanding"] = outlet_outstanding(product.msme)
-        context["movements"] = tables.OutletMovementTable(
-            product.movements.select_related("by"), request=self.request, orderable=False
+        context["movements"] = related_table(
+            tables.OutletMovementTable, product.movements.select_related("by"), self.request
         )
         context["movement_form"] = forms.OutletMovementForm(initial={"on": timezone.localdate()})
         context["can_edit"] = self.request.user.has_perm("msme.add_outletmovement")

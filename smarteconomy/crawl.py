@@ -15,7 +15,10 @@ format at the default period: see ``form_submissions``) are bounded separately, 
 since they all share their form's shape; the links found on them obey the shape bound.
 """
 
+import base64
+import binascii
 import dataclasses
+import json
 import re
 import time
 import traceback
@@ -251,6 +254,25 @@ def _read(response):
     return b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
 
 
+def _visit(client, url, referrer):
+    started = time.monotonic()
+    response = client.get(url)
+    content = _read(response)
+    error = ""
+    if response.exc_info:
+        error = "".join(traceback.format_exception(*response.exc_info))
+    return Visit(
+        url=url,
+        status=response.status_code,
+        content_type=response.get("Content-Type", ""),
+        content=content,
+        referrer=referrer,
+        location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
+        error=error,
+        seconds=time.monotonic() - started,
+    )
+
+
 def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=3000):
     """Visit the site as ``client``'s user sees it; returns every response as a ``Visit``, in crawl order.
 
@@ -265,22 +287,7 @@ def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=30
         url, referrer = queue.popleft()
         if len(visits) >= max_requests:
             raise CrawlTooLarge(f"more than {max_requests} requests; the last one was {url} (from {referrer})")
-        started = time.monotonic()
-        response = client.get(url)
-        content = _read(response)
-        error = ""
-        if response.exc_info:
-            error = "".join(traceback.format_exception(*response.exc_info))
-        visit = Visit(
-            url=url,
-            status=response.status_code,
-            content_type=response.get("Content-Type", ""),
-            content=content,
-            referrer=referrer,
-            location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
-            error=error,
-            seconds=time.monotonic() - started,
-        )
+        visit = _visit(client, url, referrer)
         visits.append(visit)
         found = []  # [(url, is a form's option variant)]
         if visit.location:
@@ -307,3 +314,115 @@ def crawl(client, *, start="/", max_per_shape=1, max_options=40, max_requests=30
             counter[shape] += 1
             queue.append((link, url))
     return visits
+
+
+# --- Parameter tampering --------------------------------------------------------------------------------------------
+# What a user can type into a list's URL instead of what its links carry: rows per page that are not offered, cursors
+# that the list did not give (garbage; a well-encoded one whose values are garbage for the sorted field; a real one
+# of another sort) and a sort by no column. None may be a server error.
+TAMPERED_PER_PAGE = ("-5", "0", str(10**6))
+TAMPERED_CURSORS = ("not-a-cursor", "bz0xJnA9JTI3")  # the second is base64 of "o=1&p='" (an API cursor)
+UNKNOWN_SORT = "no_such_column"
+
+
+def _garbled(cursor):
+    """``cursor`` with every value inside it replaced by garbage, still well encoded (base64 of JSON, the parts
+    before and after a signature's ':' alike), or None when it holds no base64 JSON."""
+    parts = cursor.split(":")
+    for index, part in enumerate(parts):
+        try:
+            data = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        except (ValueError, binascii.Error):
+            continue
+
+        def garble(value):
+            if isinstance(value, dict):
+                return {key: garble(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [garble(item) for item in value]
+            return "garbage"
+
+        text = json.dumps({key: (item if key == "s" else garble(item)) for key, item in data.items()})
+        parts[index] = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+        return ":".join(parts)
+    return None
+
+
+def list_tampering(visit):
+    """The tampered URLs of one list page (a 200 HTML page whose links sort it or page it by a cursor); [] for
+    any other page. Each is the page's own URL with one parameter changed."""
+    if visit.status != 200 or not visit.is_html:
+        return []
+    parts = urlsplit(visit.url)
+    parser = _PageParser()
+    parser.feed(visit.text())
+    sorts, cursors = {}, []  # {sort key: [values]} of the page's own links; [(sort key, value, cursor key, cursor)]
+    for href in parser.links:
+        link = urlsplit(urljoin(visit.url, href))
+        if not _same_site(href) or link.path != parts.path:
+            continue
+        query = parse_qsl(link.query, keep_blank_values=True)
+        for key, value in query:
+            if key.endswith("sort"):
+                sorts.setdefault(key, []).append(value)
+        cursor = next(((key, value) for key, value in query if key in ("after", "before") and value), None)
+        if cursor:
+            sort = next(((key, value) for key, value in query if key == "sort"), ("sort", ""))
+            cursors.append((*sort, *cursor))
+    if not sorts and not cursors:
+        return []
+    base = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)]
+
+    def url(**changes):
+        query = [(key, value) for key, value in base if key not in changes]
+        query += [(key, value) for key, value in changes.items() if value is not None]
+        return urlunsplit(("", "", parts.path, urlencode(query), ""))
+
+    urls = [url(per_page=value) for value in TAMPERED_PER_PAGE]
+    urls += [url(**{key: UNKNOWN_SORT}) for key in sorts]
+    if cursors:
+        urls += [url(after=value) for value in TAMPERED_CURSORS]
+        _sort_key, sort, cursor_key, cursor = cursors[0]
+        garbled = _garbled(cursor)
+        if garbled:
+            urls.append(url(**{"sort": sort or None, cursor_key: garbled}))
+        others = [value for value in sorts.get("sort", []) if value != sort]
+        if others:  # a real cursor of one sort, used with another
+            urls.append(url(**{"sort": others[0], cursor_key: cursor}))
+    return list(dict.fromkeys(urls))
+
+
+def tamper(client, visits):
+    """Request every list among ``visits`` (once per URL path) with tampered parameters (``list_tampering``);
+    returns the responses as ``Visit``s, each with the list page as its referrer."""
+    client.raise_request_exception = False
+    done, tampered = set(), []
+    for visit in visits:
+        path = urlsplit(visit.url).path
+        if path in done:
+            continue
+        urls = list_tampering(visit)
+        if urls:
+            done.add(path)
+            tampered += [_visit(client, url, visit.url) for url in urls]
+    return tampered
+
+
+def api_tampering(client, paths):
+    """The JSON API's lists at ``paths`` requested with tampered page sizes and cursors, and with a real cursor of
+    the list (when it pages) garbled; returns the responses as ``Visit``s."""
+    client.raise_request_exception = False
+    tampered = []
+    for path in paths:
+        first = _visit(client, path, None)
+        urls = [f"{path}?{urlencode({'page_size': value})}" for value in TAMPERED_PER_PAGE]
+        urls += [f"{path}?{urlencode({'cursor': value})}" for value in TAMPERED_CURSORS]
+        try:
+            following = json.loads(first.content).get("next") if first.status == 200 else None
+        except (ValueError, AttributeError):
+            following = None
+        if following:
+            cursor = dict(parse_qsl(urlsplit(following).query)).get("cursor", "")
+            urls.append(f"{path}?{urlencode({'cursor': cursor[:-2] + 'zz', 'page_size': -5})}")
+        tampered += [first, *(_visit(client, url, path) for url in urls)]
+    return tampered

@@ -3,21 +3,21 @@ filtering, free-text search (the filterset's ``q``), rows per page, keyset pagin
 CSV/XLSX exports of the filtered rows.
 
 Keyset pagination: a page is "the N rows after (or before) this row in the current order", so no page
-needs COUNT(*) or an OFFSET, however deep. The cursor names the sort it was made for; a cursor from
-another sort is ignored and the first page is shown.
+needs COUNT(*) or an OFFSET, however deep. The cursor is signed, names the sort it was made for and carries
+only that row's primary key, never a value of the row: a sort by a phone number must not put the phone number
+in the URL (a user who sees it masked could read it there, or edit it to probe the order). The row's sort
+values are read again from the list's own rows. A cursor that is not one this list gave for this sort (edited,
+made up, from another sort, its row gone from the list) is refused: the first page is shown, with a message.
 """
 
-import base64
-import binascii
-import datetime
-import json
-from decimal import Decimal
-
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import FieldDoesNotExist
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderByTuple
@@ -25,6 +25,11 @@ from django_tables2.utils import OrderByTuple
 from .choices import ExportFormat
 from .exporting import CHUNK_SIZE, export_response, table_rows
 from .exportjobs import export_job_start, export_job_write
+from .roles import can_see_personal_data
+from .tables import PersonalDataColumn
+
+CURSOR_SALT = "smarteconomy.lists.cursor"
+RELATED_ROWS = 25  # as many as django-tables2 showed by default
 
 
 def _field_at(model, path):
@@ -36,20 +41,29 @@ def _field_at(model, path):
     return field
 
 
-def _value_at(obj, path):
-    for part in path.split("__"):
-        obj = getattr(obj, part)
-        if obj is None:
-            return None
-    return obj.pk if hasattr(obj, "_meta") else obj
+def request_table(table_class, data, request, **kwargs):
+    """A table of exactly ``data``, in its order, for ``request``'s user.
+
+    Its columns see the request (a PersonalDataColumn shows the user's office its numbers in full), but the
+    request's ``sort``, ``page`` and ``per_page`` are the list view's to read, not django-tables2's: given the
+    request, django-tables2 would sort the page's rows again in Python and paginate them by the request's
+    ``per_page`` (a negative one was a server error, and an unlisted one hid rows between two pages). A personal
+    data column the user sees masked cannot be sorted by: its order would tell what the mask hides."""
+    table = table_class(data, **kwargs)
+    table.request = request
+    for bound in table.columns.iterall():
+        column = bound.column
+        if isinstance(column, PersonalDataColumn) and not can_see_personal_data(request.user, column.owner_office):
+            column.orderable = False  # the table's own copy of the column
+    return table
 
 
-def _encode(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def related_table(table_class, queryset, request):
+    """A record's related rows on its page (a training's participants...): unsorted, the first
+    RELATED_ROWS of them, whatever ``page`` or ``per_page`` the request carries."""
+    table = request_table(table_class, queryset, request, orderable=False)
+    table.paginate(per_page=RELATED_ROWS)
+    return table
 
 
 class PageData(TableListData):
@@ -66,28 +80,28 @@ class PageData(TableListData):
 
 
 class Page:
-    def __init__(self, rows, has_next, has_previous, next_cursor, previous_cursor):
+    def __init__(self, rows, has_next, has_previous, next_cursor, previous_cursor, refused_cursor=False):
         self.rows = rows
         self.has_next = has_next
         self.has_previous = has_previous
         self.next_cursor = next_cursor
         self.previous_cursor = previous_cursor
+        self.refused_cursor = refused_cursor  # a cursor was given but is not one of this list and sort
 
 
 def keyset_page(queryset, order, *, per_page, cursor=None, direction="after", sort_key=""):
     """One page of ``queryset`` in ``order`` [(field path, descending)], which must end in a unique
-    field (the primary key)."""
-    model = queryset.model
-    state = _decode_cursor(cursor, sort_key, len(order)) if cursor else None
+    field (the primary key). A ``cursor`` this function did not make for ``sort_key``, or whose row is no
+    longer in ``queryset``, gives the first page (``refused_cursor``)."""
+    state = _cursor_row(queryset, order, cursor, sort_key) if cursor else None
     backwards = state is not None and direction == "before"
     ordering = [("-" if desc != backwards else "") + path for path, desc in order]
     if state is not None:
         condition = Q()
         for index, (path, desc) in enumerate(order):
-            value = _field_at(model, path).to_python(state[index])
-            equal = {p: _field_at(model, p).to_python(state[i]) for i, (p, _d) in enumerate(order[:index])}
+            equal = {p: state[i] for i, (p, _d) in enumerate(order[:index])}
             lookup = "lt" if desc != backwards else "gt"
-            condition |= Q(**equal, **{f"{path}__{lookup}": value})
+            condition |= Q(**equal, **{f"{path}__{lookup}": state[index]})
         queryset = queryset.filter(condition)
     rows = list(queryset.order_by(*ordering)[: per_page + 1])
     more = len(rows) > per_page
@@ -98,9 +112,7 @@ def keyset_page(queryset, order, *, per_page, cursor=None, direction="after", so
     has_previous = (state is not None) if not backwards else more
 
     def make(row):
-        values = [_encode(_value_at(row, path)) for path, _desc in order]
-        raw = json.dumps({"s": sort_key, "v": values}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return signing.dumps({"s": sort_key, "k": str(row.pk)}, salt=CURSOR_SALT)
 
     return Page(
         rows,
@@ -108,21 +120,24 @@ def keyset_page(queryset, order, *, per_page, cursor=None, direction="after", so
         has_previous and bool(rows),
         make(rows[-1]) if rows else None,
         make(rows[0]) if rows else None,
+        refused_cursor=bool(cursor) and state is None,
     )
 
 
-def _decode_cursor(cursor, sort_key, length):
+def _cursor_row(queryset, order, cursor, sort_key):
+    """The sort values, in ``order``, of the row a cursor points at; None for a cursor refused."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error):
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+    except signing.BadSignature:  # edited, made up, or signed with another key
         return None
     if not isinstance(data, dict) or data.get("s") != sort_key:
         return None
-    values = data.get("v")
-    if not isinstance(values, list) or len(values) != length:
+    try:
+        pk = queryset.model._meta.pk.to_python(data.get("k"))
+    except ValidationError:
         return None
-    return values
+    # Within the list's own rows: a row the user may not see (or filtered out since) is no position.
+    return next(iter(queryset.filter(pk=pk).values_list(*(path for path, _desc in order))[:1]), None)
 
 
 class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -181,32 +196,49 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         return "-pk", [("pk", True)]
 
     def per_page(self):
+        """The ``per_page`` asked for if it is one of the choices offered, else the first choice."""
         try:
-            value = int(self.request.GET.get("per_page", 25))
+            value = int(self.request.GET.get("per_page", ""))
         except ValueError:
-            value = 25
-        return value if value in settings.LIST_PER_PAGE_CHOICES else 25
+            value = None
+        return value if value in settings.LIST_PER_PAGE_CHOICES else settings.LIST_PER_PAGE_CHOICES[0]
 
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
         filterset = self.get_filterset(queryset)
         # An invalid filter value (e.g. an unknown id) shows no rows rather than ignoring the filter.
         queryset = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-        probe_table = self.table_class(PageData([], queryset.model), request=request)
+        probe_table = request_table(self.table_class, PageData([], queryset.model), request)
         sort_key, order = self.sort_choice(probe_table)
         export = request.GET.get("export")
         if export in (ExportFormat.CSV, ExportFormat.XLSX):
             return self.export(queryset, order, export)
+        per_page = self.per_page()
+        if request.GET.get("per_page", str(per_page)) != str(per_page):
+            choices = ", ".join(str(choice) for choice in settings.LIST_PER_PAGE_CHOICES)
+            messages.warning(
+                request,
+                _("Rows per page can be %(choices)s; showing %(per_page)s.")
+                % {"choices": choices, "per_page": per_page},
+            )
         direction = "before" if request.GET.get("before") else "after"
         page = keyset_page(
             queryset,
             order,
-            per_page=self.per_page(),
+            per_page=per_page,
             cursor=request.GET.get(direction),
             direction=direction,
             sort_key=sort_key,
         )
-        table = self.table_class(PageData(page.rows, queryset.model), request=request)
+        if page.refused_cursor:
+            messages.warning(
+                request,
+                _(
+                    "The link to that page of the list is not valid (edited, or made for another sort, or its row is "
+                    "no longer in the list); showing the first page."
+                ),
+            )
+        table = request_table(self.table_class, PageData(page.rows, queryset.model), request)
         # The rows are already in order; tell the table so its headers show it, without re-sorting.
         table._order_by = OrderByTuple([sort_key]) if sort_key.lstrip("-") in table.columns else OrderByTuple()
         context = self.get_context_data(table=table, filterset=filterset, page=page, sort_key=sort_key, **kwargs)
@@ -233,7 +265,7 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     def export(self, queryset, order, fmt):
         """Up to EXPORT_INLINE_MAX_ROWS rows stream at once; more are written by a background task (exportjobs),
         which calls this view again as the same user, with ``request.export_job`` set, to write the file."""
-        table = self.table_class(PageData([], self.queryset.model), request=self.request)
+        table = request_table(self.table_class, PageData([], self.queryset.model), self.request)
         ordering = [("-" if desc else "") + path for path, desc in order]
         ordered = queryset.order_by(*ordering)
         name = self.export_name or self.queryset.model._meta.model_name

@@ -28,8 +28,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
+from django.urls import reverse
 
-from .crawl import Visit, _local, _PageParser, _read, _same_site, crawl
+from .crawl import Visit, _local, _PageParser, _read, _same_site, api_tampering, crawl, tamper
 from .menu import menu_for
 
 DEMO_USERS = ("admin", "bappeda", "dpmptsp", "dkumkmp", "operator_airport", "operator_mall")
@@ -57,6 +58,10 @@ class CrawlResult(dict):
         self.personal = {}
         self.log_lines = []
         self.personal_pages = {}  # {role: [Visit]}: see personal_data_pages
+        # {role: [Visit]}: every list the role's crawl found, and the API's lists, requested with tampered
+        # parameters (crawl.tamper, crawl.api_tampering), once per role, in the first language; and how long it took.
+        self.tampered = {}
+        self.tamper_seconds = {}
 
 
 def personal_values():
@@ -141,6 +146,12 @@ def crawl_demo(roles=ROLES, languages=LANGUAGES, max_per_shape=MAX_PER_SHAPE):
             result.seconds[role, language] = time.monotonic() - started
             if role in PERSONAL_DATA_ROLES and language == LANGUAGES[0]:
                 result.personal_pages[role] = personal_data_pages(client, result[role, language])
+            if language == languages[0]:
+                started = time.monotonic()
+                result.tampered[role] = tamper(client, result[role, language]) + api_tampering(
+                    client, api_lists(client)
+                )
+                result.tamper_seconds[role] = time.monotonic() - started
     cache.clear()
     return result
 
@@ -206,6 +217,15 @@ def _get(client, url, referrer=None):
         referrer=referrer,
         location=response.get("Location", "") if 300 <= response.status_code < 400 else "",
     )
+
+
+def api_lists(client):
+    """The paths of the JSON API's lists (a parking location's summaries for the first location the user sees)."""
+    paths = [reverse("api:snapshot-list"), reverse("api:indicator-list"), reverse("cashless_api:location_list")]
+    locations = client.get(paths[-1])
+    if locations.status_code == 200 and locations.json():
+        paths.append(reverse("cashless_api:summary_list", args=[locations.json()[0]["code"]]))
+    return paths
 
 
 def pytest_collection_modifyitems(items):

@@ -23,7 +23,7 @@ from .exportjobs import export_jobs_abandon_stale
 from .forms import ImportForm
 from .importing import get_importer, importers_for, run_import
 from .importing.template import build_template
-from .lists import ObjectListView
+from .lists import ObjectListView, related_table
 from .models import ExportJob, ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 from .roles import can_see_personal_data, free_text_for, mask_field, redact_for, user_role
 from .templatetags.formatting import yes_no
@@ -138,7 +138,7 @@ class ObjectDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
         context["title"] = str(self.object)
         context["verbose_name"] = self.model._meta.verbose_name
         context["related"] = [
-            (title, table_class(getattr(self.object, attr).all(), request=self.request, orderable=False))
+            (title, related_table(table_class, getattr(self.object, attr).all(), self.request))
             for title, attr, table_class in self.related_lists
         ]
         return context

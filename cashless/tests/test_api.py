@@ -131,3 +131,26 @@ def test_a_nul_character_in_the_location_code_is_404_not_a_server_error(api):
     client = api("operator_airport")
     assert client.get("/api/cashless/locations/SEP%00/summaries/").status_code == 404
     assert push(client, [item("A1")], code="SEP%00").status_code == 404
+
+
+@pytest.mark.parametrize("depth", [100_000, 5_000, 21])
+def test_a_deeply_nested_body_is_a_400_saying_so(api, depth):
+    """Issue 20 finding 9: a body of 100,000 nested arrays made the parser fail with a RecursionError (a 500)."""
+    client = api("operator_airport")
+    for body in ("[" * depth + "]" * depth, '{"transactions": ' + "[" * depth + "]" * depth + "}"):
+        response = client.post("/api/cashless/locations/SEPINGGAN/transactions/", body, content_type="application/json")
+        assert response.status_code == 400
+        assert "20" in response.json()["detail"]  # the depth allowed, in the request's language
+    assert not ParkingTransaction.objects.exists()
+
+
+def test_a_body_as_deep_as_allowed_is_read_and_refused_for_its_shape_only(api):
+    client = api("operator_airport")
+    nested = "[" * 19 + "]" * 19
+    response = client.post(
+        "/api/cashless/locations/SEPINGGAN/transactions/",
+        '{"transactions": ' + nested + "}",
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "transactions" in response.json()
+    assert push(client, [item()]).status_code == 201

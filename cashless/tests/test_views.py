@@ -94,7 +94,7 @@ def test_the_log_list_has_a_default_range_keyset_pages_and_a_capped_export(clien
     following = client.get(reverse("cashless:transaction_list"), {**params, "after": page.next_cursor})
     with CaptureQueriesContext(connection) as second:
         client.get(reverse("cashless:transaction_list"), {**params, "after": page.next_cursor})
-    assert len(first) == len(second)
+    assert len(first) + 1 == len(second)  # a cursor's page reads its row's sort values first (smarteconomy.lists)
     assert {r.pk for r in following.context["page"].rows}.isdisjoint({r.pk for r in page.rows})
     monkeypatch.setattr(views.TransactionListView, "export_max_rows", 7)
     export = client.get(reverse("cashless:transaction_list"), {**params, "export": "csv"})

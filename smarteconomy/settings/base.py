@@ -353,11 +353,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's parser and pagination, with a crafted body or cursor refused by a 400 (smarteconomy/api_input.py).
+    "DEFAULT_PARSER_CLASSES": ["smarteconomy.api_input.JSONParser"],
     # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
     "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
     # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "smarteconomy.api_input.CursorPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -274,3 +274,66 @@ def test_url_shapes_ignore_ids_and_sort_orders_but_keep_export_formats():
     assert url_shape("/x/?export=csv") != url_shape("/x/?export=xlsx")
     assert url_shape("/x/?export=csv&sort=name") == url_shape("/x/?export=csv")
     assert url_shape("/x/?status=a") == url_shape("/x/?status=b") != url_shape("/x/")
+
+
+# --- Parameter tampering (issue 20): every list, and the API's lists, with what a user can type into the URL ---------
+
+
+def test_no_tampered_list_or_api_request_is_a_server_error(demo_crawl):
+    """Every list the crawl found (once per role), requested with per_page -5, 0 and 10**6, garbage cursors, a
+    cursor whose values are garbage, a real cursor of another sort and an unknown sort; the API's lists with those
+    page sizes and cursors. No 5xx; a list shows a page (the first, with a message); a cursor the paged API list
+    did not give is a 400 (the other API lists are not paged: they ignore it)."""
+    print("tampering took", {role: round(seconds, 1) for role, seconds in demo_crawl.tamper_seconds.items()})
+    assert set(demo_crawl.tampered) == set(ROLES)
+    errors, broken, accepted = [], [], []
+    for role, visits in demo_crawl.tampered.items():
+        for visit in visits:
+            where = f"{visit.status} {role} {visit.url} (the list {visit.referrer})"
+            if visit.status >= 500:
+                errors.append(f"{where}: {(visit.error.strip().splitlines() or [''])[-1]}")
+            elif not visit.url.startswith("/api/") and visit.status != 200:
+                broken.append(where)
+            elif visit.url.startswith("/api/snapshots/?cursor=") and visit.status not in (400, 401, 403):
+                accepted.append(where)
+    assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors)
+    assert not broken, "tampered lists that show no page:\n" + "\n".join(broken)
+    assert not accepted, "API cursors the list did not give, accepted:\n" + "\n".join(accepted)
+    # The guard cannot pass by tampering with nothing: lists of every office, each with every kind of tampering.
+    lists = {
+        role: {v.referrer for v in visits if not v.url.startswith("/api/")}
+        for role, visits in demo_crawl.tampered.items()
+    }
+    least = {"admin": 15, "bappeda": 15, "dpmptsp": 4, "dkumkmp": 10, "operator_airport": 1, "operator_mall": 1}
+    short = [f"{role}: {len(lists[role])} lists < {count}" for role, count in least.items() if len(lists[role]) < count]
+    assert not short, "\n".join(short)
+    urls = [visit.url for visits in demo_crawl.tampered.values() for visit in visits]
+    for part in ("per_page=-5", "per_page=0", "per_page=1000000", "after=not-a-cursor", "sort=no_such_column"):
+        assert any(part in url for url in urls), part
+    assert any("/api/snapshots/?cursor=" in url for url in urls) and any("page_size=-5" in url for url in urls)
+    cursors = [url for url in urls if "after=" in url and "not-a-cursor" not in url and "bz0xJnA9JTI3" not in url]
+    assert len(cursors) >= 10, "few garbled or other-sort cursors were tried"
+
+
+@pytest.mark.django_db
+def test_tampering_requests_a_list_with_every_bad_parameter(role_users, reference_data):
+    """The tampering itself, on the kelurahan list (two pages, sortable): the URLs it makes, and that it reports a
+    server error as one (``?per_page=-5`` was one before issue 20)."""
+    from smarteconomy.crawl import _visit, list_tampering, tamper
+    from smarteconomy.models import Kelurahan
+
+    client = Client()
+    client.force_login(role_users["dkumkmp"])
+    page = _visit(client, reverse("reference:kelurahan_list"), None)
+    urls = list_tampering(page)
+    query = "\n".join(urls)
+    for part in ("per_page=-5", "per_page=0", "per_page=1000000", "sort=no_such_column", "after=not-a-cursor"):
+        assert part in query
+    made = [url for url in urls if "after=" in url and "not-a-cursor" not in url and "bz0xJnA9JTI3" not in url]
+    assert len(made) == 2  # the page's cursor garbled, and used with another sort
+    assert any("sort=" in url for url in made)
+    detail = _visit(client, Kelurahan.objects.first().get_absolute_url(), None)
+    assert detail.status == 200 and list_tampering(detail) == []  # a record's page is no list
+    tampered = tamper(client, [page])
+    assert [visit.url for visit in tampered] == urls
+    assert all(visit.status == 200 for visit in tampered), [(v.url, v.status) for v in tampered]

@@ -1,7 +1,12 @@
 """The shared list page: sorting, filtering, search, keyset pages, and streaming exports."""
 
+import base64
+import binascii
+import contextlib
 import csv
+import datetime
 import io
+import json
 
 import pytest
 from django.db import connection
@@ -74,11 +79,14 @@ def test_pages_use_no_count_and_no_offset_and_a_constant_number_of_queries(offic
     with CaptureQueriesContext(connection) as short:
         officer.get(LIST, {"sort": "name", "per_page": 25})
     with CaptureQueriesContext(connection) as deep:
-        officer.get(LIST, {"sort": "name", "per_page": 25, "after": first.context["page"].next_cursor})
+        second = officer.get(LIST, {"sort": "name", "per_page": 25, "after": first.context["page"].next_cursor})
+    with CaptureQueriesContext(connection) as back:
+        officer.get(LIST, {"sort": "name", "per_page": 25, "before": second.context["page"].previous_cursor})
     sql = " ".join(q["sql"].upper() for q in deep.captured_queries)
     assert "COUNT(" not in sql
     assert "OFFSET" not in sql
-    assert len(short.captured_queries) == len(deep.captured_queries)
+    # A page after a cursor reads the cursor's row (its sort values) first: one query more, at any depth.
+    assert len(short.captured_queries) + 1 == len(deep.captured_queries) == len(back.captured_queries)
 
 
 def test_search_filter_and_per_page(officer):
@@ -156,3 +164,174 @@ def test_xlsx_export_has_every_filtered_row(officer):
 def test_keyset_page_directly_on_an_empty_queryset():
     page = keyset_page(Kelurahan.objects.none(), [("pk", False)], per_page=10)
     assert page.rows == [] and not page.has_next and not page.has_previous
+
+
+# --- Cursors carry no personal data, and only the list's own cursors are taken (issue 20, findings 2 and 9) -------
+
+TENANTS = reverse("industry_center:tenant_list")
+
+
+@pytest.fixture
+def tenants(db):
+    from industry_center.tests.factories import make_tenant
+
+    # Phones in another order than the names and the keys: sorting by phone is a real order of its own.
+    return [make_tenant(f"UD Tempe {n:02d}", phone=f"0812{(n * 37) % 61:04d}{n:04d}") for n in range(60)]
+
+
+def tenant_names(response):
+    return [row.record.name for row in response.context["table"].rows]
+
+
+def shown_messages(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def readable(cursor):
+    """What anyone holding a cursor can read in it: its text, and the JSON inside whatever base64 it has."""
+    texts = [cursor]
+    for part in cursor.replace(".", ":").split(":"):
+        with contextlib.suppress(ValueError, binascii.Error):
+            texts.append(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode("utf-8", "replace"))
+    return " ".join(texts)
+
+
+def walk_tenants(client, params):
+    pages, cursors = [], []
+    response = client.get(TENANTS, params)
+    while True:
+        assert response.status_code == 200
+        pages.append(tenant_names(response))
+        page = response.context["page"]
+        cursors += [page.next_cursor, page.previous_cursor]
+        if not page.has_next:
+            return pages, cursors
+        response = client.get(TENANTS, {**params, "after": page.next_cursor})
+
+
+@pytest.mark.parametrize("role", ["bappeda", "dkumkmp"])
+@pytest.mark.parametrize("sort", ["phone", "-phone", "name"])
+def test_no_cursor_of_the_tenant_list_holds_a_phone(client, role_users, tenants, role, sort):
+    """Finding 2: sorted by phone, the next page's cursor held the raw phone, for a role that sees phones masked."""
+    client.force_login(role_users[role])
+    pages, cursors = walk_tenants(client, {"sort": sort})
+    assert sum(len(page) for page in pages) == 60 and len(pages) == 3
+    for cursor in cursors:
+        text = readable(cursor)
+        leaked = [t.phone for t in tenants if t.phone in text or t.phone[-6:] in text]
+        assert not leaked, f"{text} holds {leaked}"
+
+
+def test_a_role_that_sees_phones_masked_cannot_sort_by_them(client, role_users, tenants):
+    """Bappeda sees phones masked: the order of the rows would tell what the mask hides, so no sort by phone."""
+    client.force_login(role_users["bappeda"])
+    default = tenant_names(client.get(TENANTS))
+    response = client.get(TENANTS, {"sort": "phone"})
+    assert tenant_names(response) == default
+    assert not response.context["table"].columns["phone"].orderable
+    listing = client.get(TENANTS).content.decode()  # its headers link to their sorts, the phone's to none
+    assert 'href="?sort=nib"' in listing and "sort=phone" not in listing and "sort=-phone" not in listing
+    export = b"".join(client.get(TENANTS, {"sort": "phone", "export": "csv"}).streaming_content).decode("utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(export))][1:] == sorted(t.name for t in tenants)
+
+
+def test_the_owning_office_pages_through_a_sort_by_phone_both_ways(client, role_users, tenants):
+    client.force_login(role_users["dkumkmp"])
+    for sort in ("phone", "-phone"):
+        pages, _cursors = walk_tenants(client, {"sort": sort})
+        flat = [name for page in pages for name in page]
+        sign = "-" if sort.startswith("-") else ""
+        assert flat == [t.name for t in sorted(tenants, key=lambda t: (t.phone, t.pk), reverse=bool(sign))]
+        second = client.get(
+            TENANTS, {"sort": sort, "after": client.get(TENANTS, {"sort": sort}).context["page"].next_cursor}
+        )
+        back = client.get(TENANTS, {"sort": sort, "before": second.context["page"].previous_cursor})
+        assert tenant_names(back) == pages[0]
+        assert not shown_messages(second) and not shown_messages(back)
+
+
+def forged(payload):
+    """A cursor written the way this list wrote them before they were signed: base64 of the JSON."""
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def test_an_edited_or_made_up_cursor_is_refused_with_the_first_page(client, role_users, tenants):
+    """Finding 2: crafted cursors ("the rows after this phone") recovered every phone by bisection."""
+    client.force_login(role_users["dkumkmp"])
+    first = client.get(TENANTS, {"sort": "phone"})
+    first_page = tenant_names(first)
+    cursor = first.context["page"].next_cursor
+    by_phone = sorted(tenants, key=lambda t: (t.phone, t.pk))
+    middle = by_phone[30]
+    payload, _sep, signature = cursor.partition(":")
+    edited = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    edited["k"] = middle.pk
+    crafted = [
+        forged({"s": "phone", "v": [middle.phone, middle.pk]}),  # the attack of the finding
+        forged({"s": "phone", "v": [middle.phone[:5], 0]}),
+        forged(edited) + ":" + signature,  # another row under the real cursor's signature
+        cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB"),
+        "not-a-cursor!!",
+    ]
+    for bad in crafted:
+        for direction in ("after", "before"):
+            response = client.get(TENANTS, {"sort": "phone", direction: bad})
+            assert response.status_code == 200
+            assert tenant_names(response) == first_page, bad
+            assert response.context["page"].refused_cursor
+            assert len(shown_messages(response)) == 1
+    # A real cursor used with another sort is refused the same way.
+    other = client.get(TENANTS, {"sort": "name", "after": cursor})
+    assert tenant_names(other) == tenant_names(client.get(TENANTS, {"sort": "name"}))
+    assert other.context["page"].refused_cursor
+    # And a real cursor in the hands of a user who may not see its row is no position for them.
+    client.force_login(role_users["bappeda"])
+    default = client.get(TENANTS).context["page"].next_cursor
+    assert not client.get(TENANTS, {"after": default}).context["page"].refused_cursor
+
+
+def test_a_cursor_whose_value_is_not_a_date_shows_the_first_page(client, role_users, reference_data):
+    """Finding 9: a validly encoded cursor with garbage for the date it sorts by was a server error."""
+    from msme.tests.factories import make_msme
+
+    for n in range(1, 31):
+        make_msme(n, registered_on=datetime.date(2022, 1, 1) + datetime.timedelta(days=n))
+    client.force_login(role_users["dkumkmp"])
+    url = reverse("msme:msme_list")
+    first = tenant_names(client.get(url))
+    for values in (["garbage", 1], ["2022-13-45", "x"], [None, None], ["2022-01-05"], {"a": 1}):
+        response = client.get(url, {"after": forged({"s": "-registered_on", "v": values})})
+        assert response.status_code == 200
+        assert tenant_names(response) == first
+        assert response.context["page"].refused_cursor
+
+
+@pytest.mark.parametrize("per_page", ["-5", "0", "7", "1000000", "abc", ""])
+def test_a_per_page_that_is_not_offered_shows_the_first_choice_with_a_message(officer, per_page):
+    """Finding 9: ?per_page=-5 was a server error; an unlisted number (7) showed 7 of the page's 25 rows, so that
+    Next skipped the other 18."""
+    response = officer.get(LIST, {"per_page": per_page, "sort": "name"})
+    assert response.status_code == 200
+    assert response.context["per_page"] == 25
+    html = response.content.decode()
+    shown = [name for name in Kelurahan.objects.order_by("name").values_list("name", flat=True) if f">{name}<" in html]
+    assert len(shown) == 25
+    assert len(shown_messages(response)) == 1
+    following = officer.get(LIST, {"per_page": per_page, "sort": "name", "after": response.context["page"].next_cursor})
+    assert len(names(following)) == 34 - 25
+    assert officer.get(LIST, {"per_page": per_page, "export": "csv"}).status_code == 200
+
+
+def test_an_offered_per_page_has_no_message(officer):
+    for per_page in (25, 50, 100, 250):
+        assert not shown_messages(officer.get(LIST, {"per_page": per_page}))
+    assert not shown_messages(officer.get(LIST))
+
+
+@pytest.mark.parametrize("params", [{"per_page": "-5"}, {"per_page": "0"}, {"page": "-1"}, {"page": "x", "sort": "x"}])
+def test_a_record_page_ignores_page_and_per_page(officer, params):
+    """The related rows of a record's page (a kecamatan's kelurahan) are not paged by the request either."""
+    kecamatan = Kecamatan.objects.get(name="Balikpapan Timur")
+    response = officer.get(reverse("reference:kecamatan_detail", args=[kecamatan.pk]), params)
+    assert response.status_code == 200
+    assert "Manggar Baru" in response.content.decode()
