@@ -1,5 +1,8 @@
 """Forms of the msme pages. They only collect input: the writes go through msme.services."""
 
+import uuid
+from pathlib import Path
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +56,12 @@ class PhotoField(forms.ImageField):
     def to_python(self, data):
         if data not in self.empty_values:
             validate_image_size(data)
-        return super().to_python(data)
+        image = super().to_python(data)
+        if image is not None:
+            # Stored under a generated name: the uploader's file name may carry a NIK or phone number, and the
+            # photo's address is shown to every office that sees the listing.
+            image.name = f"{uuid.uuid4().hex}{Path(image.name).suffix.lower()}"
+        return image
 
 
 class ListingForm(ModelForm):

@@ -5,6 +5,7 @@ with a message that says why, and leaves nothing: no import in a success state, 
 Then: dry runs keep no file; uploaded files are served (also with DEBUG off) only with their record."""
 
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -418,6 +419,15 @@ def photo_listing(listing_form, client, role_users):
     assert response.status_code == 302
     client.logout()
     return Listing.objects.get()
+
+
+def test_a_listing_photo_is_stored_under_a_generated_name(listing_form, client, role_users):
+    """The uploader's file name may carry a NIK or phone number; the photo's address is shown to every office."""
+    client.force_login(role_users["dkumkmp"])
+    photo = SimpleUploadedFile("KTP 6471055002004406 0817-1477-6250.PNG", png(40, 30))
+    assert client.post(reverse("msme:listing_add"), {**listing_form, "photo": photo}).status_code == 302
+    name = Listing.objects.get().photo.name
+    assert re.fullmatch(r"listings/\d{4}/\d{2}/[0-9a-f]{32}\.png", name), name
 
 
 def test_a_listing_photo_is_served_to_those_who_see_the_listing(client, role_users, production, photo_listing):
