@@ -373,6 +373,11 @@ class ExportJob(models.Model):
     def active(self):
         return self.status in self.ACTIVE
 
+    def file_visible_to(self, user):
+        """The file is the asking user's alone (smarteconomy.media): it was rendered with their filters and their
+        view of personal data; a superuser's permissions do not reach it."""
+        return user.pk == self.user_id
+
     @property
     def percent(self):
         """Progress in whole percent, or None while the number of rows is not known yet."""

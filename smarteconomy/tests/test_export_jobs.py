@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -111,6 +112,12 @@ def test_a_larger_export_is_a_background_job_whose_file_is_the_stream(
     officer.force_login(role_users["bappeda"])
     assert officer.get(download).status_code == 404
     assert download not in officer.get(MINE).content.decode()
+    # Nor through the uploaded-files address (smarteconomy.media), not even a superuser (who holds every
+    # permission) who knows the name: the file is its requester's alone, and is downloaded only as above.
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    for user in (role_users["bappeda"], role_users["admin"], superuser):
+        officer.force_login(user)
+        assert officer.get(f"/media/{job.file.name}").status_code == 404, user
     officer.logout()
     assert officer.get(download).status_code == 302
 
