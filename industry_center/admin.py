@@ -48,8 +48,6 @@ class TenantAdmin(SimpleHistoryAdmin):
     # (smarteconomy.admin_site).
     personal_fields = {"phone": "phone"}
     personal_data_owner = Role.DKUMKMP
-    # Free text that may quote a NIK or phone number is left out of the forms too (masked on the office pages).
-    exclude = Tenant.free_text_fields
 
 
 @admin.register(Tenancy)
@@ -62,7 +60,6 @@ class LevyBillAdmin(ReadOnlyAdmin):
     list_display = ("number", "kind", "tenancy", "period", "amount", "paid_amount", "status", "due_date")
     list_filter = ("status", "kind")
     search_fields = ("number",)
-    exclude = LevyBill.free_text_fields  # on the DKUMKMP pages, where a NIK or phone in them is masked
 
 
 @admin.register(Payment)
@@ -77,7 +74,6 @@ class SettlementRowAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     list_display = ("rrn", "transaction_at", "amount", "bill_number", "status")
     list_filter = ("status",)
     search_fields = ("rrn", "bill_number")
-    exclude = SettlementRow.free_text_fields  # on the DKUMKMP pages, where a NIK or phone in them is masked
 
     def has_add_permission(self, request):
         return False

@@ -222,6 +222,7 @@ class Payment(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     number_units = {"amount": RUPIAH}
+    free_text_fields = ("note",)  # an officer's words about a payment: may quote a NIK or phone number
     history = HistoricalRecords()
     objects = DkumkmpQuerySet.as_manager()
 

@@ -150,6 +150,7 @@ class ServiceDisruption(models.Model):
     responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    free_text_fields = ("impact", "follow_up")  # free text: may quote a NIK or phone number
     objects = DpmptspQuerySet.as_manager()
 
     class Meta:

@@ -38,8 +38,6 @@ class MsmeAdmin(ReadOnlyAdmin):
     # (smarteconomy.admin_site).
     personal_fields = {"owner_nik": "nik", "phone": "phone"}
     personal_data_owner = Role.DKUMKMP
-    # Free text that may quote a NIK or phone number is left out of the forms too (masked on the office pages).
-    exclude = Msme.free_text_fields
 
 
 @admin.register(MarketplaceCategory)

@@ -281,6 +281,7 @@ class OutletMovement(models.Model):
 
     number_units = {"unit_price": RUPIAH, "commission_percent": PERCENT}
     history = HistoricalRecords()
+    free_text_fields = ("note",)  # an officer's words about goods in or out: may quote a NIK or phone number
     objects = DkumkmpQuerySet.as_manager()
 
     class Meta:

@@ -6,7 +6,8 @@
   digit at a time. A refused lookup is Django's DisallowedModelAdminLookup: a 400.
 - Personal data (``personal_fields``, {field name: "nik" or "phone"}, as on ObjectDetailView) is never in a form,
   never filtered on, and masked in the change history (django-simple-history's pages) for every user outside
-  ``personal_data_owner``: the administrators (Diskominfo) are not the office that owns it.
+  ``personal_data_owner``: the administrators (Diskominfo) are not the office that owns it. Free text that may quote
+  a NIK or phone number (the model's ``free_text_fields``) is left out of the forms for them too.
 """
 
 from django.contrib import admin
@@ -17,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .roles import can_see_personal_data, mask_field, redact
+from .roles import can_see_personal_data, mask_field, owner_office_of, redact
 
 # The parameters Django's field list filters use: ChoicesFieldListFilter and BooleanFieldListFilter (exact,
 # isnull), DateFieldListFilter (gte, lt), EmptyFieldListFilter (isempty); a relation's filter adds
@@ -53,11 +54,17 @@ class BackOfficeAdminMixin:
         return getattr(self, "personal_fields", {})
 
     def sees_personal_data(self, user):
-        return can_see_personal_data(user, getattr(self, "personal_data_owner", None))
+        owner = getattr(self, "personal_data_owner", None) or owner_office_of(self.model)
+        return can_see_personal_data(user, owner)
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or ())
-        return exclude + [name for name in self.get_personal_fields() if name not in exclude]
+        hidden = [*self.get_personal_fields()]
+        if not self.sees_personal_data(request.user):
+            # Free text that may quote a NIK or phone number (the model's ``free_text_fields``, masked on the
+            # office pages) is left out of the form for everyone outside the owning office.
+            hidden += getattr(self.model, "free_text_fields", ())
+        return exclude + [name for name in hidden if name not in exclude]
 
     def lookup_allowed(self, lookup, value, request=None):
         if (lookup, value) in self._limit_choices_lookups():

@@ -16,14 +16,15 @@ from industry_center.models import LevyBill
 from industry_center.services import (
     levy_bill_cancel,
     levy_bills_issue_month,
+    payment_record,
     settlement_row_record,
     settlement_row_set_aside,
     tenant_save,
 )
 from industry_center.tests.factories import STATIC_QRIS, make_centre, make_tenancy
 from licensing.models import PermitType
-from licensing.services import permit_application_create, permit_application_transition
-from msme.services import msme_update
+from licensing.services import permit_application_create, permit_application_transition, service_disruption_save
+from msme.services import msme_update, outlet_movement_record, outlet_product_save
 from msme.tests.factories import make_msme
 from smarteconomy.choices import Role
 from smarteconomy.roles import owner_office_of
@@ -99,7 +100,34 @@ def notes(role_users, reference_data):
     permit_application_transition(
         application=application, to_status="returned", at=_at(4), reason="other", note=WRITTEN, by=dpmptsp
     )
-    return {"msme": msme, "tenant": tenant, "bill": bill, "row": row, "application": application}
+    bill_open = LevyBill.objects.exclude(pk=bill.pk).first() or _second_bill(centre)
+    payment = payment_record(
+        bill=bill_open, channel="transfer", amount=1_000, paid_at=_at(6), reference="TRF-1", note=WRITTEN, by=dkumkmp
+    )
+    product = outlet_product_save(msme=msme, name="Amplang", unit_price=10_000, commission_percent=10, by=dkumkmp)
+    movement = outlet_movement_record(
+        product=product, kind="intake", quantity=5, on=date(2025, 1, 7), note=WRITTEN, by=dkumkmp
+    )
+    disruption = service_disruption_save(
+        system="oss", started_at=_at(8), ended_at=_at(9), impact=WRITTEN, follow_up=WRITTEN_BEFORE, by=dpmptsp
+    )
+    return {
+        "msme": msme,
+        "tenant": tenant,
+        "bill": bill,
+        "row": row,
+        "application": application,
+        "payment": payment,
+        "product": product,
+        "movement": movement,
+        "disruption": disruption,
+    }
+
+
+def _second_bill(centre):
+    tenancy = make_tenancy(centre, "RP-78", "UD Kerupuk")
+    levy_bills_issue_month(period=date(2025, 1, 1), today=date(2025, 1, 2))
+    return LevyBill.objects.get(tenancy=tenancy)
 
 
 # (declared field, the owning office, the pages that show it: list pages are checked with their CSV and XLSX exports)
@@ -110,6 +138,9 @@ CASES = [
     ("industry_center.SettlementRow.payer", Role.DKUMKMP, ["industry_center:settlement_list"], ["row"]),
     ("industry_center.SettlementRow.reason", Role.DKUMKMP, ["industry_center:settlement_list"], ["row"]),
     ("licensing.PermitStatusChange.note", Role.DPMPTSP, [], ["application"]),
+    ("msme.OutletMovement.note", Role.DKUMKMP, [], ["product"]),
+    ("licensing.ServiceDisruption.impact", Role.DPMPTSP, ["licensing:disruption_list"], ["disruption"]),
+    ("licensing.ServiceDisruption.follow_up", Role.DPMPTSP, [], ["disruption"]),
 ]
 
 
@@ -181,6 +212,9 @@ def test_the_back_office_leaves_the_free_text_out(client, role_users, notes):
         ("admin:industry_center_tenant_change", notes["tenant"]),
         ("admin:industry_center_levybill_change", notes["bill"]),
         ("admin:industry_center_settlementrow_change", notes["row"]),
+        ("admin:industry_center_payment_change", notes["payment"]),
+        ("admin:msme_outletmovement_change", notes["movement"]),
+        ("admin:licensing_servicedisruption_change", notes["disruption"]),
     ]
     for name, record in pages:
         response = client.get(reverse(name, args=[record.pk]))
