@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
@@ -70,6 +71,28 @@ class SmartEconomyUserAdmin(UserAdmin, SimpleHistoryAdmin):
         if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
             raise PermissionDenied
         super().delete_queryset(request, queryset)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """A role's permissions are declared in the code (each AppConfig's ``role_permissions``) and set again after every
+    migrate; only a superuser changes them in between. Otherwise an administrator could give the administrators'
+    group any permission, itself included."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [name for name in ("name", "permissions") if name not in readonly]
+        return readonly
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(ApiToken)

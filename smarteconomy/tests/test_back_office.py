@@ -300,3 +300,25 @@ def test_an_administrator_does_not_give_themselves_another_role(client, role_use
     url = reverse("admin:smarteconomy_user_change", args=[colleague.pk])
     assert client.post(url, _user_form(colleague, groups=[dkumkmp.pk])).status_code == 302
     assert list(colleague.groups.values_list("name", flat=True)) == ["dkumkmp"]
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_not_a_superuser_cannot_change_a_role_s_permissions(client, role_users, make_user):
+    """Roles' permissions come from the code; an administrator who could edit them could give the administrators'
+    group anything (the change permission of every office's records), itself included."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get(name="admin")
+    before = set(group.permissions.values_list("pk", flat=True))
+    wanted = Permission.objects.get(codename="change_msme")
+    client.force_login(role_users["admin"])
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    assert client.get(url).status_code == 200
+    assert 'name="permissions"' not in client.get(url).content.decode()
+    client.post(url, {"name": "admin", "permissions": [*before, wanted.pk]})
+    assert set(group.permissions.values_list("pk", flat=True)) == before
+    assert client.post(reverse("admin:auth_group_add"), {"name": "mine", "permissions": [wanted.pk]}).status_code == 403
+    assert not Group.objects.filter(name="mine").exists()
+    # A superuser still can.
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    assert 'name="permissions"' in client.get(url).content.decode()
