@@ -198,6 +198,7 @@ def _all_visits(demo_crawl):
     for (role, _language), visits in demo_crawl.items():
         yield role, visits
     yield from demo_crawl.personal_pages.items()
+    yield from demo_crawl.tampered.items()  # the lists asked with crafted parameters (crawl.tamper)
 
 
 def test_the_logs_of_the_crawl_are_captured_with_the_production_filter_and_formatter():
