@@ -119,7 +119,7 @@ def _per_location(measure, label, decimals=1):
         table = []
         for location_id, row in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
             value = row[measure]
-            table.append([names.get(location_id, location_id), "–" if value is None else f"{value:.{decimals}f}"])
+            table.append([names.get(location_id, location_id), "–" if value is None else number(value, decimals)])
         return [gettext("Location"), str(label)], table
 
     return breakdown

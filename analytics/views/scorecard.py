@@ -124,6 +124,11 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 WITHHELD_NOTE = gettext_lazy(
     "The city's value combines every operator's locations; your location's figures are on the indicator's page."
 )
+# On the indicator's page itself: the city's series is not shown, the breakdown holds the user's own location.
+WITHHELD_DETAIL_NOTE = gettext_lazy(
+    "The city's value combines every operator's locations and is shown to Bappeda only; the breakdown below holds "
+    "your location's figures."
+)
 
 
 def _report_periods(periods):
@@ -220,7 +225,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             rows=rows,
             latest=latest,
             shown=shown,
-            withheld_note=WITHHELD_NOTE if withheld else None,
+            withheld_note=WITHHELD_DETAIL_NOTE if withheld else None,
             chart=charts.line_chart(
                 [(s.period, s.value if s.status != SnapshotStatus.INCOMPLETE else None) for s in series],
                 title=_("%(name)s over time, with its target") % {"name": indicator.name},

@@ -65,7 +65,9 @@ def test_the_four_indicators_with_hand_computed_values(data):
 
 def test_the_breakdown_gives_each_location_and_missing_days_make_it_incomplete(data):
     columns, rows = registry.get_indicator("cashless.cashless_share").breakdown(Period.parse("2025-03"))
-    assert rows == [["BSB", "50.0"], ["SEPINGGAN", "75.0"]]
+    assert rows == [["BSB", "50,0"], ["SEPINGGAN", "75,0"]]  # Indonesian numbers, like every figure on the page
+    _columns, revenue = registry.get_indicator("cashless.parking_revenue").breakdown(Period.parse("2025-03"))
+    assert [cells[1] for cells in revenue] == ["8.000", "19.000"]
     measurement = value("cashless.cashless_share")
     assert not measurement.complete  # one or two days of logs in a 31-day month
     assert measurement.inputs[1]["name"]["params"] == {"location": "SEPINGGAN"}

@@ -114,5 +114,7 @@ def test_an_operator_sees_no_figure_of_the_other_location(client, role_users, tw
     revenue = body(client.get(reverse("analytics:indicator_detail", args=["cashless.parking_revenue"])))
     assert 'data-testid="breakdown"' in revenue and own in revenue  # its own row of the breakdown
     assert 'data-testid="withheld"' in revenue
+    # No empty series of the city ("not computed yet" would read as missing data): the note and the breakdown only.
+    assert 'data-testid="snapshots"' not in revenue and 'data-testid="chart-indicator"' not in revenue
     scorecard = body(client.get(reverse("analytics:scorecard")))
     assert "cashless.parking_revenue" in scorecard  # the indicator is listed, its city value is not
