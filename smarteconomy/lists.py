@@ -16,6 +16,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -79,6 +80,11 @@ class PageData(TableListData):
         return self._model
 
 
+class BadCursor(ValueError):
+    """A cursor this site did not make (edited, made up, signed with another key): crafted input, answered with
+    a 400 that says so. A genuine cursor that no longer fits (another sort, its row gone) is not one of these."""
+
+
 class Page:
     def __init__(self, rows, has_next, has_previous, next_cursor, previous_cursor, refused_cursor=False):
         self.rows = rows
@@ -91,8 +97,8 @@ class Page:
 
 def keyset_page(queryset, order, *, per_page, cursor=None, direction="after", sort_key=""):
     """One page of ``queryset`` in ``order`` [(field path, descending)], which must end in a unique
-    field (the primary key). A ``cursor`` this function did not make for ``sort_key``, or whose row is no
-    longer in ``queryset``, gives the first page (``refused_cursor``)."""
+    field (the primary key). A ``cursor`` made for another sort, or whose row is no longer in ``queryset``, gives
+    the first page (``refused_cursor``); one this site did not make raises ``BadCursor``."""
     state = _cursor_row(queryset, order, cursor, sort_key) if cursor else None
     backwards = state is not None and direction == "before"
     ordering = [("-" if desc != backwards else "") + path for path, desc in order]
@@ -128,14 +134,16 @@ def _cursor_row(queryset, order, cursor, sort_key):
     """The sort values, in ``order``, of the row a cursor points at; None for a cursor refused."""
     try:
         data = signing.loads(cursor, salt=CURSOR_SALT)
-    except signing.BadSignature:  # edited, made up, or signed with another key
-        return None
-    if not isinstance(data, dict) or data.get("s") != sort_key:
-        return None
+    except signing.BadSignature as error:  # edited, made up, or signed with another key
+        raise BadCursor(cursor) from error
+    if not isinstance(data, dict):
+        raise BadCursor(cursor)
+    if data.get("s") != sort_key:
+        return None  # a real cursor of another sort (a link kept from before the sort changed)
     try:
         pk = queryset.model._meta.pk.to_python(data.get("k"))
-    except ValidationError:
-        return None
+    except ValidationError as error:
+        raise BadCursor(cursor) from error
     # Within the list's own rows: a row the user may not see (or filtered out since) is no position.
     return next(iter(queryset.filter(pk=pk).values_list(*(path for path, _desc in order))[:1]), None)
 
@@ -210,32 +218,39 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         queryset = queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
         probe_table = request_table(self.table_class, PageData([], queryset.model), request)
         sort_key, order = self.sort_choice(probe_table)
+        per_page = self.per_page()
+        asked = request.GET.get("per_page", "")
+        if asked and asked != str(per_page):
+            choices = ", ".join(str(choice) for choice in settings.LIST_PER_PAGE_CHOICES)
+            return self.bad_parameter(
+                "per_page",
+                _("Rows per page can be %(choices)s; “%(asked)s” is not one of them.")
+                % {"choices": choices, "asked": asked[:20]},
+            )
         export = request.GET.get("export")
         if export in (ExportFormat.CSV, ExportFormat.XLSX):
             return self.export(queryset, order, export)
-        per_page = self.per_page()
-        if request.GET.get("per_page", str(per_page)) != str(per_page):
-            choices = ", ".join(str(choice) for choice in settings.LIST_PER_PAGE_CHOICES)
-            messages.warning(
-                request,
-                _("Rows per page can be %(choices)s; showing %(per_page)s.")
-                % {"choices": choices, "per_page": per_page},
-            )
         direction = "before" if request.GET.get("before") else "after"
-        page = keyset_page(
-            queryset,
-            order,
-            per_page=per_page,
-            cursor=request.GET.get(direction),
-            direction=direction,
-            sort_key=sort_key,
-        )
+        try:
+            page = keyset_page(
+                queryset,
+                order,
+                per_page=per_page,
+                cursor=request.GET.get(direction),
+                direction=direction,
+                sort_key=sort_key,
+            )
+        except BadCursor:
+            return self.bad_parameter(
+                direction,
+                _("The link to that page of the list is not one this site made (it was edited or made up)."),
+            )
         if page.refused_cursor:
             messages.warning(
                 request,
                 _(
-                    "The link to that page of the list is not valid (edited, or made for another sort, or its row is "
-                    "no longer in the list); showing the first page."
+                    "The link to that page of the list was made for another sort, or its row is no longer in the list; "
+                    "showing the first page."
                 ),
             )
         table = request_table(self.table_class, PageData(page.rows, queryset.model), request)
@@ -243,6 +258,19 @@ class ObjectListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
         table._order_by = OrderByTuple([sort_key]) if sort_key.lstrip("-") in table.columns else OrderByTuple()
         context = self.get_context_data(table=table, filterset=filterset, page=page, sort_key=sort_key, **kwargs)
         return self.render_to_response(context)
+
+    def bad_parameter(self, name, reason):
+        """A 400 for a crafted list parameter (``name``): the reason, and the list without that parameter."""
+        query = self.request.GET.copy()
+        for key in (name, "after", "before") if name in ("after", "before") else (name,):
+            query.pop(key, None)
+        back = f"{self.request.path}?{query.urlencode()}" if query else self.request.path
+        context = {
+            "reason": reason,
+            "back_url": back,
+            "title": self.title or self.queryset.model._meta.verbose_name_plural,
+        }
+        return render(self.request, "400.html", context, status=400)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -67,11 +67,11 @@ def test_previous_goes_back_to_the_same_rows(officer):
     assert back.context["page"].has_next and not back.context["page"].has_previous
 
 
-def test_a_cursor_from_another_sort_or_a_forged_cursor_shows_the_first_page(officer):
+def test_a_cursor_from_another_sort_shows_the_first_page_and_a_forged_one_is_a_400(officer):
     first = officer.get(LIST, {"sort": "name", "per_page": 25})
     other = officer.get(LIST, {"sort": "code", "per_page": 25, "after": first.context["page"].next_cursor})
     assert names(other) == names(officer.get(LIST, {"sort": "code", "per_page": 25}))
-    assert officer.get(LIST, {"after": "not-base64!!"}).status_code == 200
+    assert officer.get(LIST, {"after": "not-base64!!"}).status_code == 400
 
 
 def test_pages_use_no_count_and_no_offset_and_a_constant_number_of_queries(officer):
@@ -96,8 +96,8 @@ def test_search_filter_and_per_page(officer):
     response = officer.get(LIST, {"kecamatan_id": timur.pk, "per_page": 100})
     assert sorted(names(response)) == ["Lamaru", "Manggar", "Manggar Baru", "Teritip"]
     assert len(names(officer.get(LIST, {"per_page": 50}))) == 34
-    # An unknown per_page falls back to 25; an invalid filter value shows no rows, not an error page.
-    assert len(names(officer.get(LIST, {"per_page": 7}))) == 25
+    # A per_page not offered is a 400 (see below); an invalid filter value shows no rows, not an error page.
+    assert officer.get(LIST, {"per_page": 7}).status_code == 400
     response = officer.get(LIST, {"kecamatan_id": "999999"})
     assert response.status_code == 200 and names(response) == []
 
@@ -255,7 +255,7 @@ def forged(payload):
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def test_an_edited_or_made_up_cursor_is_refused_with_the_first_page(client, role_users, tenants):
+def test_an_edited_or_made_up_cursor_is_a_400_that_says_so(client, role_users, tenants):
     """Finding 2: crafted cursors ("the rows after this phone") recovered every phone by bisection."""
     client.force_login(role_users["dkumkmp"])
     first = client.get(TENANTS, {"sort": "phone"})
@@ -276,10 +276,11 @@ def test_an_edited_or_made_up_cursor_is_refused_with_the_first_page(client, role
     for bad in crafted:
         for direction in ("after", "before"):
             response = client.get(TENANTS, {"sort": "phone", direction: bad})
-            assert response.status_code == 200
-            assert tenant_names(response) == first_page, bad
-            assert response.context["page"].refused_cursor
-            assert len(shown_messages(response)) == 1
+            assert response.status_code == 400, bad
+            page = response.content.decode()
+            assert "tidak dibuat oleh situs ini" in page and "table" not in response.context, bad
+            assert f'href="{TENANTS}?sort=phone"' in page  # back to the list, without the cursor
+    assert first_page == tenant_names(client.get(TENANTS, {"sort": "phone"}))
     # A real cursor used with another sort is refused the same way.
     other = client.get(TENANTS, {"sort": "name", "after": cursor})
     assert tenant_names(other) == tenant_names(client.get(TENANTS, {"sort": "name"}))
@@ -290,7 +291,7 @@ def test_an_edited_or_made_up_cursor_is_refused_with_the_first_page(client, role
     assert not client.get(TENANTS, {"after": default}).context["page"].refused_cursor
 
 
-def test_a_cursor_whose_value_is_not_a_date_shows_the_first_page(client, role_users, reference_data):
+def test_a_cursor_whose_value_is_not_a_date_is_a_400(client, role_users, reference_data):
     """Finding 9: a validly encoded cursor with garbage for the date it sorts by was a server error."""
     from msme.tests.factories import make_msme
 
@@ -301,25 +302,29 @@ def test_a_cursor_whose_value_is_not_a_date_shows_the_first_page(client, role_us
     first = tenant_names(client.get(url))
     for values in (["garbage", 1], ["2022-13-45", "x"], [None, None], ["2022-01-05"], {"a": 1}):
         response = client.get(url, {"after": forged({"s": "-registered_on", "v": values})})
-        assert response.status_code == 200
-        assert tenant_names(response) == first
-        assert response.context["page"].refused_cursor
+        assert response.status_code == 400
+        assert "tidak dibuat oleh situs ini" in response.content.decode()
+    assert first == tenant_names(client.get(url))
 
 
-@pytest.mark.parametrize("per_page", ["-5", "0", "7", "1000000", "abc", ""])
-def test_a_per_page_that_is_not_offered_shows_the_first_choice_with_a_message(officer, per_page):
+@pytest.mark.parametrize("per_page", ["-5", "0", "7", "1000000", "abc"])
+def test_a_per_page_that_is_not_offered_is_a_400_that_says_so(officer, per_page):
     """Finding 9: ?per_page=-5 was a server error; an unlisted number (7) showed 7 of the page's 25 rows, so that
     Next skipped the other 18."""
     response = officer.get(LIST, {"per_page": per_page, "sort": "name"})
-    assert response.status_code == 200
-    assert response.context["per_page"] == 25
-    html = response.content.decode()
-    shown = [name for name in Kelurahan.objects.order_by("name").values_list("name", flat=True) if f">{name}<" in html]
-    assert len(shown) == 25
-    assert len(shown_messages(response)) == 1
-    following = officer.get(LIST, {"per_page": per_page, "sort": "name", "after": response.context["page"].next_cursor})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Baris per halaman dapat 25, 50, 100, 250" in page and f"“{per_page}”" in page
+    assert f'href="{LIST}?sort=name"' in page  # back to the list, without the parameter
+    assert officer.get(LIST, {"per_page": per_page, "export": "csv"}).status_code == 400
+
+
+def test_an_empty_per_page_is_the_first_choice(officer):
+    response = officer.get(LIST, {"per_page": "", "sort": "name"})
+    assert response.status_code == 200 and response.context["per_page"] == 25
+    assert len(names(response)) == 25
+    following = officer.get(LIST, {"sort": "name", "after": response.context["page"].next_cursor})
     assert len(names(following)) == 34 - 25
-    assert officer.get(LIST, {"per_page": per_page, "export": "csv"}).status_code == 200
 
 
 def test_an_offered_per_page_has_no_message(officer):
