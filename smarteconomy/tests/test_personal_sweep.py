@@ -189,7 +189,10 @@ def test_the_demo_has_personal_data_and_its_owner_sees_it(demo_crawl):
     assert len(own) >= 10
     # Beyond the crawl: every sort of the lists with its next page, and the back office's record pages.
     extra = [visit.url for visit in demo_crawl.personal_pages["bappeda"]]
-    assert any("sort=phone" in url for url in extra) and any("after=" in url for url in extra), extra
+    assert any("sort=" in url for url in extra) and any("after=" in url for url in extra), extra
+    # A phone column that Bappeda sees masked offers no sort (its order would tell what the mask hides), so the
+    # sweep has no sort by phone to follow; the owning office's pages do sort by it.
+    assert not any("sort=phone" in url or "sort=-phone" in url for url in extra), extra
     admin = [visit.url for visit in demo_crawl.personal_pages["admin"] if visit.status == 200]
     assert any(url.endswith("/history/") for url in admin) and any(url.endswith("/change/") for url in admin)
 
