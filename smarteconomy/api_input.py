@@ -1,5 +1,6 @@
 """What the product's one JSON API takes from a request, refused with a 400 that says why when it is not what the
-API gave or accepts: the body parser and the cursor of a paginated list (settings.REST_FRAMEWORK names both).
+API gave or accepts: the body parser and the cursor of a paginated list; and a body too large, refused with a 413
+(settings.REST_FRAMEWORK names all three).
 
 DRF's own classes let two crafted inputs through to a server error: a JSON body nested thousands of levels deep
 (Python's parser gives up with a RecursionError, which DRF does not catch), and a cursor, well formed, whose
@@ -7,12 +8,14 @@ position is not a value of the list's ordering field (``?cursor=bz0xJnA9JTI3`` i
 the id lookup).
 """
 
-from django.core.exceptions import FieldDoesNotExist
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import pagination, parsers
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework import pagination, parsers, status
+from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
 
 # No request body of this API goes deeper than a few levels ({"transactions": [{...}]} is three).
 MAX_JSON_DEPTH = 20
@@ -77,3 +80,22 @@ class CursorPagination(pagination.CursorPagination):
             except (FieldDoesNotExist, DjangoValidationError):
                 raise refused from None
         return cursor
+
+
+class BodyTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "body_too_large"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE answered with a 413 and a message in the API's
+    error shape: DRF reads a JSON body through ``request.body``, where Django refuses one that large
+    (RequestDataTooBig) before parsing it; left to Django, that is a bare HTML "400 Bad Request"."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge(
+            gettext(
+                "The request body is larger than %(max).1f MB, the most that is accepted. Send fewer rows at a time."
+            )
+            % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)}
+        )
+    return drf_exception_handler(exc, context)

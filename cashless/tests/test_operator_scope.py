@@ -6,15 +6,13 @@ page, the monitoring report and the API. Bappeda sees everything.
 On the first day of this month (the period the indicator pages break down): SEPINGGAN (the airport) paid 19.000 of
 27.000 in all; BSB (the mall) 8.000, cashless shares 75 % and 50 %."""
 
-import io
-import zipfile
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from analytics.scorecard import indicators_recompute
 from cashless.services import parking_transactions_import
+from smarteconomy.tests.test_personal_data import text_of
 
 from .factories import csv_of, link, make_location
 from .factories import row as make_row
@@ -66,14 +64,6 @@ def two_locations(role_users):
     indicators_recompute(full=True)
 
 
-def body(response):
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    if content[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
-    return content.decode("utf-8", "replace")
-
-
 def pages():
     urls = [(reverse("analytics:indicator_detail", args=[code]), {}) for code in CODES]
     urls += [
@@ -91,9 +81,9 @@ def pages():
 def test_bappeda_sees_both_locations_and_the_city_values(client, role_users, two_locations):
     """The check below is real: the mall's figures are on these pages for a reader of every location."""
     client.force_login(role_users["bappeda"])
-    text = body(client.get(reverse("analytics:indicator_detail", args=["cashless.parking_revenue"])))
+    text = text_of(client.get(reverse("analytics:indicator_detail", args=["cashless.parking_revenue"])))
     assert "BSB" in text and "SEPINGGAN" in text and "27.000" in text
-    assert "cashless.parking_revenue" in body(client.get("/api/snapshots/", {"pillar": "cashless"}))
+    assert "cashless.parking_revenue" in text_of(client.get("/api/snapshots/", {"pillar": "cashless"}))
 
 
 @pytest.mark.parametrize(
@@ -108,13 +98,13 @@ def test_an_operator_sees_no_figure_of_the_other_location(client, role_users, tw
     for url, params in pages():
         response = client.get(url, params)
         assert response.status_code == 200, (url, params)
-        text = body(response)
+        text = text_of(response)
         found = [value for value in other if value in text]
         assert not found, f"{url} {params} as {operator}: {found}"
-    revenue = body(client.get(reverse("analytics:indicator_detail", args=["cashless.parking_revenue"])))
+    revenue = text_of(client.get(reverse("analytics:indicator_detail", args=["cashless.parking_revenue"])))
     assert 'data-testid="breakdown"' in revenue and own in revenue  # its own row of the breakdown
     assert 'data-testid="withheld"' in revenue
     # No empty series of the city ("not computed yet" would read as missing data): the note and the breakdown only.
     assert 'data-testid="snapshots"' not in revenue and 'data-testid="chart-indicator"' not in revenue
-    scorecard = body(client.get(reverse("analytics:scorecard")))
+    scorecard = text_of(client.get(reverse("analytics:scorecard")))
     assert "cashless.parking_revenue" in scorecard  # the indicator is listed, its city value is not

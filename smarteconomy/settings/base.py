@@ -355,8 +355,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # DRF's parser and pagination, with a crafted body or cursor refused by a 400 (smarteconomy/api_input.py).
     "DEFAULT_PARSER_CLASSES": ["smarteconomy.api_input.JSONParser"],
-    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy.api_errors).
-    "EXCEPTION_HANDLER": "smarteconomy.api_errors.exception_handler",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 with a message (smarteconomy/api_input.py).
+    "EXCEPTION_HANDLER": "smarteconomy.api_input.exception_handler",
     # Lists page by a cursor (each view orders by a stable key: analytics.api.SnapshotPagination).
     "DEFAULT_PAGINATION_CLASS": "smarteconomy.api_input.CursorPagination",
     "PAGE_SIZE": 100,

@@ -3,9 +3,7 @@ them masked to every office but the one that owns the record, on list pages, in 
 and in the change history; the search does not look into it for them either (typing a NIK digit by digit would
 reveal it by which rows match). The fields are declared per model in ``free_text_fields``."""
 
-import io
 import re
-import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -28,20 +26,13 @@ from msme.services import msme_update, outlet_movement_record, outlet_product_sa
 from msme.tests.factories import make_msme
 from smarteconomy.choices import Role
 from smarteconomy.roles import owner_office_of
+from smarteconomy.tests.test_personal_data import text_of
 
 NIK, PHONE = "6471054507880002", "081254321098"
 # As people type them into a note: grouped, dashed, with the country code.
 WRITTEN = "NIK 6471 0545 0788 0002, HP 0812-5432-1098"
 WRITTEN_BEFORE = "KTP 6471.0545.0788.0002 / +62 812 5432 1098"
 OTHER_ROLES = ("bappeda", "admin")
-
-
-def text_of(response):
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if body[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
-    return body.decode("utf-8", "replace")
 
 
 def leaked(text):
