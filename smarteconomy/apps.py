@@ -32,6 +32,16 @@ class SmartEconomyConfig(AppConfig):
         "exportlog": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},
         "taskrun": {Role.ADMIN: VIEW, Role.BAPPEDA: VIEW},
         "dirtyperiod": {Role.ADMIN: VIEW},
+        # The reporting calendar: every role reads it (an office its own sources); the offices submit their own
+        # sources' periods, Bappeda and the administrators approve, return and reopen them.
+        "reportingperiod": {
+            ALL_ROLES: VIEW,
+            Role.DPMPTSP: ("+submit_reportingperiod",),
+            Role.DKUMKMP: ("+submit_reportingperiod",),
+            Role.PARKING_OPERATOR: ("+submit_reportingperiod",),
+            Role.BAPPEDA: ("+submit_reportingperiod", "+approve_reportingperiod"),
+            Role.ADMIN: ("+submit_reportingperiod", "+approve_reportingperiod"),
+        },
         "user": {Role.ADMIN: ALL_ACTIONS},
         "auth.group": {Role.ADMIN: ("view", "change")},
         "axes.accessattempt": {Role.ADMIN: ("view", "delete")},
@@ -79,5 +89,9 @@ class SmartEconomyConfig(AppConfig):
 
         # Every app's importers.py registers its importers (like the admin discovers admin.py).
         autodiscover_modules("importers")
+        # Every app's sources.py declares its data sources (the reporting calendar and the locks).
+        from .sources import autodiscover as discover_sources
+
+        discover_sources()
         post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")
         user_logged_in.connect(flag_export_jobs_at_login, dispatch_uid="smarteconomy.flag_export_jobs")

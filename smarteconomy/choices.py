@@ -46,3 +46,23 @@ class TaskStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped (already running)")
     ABANDONED = "abandoned", _("Abandoned (worker stopped)")
+
+
+class SourceFrequency(models.TextChoices):
+    """How often a data source reports (smarteconomy.sources). A daily source (a parking location's log) is
+    submitted and locked per month; its completeness counts days."""
+
+    DAILY = "daily", _("Daily")
+    MONTHLY = "monthly", _("Monthly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class ReportingStatus(models.TextChoices):
+    """Where a data source's period stands (smarteconomy.reporting): the office submits it, Bappeda approves it
+    (which locks its data) or returns it with a reason; Bappeda or an administrator reopens an approved period."""
+
+    OPEN = "open", _("Not submitted")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved (locked)")
+    REOPENED = "reopened", _("Reopened")

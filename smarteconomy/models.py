@@ -10,7 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import ExportFormat, ExportJobStatus, HolidayKind, ImportStatus, Role, TaskStatus
+from .choices import ExportFormat, ExportJobStatus, HolidayKind, ImportStatus, ReportingStatus, Role, TaskStatus
 from .logs import mask_personal_data
 
 
@@ -438,3 +438,58 @@ class DirtyPeriod(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.period}"
+
+
+class ReportingPeriod(models.Model):
+    """One period of one data source (smarteconomy.sources), and of one of its parts (a parking location) when it
+    has parts: whether the responsible office submitted it and Bappeda approved it. An approved period is locked:
+    no write may change its data (smarteconomy.sources.ensure_unlocked). Every step is kept in the history, with
+    who and when; a period without a row is not submitted."""
+
+    source = models.CharField(_("data source"), max_length=80)
+    part = models.CharField(_("part"), max_length=40, blank=True, default="")
+    # A month ("2025-10") or a year ("2025"), as the source's frequency says.
+    period = models.CharField(_("period"), max_length=7)
+    status = models.CharField(_("status"), max_length=20, choices=ReportingStatus.choices, default=ReportingStatus.OPEN)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Who approved, returned or reopened it last, and when: for an approved period, who locked it.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "part", "period"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "part", "period"], name="reporting_period_once"),
+        ]
+        indexes = [models.Index(fields=["source", "status"])]
+        permissions = [
+            ("submit_reportingperiod", _("Can submit its office's data for a period")),
+            ("approve_reportingperiod", _("Can approve, return and reopen a submitted period")),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.part} {self.period}".replace("  ", " ")
+
+    @property
+    def locked(self):
+        return self.status == ReportingStatus.APPROVED

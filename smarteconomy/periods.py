@@ -111,14 +111,23 @@ def _changed_period(value):
     return Period.parse(value)
 
 
-def mark_dirty(source, dates):
+def mark_dirty(source, dates, *, consequences=()):
     """Record that the records of data source ``source`` changed on these dates: dates or moments (their month
     in WITA), ``Period``s (a changed year for yearly data), "YYYY-MM"/"YYYY" texts or years; None is ignored.
     Pass the old and the new dates of a changed record. What this makes dirty is decided by
-    ``periods_to_recompute``, at the next recompute."""
-    from .models import DirtyPeriod
+    ``periods_to_recompute``, at the next recompute.
 
-    changed = {str(_changed_period(value)) for value in dates if value is not None and value != ""}
+    This is also the lock check of every write (smarteconomy.sources.ensure_unlocked): when a date falls in an
+    approved period of the data source that ``source`` belongs to, PeriodLocked (a ValidationError) is raised and
+    the write's transaction leaves nothing written. ``consequences`` are dates whose periods the change makes dirty
+    without changing their data: a step of the workflow taken today on an application submitted in a locked month
+    (the application's own data stays as it was; the locked month's figures change only in the live scorecard,
+    never in a published edition)."""
+    from .models import DirtyPeriod
+    from .sources import ensure_unlocked
+
+    ensure_unlocked(source, dates)
+    changed = {str(_changed_period(value)) for value in (*dates, *consequences) if value is not None and value != ""}
     for period in changed:
         DirtyPeriod.objects.update_or_create(source=source, period=period)
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import accounts, health, media, views
+from . import accounts, health, media, reporting_views, views
 
 reference_patterns = (
     [
@@ -59,6 +59,17 @@ urlpatterns = [
                     path("<int:pk>/", views.TaskRunDetailView.as_view(), name="run_detail"),
                 ],
                 "tasks",
+            )
+        ),
+    ),
+    path(
+        "reporting/",
+        include(
+            (
+                [
+                    path("", reporting_views.ReportingOverviewView.as_view(), name="overview"),
+                ],
+                "reporting",
             )
         ),
     ),

@@ -1,0 +1,56 @@
+"""The licensing office's data sources in the reporting calendar (smarteconomy.sources): the applications it logs and
+the service disruptions it records, both monthly, due on the 10th of the following month."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.choices import Role, SourceFrequency
+from smarteconomy.periods import months_between
+from smarteconomy.sources import DataSource, register
+
+from .models import PermitApplication, ServiceDisruption
+from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE
+
+# The licensing office has logged its applications here since the product went live for it.
+LICENSING_START = date(2023, 1, 1)
+
+
+def _application_months():
+    tz = timezone.get_current_timezone()
+    return {
+        "": {f"{m.year}-{m.month:02d}" for m in PermitApplication.objects.datetimes("submitted_at", "month", tzinfo=tz)}
+    }
+
+
+def _disruption_months():
+    months = set()
+    for started, ended in ServiceDisruption.objects.values_list("started_at", "ended_at"):
+        months |= {f"{d.year}-{d.month:02d}" for d in months_between(started, ended or timezone.now())}
+    return {"": months}
+
+
+register(
+    DataSource(
+        code=APPLICATIONS_SOURCE,
+        name=_("Permit applications"),
+        office=Role.DPMPTSP,
+        frequency=SourceFrequency.MONTHLY,
+        start=LICENSING_START,
+        received=_application_months,
+        covers=(APPLICATIONS_SOURCE,),
+    )
+)
+
+register(
+    DataSource(
+        code=DISRUPTIONS_SOURCE,
+        name=_("Online service disruptions"),
+        office=Role.DPMPTSP,
+        frequency=SourceFrequency.MONTHLY,
+        start=LICENSING_START,
+        received=_disruption_months,
+        covers=(DISRUPTIONS_SOURCE,),
+    )
+)

@@ -1,0 +1,391 @@
+"""The data sources and their reporting calendar, and the one lock check of every write.
+
+Each app declares the data sources that feed its indicators in its own ``sources.py`` (``register(DataSource(...))``),
+discovered at start-up like the indicators: what is expected (the responsible office, the frequency, the due day, the
+start and the optional end), and which of the codes its writes pass to ``mark_dirty`` are its data (``covers``).
+
+The calendar (``calendar_cells``) says, for every source, part and period: expected or not, when it is due, how much
+data arrived, and where it stands in the reporting workflow (smarteconomy.reporting): submitted, on time, approved.
+
+The lock: an approved period (``ReportingPeriod``) refuses every write that would change its data. Every write
+already tells ``smarteconomy.periods.mark_dirty`` the source and the dates it touched, so the check sits there
+(``ensure_unlocked``) and is reached by the entry forms, the record actions, the importers, the API, the admin and the
+loaders alike; it raises ``PeriodLocked``, a ValidationError, inside the write's transaction, so nothing is
+written. Importers also call ``locked_rows`` up front to list every row that falls in a locked period."""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.formats import date_format
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from .choices import ReportingStatus, Role, SourceFrequency
+from .periods import Period, PeriodError
+
+_SOURCES = {}
+_BY_COVERED_CODE = {}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a source that reports on its own (a parking location): its key, its name and its own dates."""
+
+    key: str
+    label: str
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One data source that feeds the scorecard.
+
+    ``received()`` returns {part key: set of what arrived}: periods ("2025-10", "2025") for a monthly or yearly
+    source, days ("2025-10-03") for a daily one; a source without parts uses the key "". ``parts()`` returns the
+    parts (each with its own start and end) of a source that reports per part; ``part_of_user(user)`` the keys of the
+    parts a user of the responsible office answers for (all of them when None)."""
+
+    code: str
+    name: object  # a lazy translation
+    office: str  # the responsible office (smarteconomy.choices.Role)
+    frequency: str  # SourceFrequency
+    start: date
+    received: object  # callable() -> {part key: set of str}
+    end: date | None = None
+    due_day: int = 10  # a month (of a monthly or daily source) is due on this day of the following month
+    yearly_due: tuple = (9, 30)  # a year is due on this (month, day) of the following year (BPS's release lag)
+    covers: tuple = ()  # the mark_dirty codes whose writes are this source's data (the lock is checked there)
+    parts: object = None  # callable() -> [Part], or None: the source reports as a whole
+    parts_of_user: object = None  # callable(user) -> set of part keys, or None: all parts
+    records_url: object = None  # callable(Period, part key) -> URL of the records of a period, or None
+    description: object = ""
+
+    def __post_init__(self):
+        if self.frequency not in SourceFrequency.values:
+            raise PeriodError(f"{self.code}: unknown frequency {self.frequency!r}")
+        if self.office not in Role.values:
+            raise PeriodError(f"{self.code}: unknown office {self.office!r}")
+
+    @property
+    def yearly(self):
+        return self.frequency == SourceFrequency.YEARLY
+
+    def period_of(self, value):
+        """The reporting period (a month, or a year for a yearly source) of a date, a moment (WITA), a Period, a
+        year or a "YYYY(-MM)" text."""
+        if isinstance(value, Period):
+            period = value
+        elif isinstance(value, datetime | date):
+            period = Period.month_of(value)
+        elif isinstance(value, int):
+            period = Period(value)
+        else:
+            period = Period.parse(value)
+        if self.yearly:
+            return Period(period.year)
+        if not period.is_month:
+            raise PeriodError(f"{self.code} reports monthly: {period} is a year.")
+        return period
+
+    def parse_period(self, text):
+        """A period typed by a person: a month for a monthly or daily source, a year for a yearly one."""
+        period = Period.parse(text)
+        if self.yearly and period.is_month:
+            raise PeriodError(_("%(source)s reports yearly: give a year (YYYY).") % {"source": self.name})
+        if not self.yearly and not period.is_month:
+            raise PeriodError(_("%(source)s reports monthly: give a month (YYYY-MM).") % {"source": self.name})
+        return period
+
+    def due(self, period):
+        """The day by which a period is due."""
+        if self.yearly:
+            month, day = self.yearly_due
+            return date(period.year + 1, month, day)
+        following = period.end
+        last = calendar.monthrange(following.year, following.month)[1]
+        return date(following.year, following.month, min(self.due_day, last))
+
+    def all_parts(self):
+        if self.parts is None:
+            return [Part("", "", self.start, self.end)]
+        return list(self.parts())
+
+    def part(self, key):
+        for part in self.all_parts():
+            if part.key == key:
+                return part
+        raise PeriodError(_("%(source)s has no part %(part)r.") % {"source": self.name, "part": key})
+
+    def span(self, part):
+        """[start, end] of a part: its own dates within the source's."""
+        start = max(filter(None, (self.start, part.start)))
+        ends = [day for day in (self.end, part.end) if day]
+        return start, (min(ends) if ends else None)
+
+    def expected_units(self, period, part):
+        """What a period of a part should hold: 1 for a month or a year within the part's dates (0 outside), the
+        number of its days within them for a daily source."""
+        start, end = self.span(part)
+        first, last = max(period.start, start), min(period.last_day, end or period.last_day)
+        if first > last:
+            return 0
+        if self.frequency == SourceFrequency.DAILY:
+            return (last - first).days + 1
+        # A monthly or yearly period is expected when the source had started by its last day.
+        return 1
+
+    def received_units(self, period, part, received):
+        """How much of a period of a part arrived (``received``: the part's set from ``received()``)."""
+        if self.frequency != SourceFrequency.DAILY:
+            return int(str(period) in received)
+        start, end = self.span(part)
+        first, last = max(period.start, start), min(period.last_day, end or period.last_day)
+        count, day = 0, first
+        while day <= last:
+            count += day.isoformat() in received
+            day += timedelta(days=1)
+        return count
+
+
+def register(source):
+    if source.code in _SOURCES:
+        raise PeriodError(f"Data source {source.code} is declared twice.")
+    for code in source.covers:
+        if code in _BY_COVERED_CODE:
+            raise PeriodError(f"{code} is covered by {_BY_COVERED_CODE[code].code} and {source.code}.")
+    _SOURCES[source.code] = source
+    for code in source.covers:
+        _BY_COVERED_CODE[code] = source
+    return source
+
+
+def autodiscover():
+    autodiscover_modules("sources")
+
+
+def all_sources():
+    return sorted(_SOURCES.values(), key=lambda s: s.code)
+
+
+def get_source(code):
+    try:
+        return _SOURCES[code]
+    except KeyError:
+        raise PeriodError(_("Unknown data source %(code)r.") % {"code": code}) from None
+
+
+def source_covering(code):
+    """The data source whose data a mark_dirty code is, or None (derived data, targets, reference data)."""
+    return _BY_COVERED_CODE.get(code)
+
+
+# The lock -----------------------------------------------------------------------------------------------------
+
+
+def _locked_message(source, row):
+    who = row.decided_by.get_full_name() or row.decided_by.username if row.decided_by else _("an administrator")
+    when = date_format(timezone.localtime(row.decided_at), "DATETIME_FORMAT") if row.decided_at else "?"
+    part = f" ({source.part(row.part).label})" if row.part else ""
+    return _(
+        "The data of %(source)s%(part)s for %(period)s is locked: it was approved by %(who)s on %(when)s and "
+        "nothing in it may change. To correct it, ask Bappeda to reopen the period (Reporting page: %(url)s)."
+    ) % {
+        "source": source.name,
+        "part": part,
+        "period": row.period,
+        "who": who,
+        "when": when,
+        "url": reverse("reporting:overview"),
+    }
+
+
+class PeriodLocked(ValidationError):
+    """A write would change data of an approved (locked) period. Its message names the source, the period, who
+    locked it and when, and how to ask for a reopening. A ValidationError, so that every write path that shows a
+    refusal shows this one too (the API answers 409). ``locks`` are the ReportingPeriod rows in the way."""
+
+    def __init__(self, source, locks):
+        self.source = source
+        self.locks = list(locks)
+        super().__init__([_locked_message(source, row) for row in self.locks], code="period_locked")
+
+
+def locks_of(source, periods, part=""):
+    """The approved ReportingPeriod rows of ``source`` among ``periods`` (texts) for one part."""
+    from .models import ReportingPeriod
+
+    periods = sorted(set(periods))
+    if not periods:
+        return []
+    return list(
+        ReportingPeriod.objects.select_related("decided_by")
+        .filter(source=source.code, part=part, period__in=periods, status=ReportingStatus.APPROVED)
+        .order_by("period")
+    )
+
+
+def ensure_unlocked(code, dates, part=""):
+    """Refuse (PeriodLocked) a write of data source ``code`` (a source's code, or a mark_dirty code a source covers)
+    dated on ``dates`` (dates, moments, Periods, years, texts; None ignored) when any falls in an approved period.
+    Codes no source covers (derived data, targets) are never locked."""
+    source = _SOURCES.get(code) or source_covering(code)
+    if source is None:
+        return
+    periods = {str(source.period_of(value)) for value in dates if value is not None and value != ""}
+    locks = locks_of(source, periods, part)
+    if locks:
+        raise PeriodLocked(source, locks)
+
+
+def locked_rows(code, rows, part=""):
+    """The rows of a file that fall in a locked period, for an importer to list them all: ``rows`` are
+    (row number, column, dates); returns [(row number, column, message)], one per row in a locked period."""
+    source = _SOURCES.get(code) or source_covering(code)
+    if source is None:
+        return []
+    rows = [
+        (number, column, [source.period_of(day) for day in dates if day is not None and day != ""])
+        for number, column, dates in rows
+    ]
+    locks = {row.period: row for row in locks_of(source, {str(p) for _n, _c, periods in rows for p in periods}, part)}
+    refused = []
+    for number, column, periods in rows:
+        hit = next((locks[str(p)] for p in periods if str(p) in locks), None)
+        if hit is not None:
+            refused.append((number, column, _locked_message(source, hit)))
+    return refused
+
+
+# The calendar -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One period of one part of a source in the reporting calendar."""
+
+    source: DataSource
+    part: Part
+    period: Period
+    due: date
+    expected_units: int
+    received_units: int
+    status: str = ReportingStatus.OPEN
+    submitted_at: datetime | None = None
+    submitted_by: object = None
+    decided_at: datetime | None = None
+    decided_by: object = None
+    reason: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def expected(self):
+        """Expected: within the part's dates and ended (a period in progress is not yet expected)."""
+        return self.expected_units > 0 and self.period.has_ended()
+
+    @property
+    def submitted(self):
+        return self.status in (ReportingStatus.SUBMITTED, ReportingStatus.APPROVED)
+
+    @property
+    def on_time(self):
+        return self.submitted_at is not None and timezone.localtime(self.submitted_at).date() <= self.due
+
+    @property
+    def late(self):
+        """Expected, not submitted and past its due day."""
+        return self.expected and not self.submitted and timezone.localdate() > self.due
+
+    @property
+    def locked(self):
+        return self.status == ReportingStatus.APPROVED
+
+    @property
+    def has_data(self):
+        return self.received_units > 0
+
+    @property
+    def not_reported(self):
+        """Past due with neither a submission nor any data: "tidak dilaporkan"."""
+        return self.late and not self.has_data
+
+
+def source_periods(source, part, *, until=None):
+    """Every reporting period of a part from its start to ``until`` (default: the period in progress)."""
+    start, end = source.span(part)
+    until = min(filter(None, (until or timezone.localdate(), end)))
+    if source.yearly:
+        return [Period(year) for year in range(start.year, until.year + 1)]
+    periods, year, month = [], start.year, start.month
+    while (year, month) <= (until.year, until.month):
+        periods.append(Period(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return periods
+
+
+def calendar_cells(sources=None, *, periods=None):
+    """The calendar's cells for ``sources`` (default: all), every period of every part (or only ``periods``,
+    texts), with what arrived and the workflow state. Reads each source's ``received()`` once."""
+    from .models import ReportingPeriod
+
+    sources = list(sources) if sources is not None else all_sources()
+    states = {
+        (row.source, row.part, row.period): row
+        for row in ReportingPeriod.objects.select_related("submitted_by", "decided_by").filter(
+            source__in=[s.code for s in sources]
+        )
+    }
+    cells = []
+    for source in sources:
+        received = source.received()
+        for part in source.all_parts():
+            got = received.get(part.key, set())
+            for period in source_periods(source, part):
+                if periods is not None and str(period) not in periods:
+                    continue
+                cell = Cell(
+                    source=source,
+                    part=part,
+                    period=period,
+                    due=source.due(period),
+                    expected_units=source.expected_units(period, part),
+                    received_units=source.received_units(period, part, got),
+                )
+                row = states.get((source.code, part.key, str(period)))
+                if row is not None:
+                    cell.status, cell.reason = row.status, row.reason
+                    cell.submitted_at, cell.submitted_by = row.submitted_at, row.submitted_by
+                    cell.decided_at, cell.decided_by = row.decided_at, row.decided_by
+                cells.append(cell)
+    return cells
+
+
+def rate(part, whole):
+    """part ÷ whole in % (None when nothing is expected), formatted by the caller."""
+    return None if not whole else part / whole * 100
+
+
+def summary(cells):
+    """DHIS2's reporting rate summary of some cells: expected, submitted, on time, approved, not reported, and
+    completeness (submitted ÷ expected) and timeliness (on time ÷ expected) in %."""
+    expected = [c for c in cells if c.expected]
+    submitted = [c for c in expected if c.submitted]
+    on_time = [c for c in submitted if c.on_time]
+    return {
+        "expected": len(expected),
+        "submitted": len(submitted),
+        "on_time": len(on_time),
+        "approved": sum(1 for c in expected if c.locked),
+        "late": sum(1 for c in expected if c.late),
+        "not_reported": sum(1 for c in expected if c.not_reported),
+        "completeness": rate(len(submitted), len(expected)),
+        "timeliness": rate(len(on_time), len(expected)),
+    }
+
+
+def format_rate(value):
+    return "–" if value is None else f"{formats.number_format(value, 1)} %"
