@@ -41,6 +41,13 @@ class ParkingLocation(models.Model):
     operator_name = models.CharField(_("operator"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # The reporting calendar (cashless.sources): a log is expected for every day from the first to the last.
+    reporting_since = models.DateField(
+        _("logs expected from"), null=True, blank=True, help_text=_("Empty: from the first day in its log.")
+    )
+    reporting_until = models.DateField(
+        _("logs expected until"), null=True, blank=True, help_text=_("Empty while the location is in operation.")
+    )
 
     objects = LocationQuerySet.as_manager()
     history = HistoricalRecords()

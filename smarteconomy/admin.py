@@ -7,7 +7,19 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import LocalizedNumbersAdminMixin
-from .models import ApiToken, ExportLog, ImportBatch, Kecamatan, Kelurahan, PublicHoliday, Sector, TaskRun, User
+from .models import (
+    ApiToken,
+    ExportLog,
+    ImportBatch,
+    Kecamatan,
+    Kelurahan,
+    PublicHoliday,
+    ReportingPeriod,
+    Sector,
+    SourceSchedule,
+    TaskRun,
+    User,
+)
 from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .roles import redact
 from .tokens import api_token_create
@@ -236,3 +248,20 @@ class ExportLogAdmin(ReadOnlyLogAdmin):
 class TaskRunAdmin(ReadOnlyLogAdmin):
     list_display = ("id", "task", "status", "started_at", "finished_at", "rows_affected")
     list_filter = ("task", "status")
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(ReadOnlyLogAdmin, SimpleHistoryAdmin):
+    """The reporting workflow's rows, read only: they change through the workflow's steps (the Reporting pages,
+    ``manage.py period_approval``), which check who may take them and keep the reason."""
+
+    list_display = ("source", "part", "period", "status", "submitted_by", "submitted_at", "decided_by", "decided_at")
+    list_filter = ("source", "status")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SourceSchedule)
+class SourceScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ("source", "start", "end", "note")

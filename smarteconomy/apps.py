@@ -34,6 +34,7 @@ class SmartEconomyConfig(AppConfig):
         "dirtyperiod": {Role.ADMIN: VIEW},
         # The reporting calendar: every role reads it (an office its own sources); the offices submit their own
         # sources' periods, Bappeda and the administrators approve, return and reopen them.
+        "sourceschedule": {Role.ADMIN: ALL_ACTIONS, ALL_ROLES: VIEW},
         "reportingperiod": {
             ALL_ROLES: VIEW,
             Role.DPMPTSP: ("+submit_reportingperiod",),

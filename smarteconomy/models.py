@@ -493,3 +493,29 @@ class ReportingPeriod(models.Model):
     @property
     def locked(self):
         return self.status == ReportingStatus.APPROVED
+
+
+class SourceSchedule(models.Model):
+    """When a data source (smarteconomy.sources) is expected to report, where it differs from its declaration: the
+    date the office began reporting here (an earlier month is not expected of it) and, for a source that ended (a
+    programme closed), the last day. Set by the administrators; every change is in the history."""
+
+    source = models.CharField(_("data source"), max_length=80, unique=True)
+    start = models.DateField(_("reports from"))
+    end = models.DateField(_("reports until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source"]
+        verbose_name = _("reporting schedule")
+        verbose_name_plural = _("reporting schedules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="schedule_end_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.source

@@ -121,16 +121,24 @@ class DataSource:
                 return part
         raise PeriodError(_("%(source)s has no part %(part)r.") % {"source": self.name, "part": key})
 
-    def span(self, part):
+    def schedule(self):
+        """(start, end) of the source: its declaration, or the administrators' schedule where one is set."""
+        from .models import SourceSchedule
+
+        row = SourceSchedule.objects.filter(source=self.code).first()
+        return (row.start, row.end) if row else (self.start, self.end)
+
+    def span(self, part, schedule=None):
         """[start, end] of a part: its own dates within the source's."""
-        start = max(filter(None, (self.start, part.start)))
-        ends = [day for day in (self.end, part.end) if day]
+        source_start, source_end = schedule or self.schedule()
+        start = max(filter(None, (source_start, part.start)))
+        ends = [day for day in (source_end, part.end) if day]
         return start, (min(ends) if ends else None)
 
-    def expected_units(self, period, part):
+    def expected_units(self, period, part, span=None):
         """What a period of a part should hold: 1 for a month or a year within the part's dates (0 outside), the
         number of its days within them for a daily source."""
-        start, end = self.span(part)
+        start, end = span or self.span(part)
         first, last = max(period.start, start), min(period.last_day, end or period.last_day)
         if first > last:
             return 0
@@ -139,11 +147,11 @@ class DataSource:
         # A monthly or yearly period is expected when the source had started by its last day.
         return 1
 
-    def received_units(self, period, part, received):
+    def received_units(self, period, part, received, span=None):
         """How much of a period of a part arrived (``received``: the part's set from ``received()``)."""
         if self.frequency != SourceFrequency.DAILY:
             return int(str(period) in received)
-        start, end = self.span(part)
+        start, end = span or self.span(part)
         first, last = max(period.start, start), min(period.last_day, end or period.last_day)
         count, day = 0, first
         while day <= last:
@@ -314,9 +322,9 @@ class Cell:
         return self.late and not self.has_data
 
 
-def source_periods(source, part, *, until=None):
+def source_periods(source, part, *, until=None, span=None):
     """Every reporting period of a part from its start to ``until`` (default: the period in progress)."""
-    start, end = source.span(part)
+    start, end = span or source.span(part)
     until = min(filter(None, (until or timezone.localdate(), end)))
     if source.yearly:
         return [Period(year) for year in range(start.year, until.year + 1)]
@@ -342,9 +350,11 @@ def calendar_cells(sources=None, *, periods=None):
     cells = []
     for source in sources:
         received = source.received()
+        schedule = source.schedule()
         for part in source.all_parts():
             got = received.get(part.key, set())
-            for period in source_periods(source, part):
+            span = source.span(part, schedule)
+            for period in source_periods(source, part, span=span):
                 if periods is not None and str(period) not in periods:
                     continue
                 cell = Cell(
@@ -352,8 +362,8 @@ def calendar_cells(sources=None, *, periods=None):
                     part=part,
                     period=period,
                     due=source.due(period),
-                    expected_units=source.expected_units(period, part),
-                    received_units=source.received_units(period, part, got),
+                    expected_units=source.expected_units(period, part, span),
+                    received_units=source.received_units(period, part, got, span),
                 )
                 row = states.get((source.code, part.key, str(period)))
                 if row is not None:

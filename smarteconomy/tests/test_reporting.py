@@ -99,3 +99,26 @@ def test_due_days():
 
     assert source.due(Period(2025, 10)) == date(2025, 11, 10)
     assert source.due(Period(2025, 12)) == date(2026, 1, 10)
+
+
+def test_every_app_declares_its_sources_and_the_calendar_reads_them(db):
+    from smarteconomy.sources import all_sources, calendar_cells, summary
+
+    codes = {source.code for source in all_sources()}
+    assert {
+        "licensing.applications",
+        "licensing.disruptions",
+        "msme.registry",
+        "msme.listings",
+        "msme.trainings",
+        "msme.outlet",
+        "industry_center.houses",
+        "industry_center.levy",
+        "industry_center.qris_settlements",
+        "cashless.parking",
+        "analytics.grdp",
+    } <= codes
+    cells = calendar_cells()
+    stats = summary(cells)
+    assert stats["expected"] > 0 and stats["submitted"] == 0 and stats["completeness"] == 0
+    assert all(cell.not_reported for cell in cells if cell.expected and cell.due < timezone.localdate())

@@ -1,0 +1,58 @@
+"""The industry centre's data sources in the reporting calendar (smarteconomy.sources): the production houses and
+their tenancies, the levy bills with their payments, and the QRIS settlement files, each monthly, due on the 10th of
+the following month. The settlements have no code of their own in mark_dirty (their matches are written as levy
+payments, which the levy source covers): the settlement importer checks their lock itself."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.choices import Role, SourceFrequency
+from smarteconomy.sources import DataSource, register
+
+from .models import LevyBill, SettlementRow, Tenancy
+from .services import HOUSES_SOURCE, LEVY_SOURCE
+
+SETTLEMENTS_SOURCE = "industry_center.qris_settlements"
+CENTRE_START = date(2024, 1, 1)
+
+
+def _month(day):
+    return f"{day.year}-{day.month:02d}"
+
+
+def _tenancy_months():
+    """A month is reported for the houses when a tenancy was recorded in it (a start or an end)."""
+    months = set()
+    for start, end in Tenancy.objects.values_list("start", "end"):
+        months |= {_month(day) for day in (start, end) if day}
+    return {"": months}
+
+
+def _bill_months():
+    return {"": {_month(day) for day in LevyBill.objects.dates("period", "month")}}
+
+
+def _settlement_months():
+    tz = timezone.get_current_timezone()
+    return {"": {_month(moment) for moment in SettlementRow.objects.datetimes("transaction_at", "month", tzinfo=tz)}}
+
+
+def _monthly(code, name, received, covers):
+    return register(
+        DataSource(
+            code=code,
+            name=name,
+            office=Role.DKUMKMP,
+            frequency=SourceFrequency.MONTHLY,
+            start=CENTRE_START,
+            received=received,
+            covers=covers,
+        )
+    )
+
+
+_monthly(HOUSES_SOURCE, _("Production houses and tenancies"), _tenancy_months, (HOUSES_SOURCE,))
+_monthly(LEVY_SOURCE, _("Levy bills and payments"), _bill_months, (LEVY_SOURCE,))
+_monthly(SETTLEMENTS_SOURCE, _("QRIS settlement files"), _settlement_months, ())

@@ -1,0 +1,53 @@
+"""DKUMKMP's MSME data sources in the reporting calendar (smarteconomy.sources): the registry, the e-marketplace
+listings, the trainings and the creative economy outlet, each monthly, due on the 10th of the following month."""
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.choices import Role, SourceFrequency
+from smarteconomy.sources import DataSource, register
+
+from .models import Listing, Msme, OutletMovement, Training
+from .services import LISTINGS_SOURCE, OUTLET_SOURCE, REGISTRY_SOURCE, TRAININGS_SOURCE
+
+
+def _months(queryset, field):
+    return {"": {f"{d.year}-{d.month:02d}" for d in queryset.dates(field, "month")}}
+
+
+def _training_months():
+    months = set()
+    for starts, ends in Training.objects.values_list("starts_on", "ends_on"):
+        months |= {f"{starts.year}-{starts.month:02d}", f"{ends.year}-{ends.month:02d}"}
+    return {"": months}
+
+
+def _monthly(code, name, start, received):
+    return register(
+        DataSource(
+            code=code,
+            name=name,
+            office=Role.DKUMKMP,
+            frequency=SourceFrequency.MONTHLY,
+            start=start,
+            received=received,
+            covers=(code,),
+        )
+    )
+
+
+_monthly(REGISTRY_SOURCE, _("MSME registry"), date(2023, 1, 1), lambda: _months(Msme.objects.all(), "registered_on"))
+_monthly(
+    LISTINGS_SOURCE,
+    _("E-marketplace listings"),
+    date(2023, 1, 1),
+    lambda: _months(Listing.objects.all(), "listed_on"),
+)
+_monthly(TRAININGS_SOURCE, _("MSME trainings"), date(2023, 12, 1), _training_months)
+_monthly(
+    OUTLET_SOURCE,
+    _("Creative economy outlet"),
+    date(2025, 1, 1),
+    lambda: _months(OutletMovement.objects.all(), "on"),
+)
