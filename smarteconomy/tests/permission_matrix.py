@@ -96,6 +96,8 @@ MATRIX = [
     Case("login", everyone(REDIRECT, anonymous=OK)),
     # For the load balancer: no login, and nothing in it but "ok"/"failing" per part.
     Case("health", everyone(OK, anonymous=OK)),
+    # The reporting calendar: every role reads it (an office sees its own sources).
+    Case("reporting:overview", everyone(OK)),
     Case("logout", everyone(LOGIN), method="post"),
     Case("logout", everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), label="logout (GET)"),
     Case("password_change", everyone(OK)),
