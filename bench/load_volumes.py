@@ -54,8 +54,10 @@ def add_permits(count, *, seed=7, batch_size=10_000, log=print):
     from django.utils import timezone
 
     from licensing.models import PermitApplication, PermitStatusChange, PermitType
+    from licensing.services import APPLICATIONS_SOURCE
     from licensing.workingdays import add_working_days
     from smarteconomy.models import Kelurahan, PublicHoliday
+    from smarteconomy.sources import PeriodLocked, ensure_unlocked
 
     first = PermitApplication.objects.filter(registration_number__startswith=PERMIT_PREFIX).count()
     rng = random.Random(seed + first)
@@ -120,6 +122,15 @@ def add_permits(count, *, seed=7, batch_size=10_000, log=print):
                 )
             )
             plans.append(steps)
+        # Inserted past the services: the lock of every month the batch writes is checked first (a locked period
+        # stops the loader with its message, the batch not written).
+        try:
+            ensure_unlocked(
+                APPLICATIONS_SOURCE,
+                [at for a in applications for at in (a.submitted_at, a.decided_at, a.issued_at)],
+            )
+        except PeriodLocked as locked:
+            raise SystemExit(f"permits: nothing more was loaded. {' '.join(locked.messages)}") from None
         with transaction.atomic():
             PermitApplication.objects.bulk_create(applications, batch_size=5000)
             changes = [

@@ -95,12 +95,18 @@ def msme_create(*, by=None, confirm_new=False, **fields):
 @transaction.atomic
 def msme_update(*, msme, by=None, **fields):
     msme = Msme.objects.select_for_update().get(pk=msme.pk)
-    before = msme.registered_on
+    before, qris_before = msme.registered_on, msme.qris_since
+    changed = {name for name, value in fields.items() if getattr(msme, name) != value}
     _prepare(msme, fields)
     msme.full_clean()
     msme._history_user = by
     msme.save()
-    mark_dirty(REGISTRY_SOURCE, [before, msme.registered_on])
+    if changed and changed <= {"qris_since"}:
+        # A QRIS adoption (a training's follow-up) is data of the day it happened, not of the registration month:
+        # an MSME registered in a locked month may still adopt QRIS later.
+        mark_dirty(REGISTRY_SOURCE, [qris_before, msme.qris_since], consequences=[before])
+    else:
+        mark_dirty(REGISTRY_SOURCE, [before, msme.registered_on])
     return msme
 
 
@@ -391,7 +397,10 @@ def participant_record(*, participant, attended=None, qris_adopted_on=None, by=N
     participant.full_clean()
     participant._history_user = by
     participant.save()
-    mark_dirty(TRAININGS_SOURCE, [participant.training.starts_on])
+    # Attendance is data of the training's month (refused when it is locked); the QRIS adoption of the follow-up
+    # is data of the day it happened, and makes the training's month dirty only as a consequence.
+    dates = [participant.training.starts_on] if attended is not None else []
+    mark_dirty(TRAININGS_SOURCE, [*dates, qris_adopted_on], consequences=[participant.training.starts_on])
     return participant
 
 
@@ -504,7 +513,9 @@ def outlet_payout_record(*, msme, month, amount, paid_on, method, reference, by=
     payout.full_clean()
     payout._history_user = by
     payout.save()
-    mark_dirty(OUTLET_SOURCE, [month, paid_on])
+    # The payout is data of the day it is paid; the month it pays for (usually one that has ended, perhaps already
+    # approved) changes only as a consequence: owners are paid after Bappeda approved the month's sales.
+    mark_dirty(OUTLET_SOURCE, [paid_on], consequences=[month])
     return payout
 
 
