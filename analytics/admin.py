@@ -5,7 +5,7 @@ from smarteconomy.admin import MarksDirtyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .choices import source_label
-from .models import GrdpValue, Region
+from .models import EditionEntry, GrdpValue, IndicatorSnapshotHistory, Region, ScorecardEdition
 from .services import GRDP_SOURCE
 
 
@@ -30,3 +30,45 @@ class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryA
     @admin.display(description=GrdpValue._meta.get_field("source").verbose_name, ordering="source")
     def source_name(self, obj):
         return source_label(obj.source)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """A published edition and the value history are never changed: the back office only reads them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EditionEntryInline(admin.TabularInline):
+    model = EditionEntry
+    fields = ("indicator_code", "period", "value", "target", "achievement", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScorecardEdition)
+class ScorecardEditionAdmin(_ReadOnlyAdmin):
+    list_display = ("title", "period", "published_by_name", "published_at", "content_hash")
+    list_filter = ("period",)
+    search_fields = ("title",)
+    inlines = [EditionEntryInline]
+
+
+@admin.register(IndicatorSnapshotHistory)
+class IndicatorSnapshotHistoryAdmin(_ReadOnlyAdmin):
+    list_display = ("indicator_code", "period", "old_value", "new_value", "status", "changed_at", "task_run")
+    list_filter = ("indicator_code",)
+    search_fields = ("indicator_code", "period")

@@ -16,6 +16,7 @@ from smarteconomy.periods import mark_dirty, periods_to_recompute, target_source
 
 from . import registry
 from .choices import Direction, Frequency, IndicatorKind, SnapshotStatus
+from .history import record_snapshot_change
 from .models import IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
             if snapshot is not None and _same(snapshot, values):
                 unchanged += 1
                 continue
+            record_snapshot_change(snapshot, values, code=indicator.code, period=period, run=run, at=now)
             if snapshot is None:
                 snapshot = IndicatorSnapshot(indicator_code=indicator.code, period=str(period))
             for name, new in values.items():

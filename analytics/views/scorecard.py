@@ -94,12 +94,16 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     template_name = "analytics/scorecard.html"
 
     def get_context_data(self, **kwargs):
+        from ..editions import revisions
+
         context = super().get_context_data(**kwargs)
         by_indicator = {}
         periods = set()
-        for snapshot in snapshot_list(user=self.request.user):
+        snapshots = list(snapshot_list(user=self.request.user))
+        for snapshot in snapshots:
             by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
             periods.add(snapshot.period)
+        revised = revisions(snapshots)  # where the latest edition of a period has another value than today
         pillars = []
         for pillar in Pillar:
             indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
@@ -107,10 +111,15 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             for row in rows:
                 if indicator_withheld(row["indicator"], self.request.user):
                     row.update(note=WITHHELD_NOTE, status_label=_("Your location only"))
+                row["revision"] = _revision_text(row["indicator"], row["latest"], revised)
             pillars.append({"pillar": pillar, "rows": rows})
         context.update(
             title=_("Smart Economy scorecard"),
             pillars=pillars,
+            revisions=[
+                {"indicator": revision.indicator, "period": revision.entry.period, "text": _revised_text(revision)}
+                for revision in sorted(revised.values(), key=lambda r: (r.entry.position, r.entry.period))
+            ],
             run=last_recompute(),
             report_periods=_report_periods(periods),
             counts={
@@ -119,6 +128,21 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             },
         )
         return context
+
+
+def _revised_text(revision):
+    # Translators: "Diubah sejak edisi Evaluasi Smart Economy 2025: 12 → 13"
+    return _("Changed since edition %(title)s: %(old)s → %(new)s") % {
+        "title": revision.edition.title,
+        "old": format_value(revision.indicator, revision.old),
+        "new": format_value(revision.indicator, revision.new),
+    }
+
+
+def _revision_text(indicator, snapshot, revised):
+    """The revision of the snapshot a row shows since the latest edition of its period, or None."""
+    revision = revised.get((indicator.code, snapshot.period)) if snapshot else None
+    return _revised_text(revision) if revision else None
 
 
 WITHHELD_NOTE = gettext_lazy(
@@ -196,9 +220,14 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         withheld = indicator_withheld(indicator, self.request.user)
         if withheld:  # the user's own rows of the breakdown only: no value, trend or completeness of the city
             snapshots, series, latest = [], [], None
+        from ..editions import revisions
+        from ..history import value_history
+
+        revised = revisions(snapshots)
         rows = [
             {
                 "snapshot": s,
+                "revision": _revision_text(indicator, s, revised),
                 "value": format_value(indicator, s.value),
                 "target": format_value(indicator, s.target),
                 "style": STATUS_STYLE.get(s.status, "light"),
@@ -241,6 +270,8 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             target_form=TargetForm(unit=unit_of(indicator)),
             baseline_form=BaselineForm(unit=unit_of(indicator)),
             can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
+            history=[] if withheld else _history_rows(indicator, value_history(code)[:HISTORY_ROWS]),
+            history_limit=HISTORY_ROWS,
         )
         return context
 
@@ -248,6 +279,22 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         """The records behind the value, when the user may see them (another office's records would be a 403)."""
         url = indicator.records_url(period) if indicator.records_url and period else None
         return url if url and may_open(self.request, url) else None
+
+
+HISTORY_ROWS = 100  # the newest changes shown on an indicator's page
+
+
+def _history_rows(indicator, changes):
+    return [
+        {
+            "change": change,
+            "old": "–" if change.created else format_value(indicator, change.old_value),
+            "new": format_value(indicator, change.new_value),
+            "status_label": SnapshotStatus(change.status).label if change.status in SnapshotStatus.values else "",
+            "style": STATUS_STYLE.get(change.status, "light"),
+        }
+        for change in changes
+    ]
 
 
 class _IndicatorWriteView(LoginRequiredMixin, PermissionRequiredMixin, View):

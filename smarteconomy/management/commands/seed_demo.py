@@ -62,6 +62,9 @@ class Command(BaseCommand):
 
         run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": True}, pass_run=True)
         self.stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")
+        from analytics.demo import seed_edition  # Bappeda's published edition of the demo scorecard
+
+        seed_edition(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {password}):"))
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label}")
