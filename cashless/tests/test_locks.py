@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -15,7 +14,7 @@ from cashless.models import DirtyDate, ParkingLocation, ParkingTransaction
 from cashless.services import parking_transactions_import
 from cashless.sources import PARKING_SOURCE
 from smarteconomy.choices import ImportStatus
-from smarteconomy.testing_locks import lock_period, reopen_period, says_locked, superuser
+from smarteconomy.testing_locks import flash, lock_period, reopen_period, says_locked, superuser
 from smarteconomy.tokens import api_token_create
 
 from .factories import csv_of, link, make_location, row
@@ -135,7 +134,7 @@ def test_the_back_office_refuses_to_delete_a_locked_day(client, role_users, loca
     delete = reverse("admin:cashless_parkingtransaction_delete", args=[march.pk])
     response = client.post(delete, {"post": "yes"})
     assert response.status_code == 302
-    assert says_locked(" ".join(str(m) for m in get_messages(response.wsgi_request)), "2025-03")
+    assert says_locked(flash(client, response), "2025-03")
     changelist = reverse("admin:cashless_parkingtransaction_changelist")
     all_rows = list(ParkingTransaction.objects.values_list("pk", flat=True))
     response = client.post(changelist, {"action": "delete_selected", "_selected_action": all_rows, "post": "yes"})

@@ -7,7 +7,6 @@ after a reopening the refused writes go through."""
 from datetime import date
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,7 +23,7 @@ from industry_center.sources import SETTLEMENTS_SOURCE
 from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
 from smarteconomy.sources import PeriodLocked
-from smarteconomy.testing_locks import dirty_periods, lock_period, reopen_period, says_locked
+from smarteconomy.testing_locks import dirty_periods, flash, lock_period, reopen_period, says_locked
 
 from .factories import MERCHANT_ID, make_centre, make_tenancy
 
@@ -52,26 +51,22 @@ def staff(client, role_users):
     return client
 
 
-def flash(response):
-    return " ".join(str(m) for m in get_messages(response.wsgi_request))
-
-
 def test_bill_actions_of_a_locked_month_are_refused_and_a_later_payment_is_not(staff, role_users, bill):
     lock_period(LEVY_SOURCE, "2025-03", role_users)
     dirty = dirty_periods()
     response = staff.post(reverse("industry_center:bill_cancel", args=[bill.pk]), {"reason": "Wrong amount"})
-    assert response.status_code == 302 and says_locked(flash(response), "2025-03")
+    assert response.status_code == 302 and says_locked(flash(staff, response), "2025-03")
     bill.refresh_from_db()
     assert bill.status == BillStatus.ISSUED and dirty_periods() == dirty
 
     pay = reverse("industry_center:payment_add", args=[bill.pk])
     response = staff.post(pay, {"channel": "cash", "amount": "50000", "paid_at": "2025-03-20T10:00"})
-    assert says_locked(flash(response), "2025-03")
+    assert says_locked(flash(staff, response), "2025-03")
     assert not Payment.objects.exists() and dirty_periods() == dirty
 
     # Paid in April (open): the payment is April's data; March's bill changes only as a consequence.
     response = staff.post(pay, {"channel": "cash", "amount": "50000", "paid_at": "2025-04-02T10:00"})
-    assert "recorded" in flash(response)
+    assert "recorded" in flash(staff, response)
     bill.refresh_from_db()
     assert bill.paid_amount == 50_000 and Payment.objects.count() == 1
 
@@ -84,7 +79,7 @@ def test_issuing_a_locked_month_is_refused_with_a_message_not_an_error_page(staf
     levy_bill_cancel(bill=bill, reason="Wrong amount")
     lock_period(LEVY_SOURCE, "2025-03", role_users)
     response = staff.post(reverse("industry_center:bill_issue_month"), {"period": "2025-03"})
-    assert response.status_code == 302 and says_locked(flash(response), "2025-03")
+    assert response.status_code == 302 and says_locked(flash(staff, response), "2025-03")
     assert LevyBill.objects.count() == 1
 
     reopen_period(LEVY_SOURCE, "2025-03", role_users)
@@ -148,11 +143,11 @@ def test_the_settlement_import_lists_the_rows_of_a_locked_month_and_the_reconcil
     assert SettlementRow.objects.count() == 1 and not Payment.objects.exists()
 
     response = staff.post(reverse("industry_center:settlement_set_aside", args=[waiting.pk]), {"reason": "Refund"})
-    assert says_locked(flash(response), "2025-03")
+    assert says_locked(flash(staff, response), "2025-03")
     response = staff.post(
         reverse("industry_center:settlement_resolve", args=[waiting.pk]), {"bill_number": bill.number}
     )
-    assert says_locked(flash(response), "2025-03")
+    assert says_locked(flash(staff, response), "2025-03")
     waiting.refresh_from_db()
     assert waiting.status not in ("resolved", "ignored") and not Payment.objects.exists()
 

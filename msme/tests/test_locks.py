@@ -6,7 +6,6 @@ Deliberate exceptions, data of their own day: a delisting and a QRIS follow-up."
 from datetime import date
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from msme.models import Listing, MarketplaceCategory, Msme, TrainingParticipant
@@ -21,7 +20,7 @@ from msme.services import (
 )
 from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
-from smarteconomy.testing_locks import dirty_periods, lock_period, reopen_period, says_locked
+from smarteconomy.testing_locks import dirty_periods, flash, lock_period, reopen_period, says_locked
 
 from .factories import make_msme
 
@@ -138,7 +137,7 @@ def test_the_training_actions_refuse_attendance_of_a_locked_month_but_take_the_q
     action = reverse("msme:participant_action", args=[training.pk, participant.pk])
     response = client.post(action, {"action": "attended"})
     assert response.status_code == 302
-    assert says_locked(" ".join(str(m) for m in get_messages(response.wsgi_request)), "2025-03")
+    assert says_locked(flash(client, response), "2025-03")
     participant.refresh_from_db()
     assert not participant.attended and dirty_periods() == dirty
 
