@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smarteconomy.models import Kelurahan
-from smarteconomy.periods import mark_dirty
+from smarteconomy.periods import changed_span, mark_dirty
 
 from .choices import OutletMovementKind, ParticipantStatus
 from .duplicates import find_candidates, name_key
@@ -166,8 +166,9 @@ def msme_merge(*, into, take=None, by=None, **fields):
 def listing_save(*, listing=None, by=None, **fields):
     """Create or change a Sobat UMKM listing. Delisting (``delisted_on``) makes it inactive."""
     listing = listing or Listing()
-    # The dates as stored (a form may have changed the instance already): a moved listing changes both.
-    before = Listing.objects.filter(pk=listing.pk).values_list("listed_on", "delisted_on").first() or ()
+    # As stored (a form may have changed the instance already): a moved listing changes both its dates.
+    stored = Listing.objects.filter(pk=listing.pk).first() if listing.pk else None
+    before = (stored.listed_on, stored.delisted_on) if stored else ()
     for name, value in fields.items():
         setattr(listing, name, value)
     if listing.delisted_on:
@@ -177,7 +178,16 @@ def listing_save(*, listing=None, by=None, **fields):
     listing.full_clean()
     listing._history_user = by
     listing.save()
-    mark_dirty(LISTINGS_SOURCE, [*before, listing.listed_on, listing.delisted_on])
+    # The lock: a change of a listing of an approved month is refused, except its delisting (or a moved delisting
+    # date), which changes only the months between the old and the new end: a listing of a locked month may still
+    # be taken off the marketplace.
+    only_end = stored is not None and all(
+        getattr(stored, field.attname) == getattr(listing, field.attname)
+        for field in Listing._meta.concrete_fields
+        if field.name not in ("delisted_on", "active", "updated_at")
+    )
+    dates = changed_span(stored.delisted_on, listing.delisted_on) if only_end else [*before, listing.listed_on]
+    mark_dirty(LISTINGS_SOURCE, [*dates, listing.delisted_on], consequences=[*before, listing.listed_on])
     return listing
 
 

@@ -31,3 +31,11 @@ def superuser(make_user):
 
 def dirty_periods():
     return set(DirtyPeriod.objects.values_list("source", "period"))
+
+
+def flash(client, response):
+    """The messages a redirect (a refused record action, a back-office refusal) shows on the page it leads to:
+    that page is requested, which reads them and so consumes them (the next refusal starts from none)."""
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    return " ".join(str(message) for message in page.context["messages"]) if page.context else ""

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -22,7 +21,7 @@ from licensing.services import (
 from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
 from smarteconomy.sources import PeriodLocked
-from smarteconomy.testing_locks import dirty_periods, lock_period, reopen_period, says_locked, superuser
+from smarteconomy.testing_locks import dirty_periods, flash, lock_period, reopen_period, says_locked, superuser
 
 HEADER = (
     "registration_number,applicant_name,applicant_kind,nib,kbli_codes,permit_type,channel,kelurahan,"
@@ -61,10 +60,6 @@ def october(role_users, permit_type):
     )
     lock_period(APPLICATIONS_SOURCE, "2025-10", role_users)
     return application
-
-
-def messages_of(response):
-    return " ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
 def test_the_entry_form_and_the_correction_form_refuse_a_locked_month(client, role_users, october, permit_type):
@@ -155,12 +150,12 @@ def test_the_back_office_refuses_a_delete_with_a_message(client, role_users, oct
     delete = reverse("admin:licensing_permitapplication_delete", args=[october.pk])
     response = client.post(delete, {"post": "yes"})
     assert response.status_code == 302
-    assert says_locked(messages_of(response), "2025-10")
+    assert says_locked(flash(client, response), "2025-10")
     assert PermitApplication.objects.filter(pk=october.pk).exists()
 
     changelist = reverse("admin:licensing_permitapplication_changelist")
     response = client.post(changelist, {"action": "delete_selected", "_selected_action": [october.pk], "post": "yes"})
-    assert response.status_code == 302 and says_locked(messages_of(response), "2025-10")
+    assert response.status_code == 302 and says_locked(flash(client, response), "2025-10")
     assert PermitApplication.objects.filter(pk=october.pk).exists()
 
     reopen_period(APPLICATIONS_SOURCE, "2025-10", role_users)
@@ -206,7 +201,7 @@ def test_disruptions_locked_form_and_admin_but_a_running_one_may_be_closed(clien
         "responsible_unit": "",
     }
     response = client.post(admin_change, admin_data)
-    assert response.status_code == 302 and says_locked(messages_of(response), "2025-10")
+    assert response.status_code == 302 and says_locked(flash(client, response), "2025-10")
     closed.refresh_from_db()
     assert timezone.localtime(closed.ended_at).hour == 15
 
