@@ -256,6 +256,16 @@ def test_refusals_leave_nothing(scorecard):
     assert ScorecardEdition.objects.count() == 1
 
 
+def test_a_publication_racing_another_of_the_same_title_is_refused_by_the_database(scorecard, monkeypatch):
+    editions.publish("2023", TITLE, scorecard["bappeda"])
+    monkeypatch.setattr(editions, "_already_published", lambda title, period: False)  # both checked before either wrote
+    with pytest.raises(editions.EditionError, match="already published"):
+        editions.publish("2023", TITLE, scorecard["bappeda"])
+    assert ScorecardEdition.objects.count() == 1 and EditionEntry.objects.count() == len(
+        editions.registry.all_indicators()
+    )
+
+
 def test_a_published_edition_cannot_be_changed(scorecard):
     edition = editions.publish("2023", TITLE, scorecard["bappeda"])
     edition.title = "Lain"
@@ -347,3 +357,24 @@ def test_the_demo_edition_is_published_once(scorecard):
         "2025",
         scorecard["bappeda"],
     )
+
+
+def test_the_migration_starts_the_history_with_the_snapshots_that_existed(scorecard):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("analytics.migrations.0005_editions_and_snapshot_history")
+    IndicatorSnapshotHistory.objects.all().delete()
+    migration.history_from_snapshots(apps, None)
+    snapshot = live(BASIS, "2023")
+    (row,) = IndicatorSnapshotHistory.objects.filter(indicator_code=BASIS, period="2023")
+    assert (row.created, row.old_value, row.new_value, row.status, row.changed_at, row.task_run_id) == (
+        True,
+        None,
+        snapshot.value,
+        snapshot.status,
+        snapshot.computed_at,
+        snapshot.task_run_id,
+    )
+    assert IndicatorSnapshotHistory.objects.count() == IndicatorSnapshot.objects.count()
