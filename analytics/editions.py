@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
@@ -40,6 +40,7 @@ ENTRY_FIELDS = (
 )
 
 
+ALREADY_PUBLISHED = gettext_noop("An edition “%(title)s” of %(period)s was already published.")
 COMMAND_PUBLISHER = "manage.py publish_edition"  # the publisher's name when no user is given
 
 
@@ -131,6 +132,10 @@ def parse_period(text):
     return period
 
 
+def _already_published(title, period):
+    return ScorecardEdition.objects.filter(title=title, period=str(period)).exists()
+
+
 def _has_snapshots(period):
     snapshots = IndicatorSnapshot.objects.all()
     if period.is_month:
@@ -171,12 +176,8 @@ def publish(period, title, by, *, notes=""):
     if len(title) > ScorecardEdition._meta.get_field("title").max_length:
         raise EditionError(gettext_noop("The title is too long (200 characters at most)."))
     with transaction.atomic():
-        if ScorecardEdition.objects.filter(title=title, period=str(period)).exists():
-            raise EditionError(
-                gettext_noop("An edition “%(title)s” of %(period)s was already published."),
-                title=title,
-                period=str(period),
-            )
+        if _already_published(title, period):
+            raise EditionError(ALREADY_PUBLISHED, title=title, period=str(period))
         if not _has_snapshots(period):
             raise EditionError(
                 gettext_noop("The scorecard has no snapshots for %(period)s: recompute it before publishing."),
@@ -196,7 +197,11 @@ def publish(period, title, by, *, notes=""):
             content_hash=content_hash(canonical_content(period=period, data_as_of=data_as_of, entries=entries)),
             notes=(notes or "").strip(),
         )
-        edition.save()
+        try:
+            with transaction.atomic():  # a publication of the same title racing this one: the database decides
+                edition.save()
+        except IntegrityError:
+            raise EditionError(ALREADY_PUBLISHED, title=title, period=str(period)) from None
         for entry in entries:
             entry.edition = edition
         EditionEntry.objects.bulk_create(entries)

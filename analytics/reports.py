@@ -614,6 +614,7 @@ def render_pdf(report, *, compress=True):
         subject=_plain(report.period_text),
         author="Pemerintah Kota Balikpapan",
         creator="Smart Economy Balikpapan",
+        keywords=report.edition.content_hash if report.edition is not None else "",
         pageCompression=1 if compress else 0,
         # An edition is reproducible: invariant mode fixes the document id, and its dates are the publication's.
         invariant=0 if compress and report.edition is None else 1,

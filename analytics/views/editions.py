@@ -73,11 +73,7 @@ class EditionPublishView(LoginRequiredMixin, PermissionRequiredMixin, View):
         except editions.EditionError as exc:
             messages.error(request, _("Not published: %(errors)s") % {"errors": exc.message})
             return redirect("analytics:edition_list")
-        messages.success(
-            request,
-            _("Edition “%(title)s” published. Its content hash is %(hash)s.")
-            % {"title": edition.title, "hash": edition.content_hash},
-        )
+        messages.success(request, _("Edition “%(title)s” published.") % {"title": edition.title})
         return redirect(edition)
 
 

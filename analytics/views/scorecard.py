@@ -224,6 +224,7 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         from ..history import value_history
 
         revised = revisions(snapshots)
+        history = [] if withheld else _history_rows(indicator, value_history(code)[:HISTORY_ROWS])
         rows = [
             {
                 "snapshot": s,
@@ -270,7 +271,9 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             target_form=TargetForm(unit=unit_of(indicator)),
             baseline_form=BaselineForm(unit=unit_of(indicator)),
             can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
-            history=[] if withheld else _history_rows(indicator, value_history(code)[:HISTORY_ROWS]),
+            history=history,
+            # Changes after the first computation: the box opens when there are any.
+            history_changes=sum(1 for item in history if not item["change"].created),
             history_limit=HISTORY_ROWS,
         )
         return context
