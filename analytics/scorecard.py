@@ -186,13 +186,16 @@ def _stopped(indicator, months):
     )
 
 
-def indicator_periods(indicator, targets):
+def indicator_periods(indicator, targets, known=()):
     """The periods the data supports, plus every year up to now that has a target: a year whose data has not
     arrived yet shows as incomplete rather than disappearing from the scorecard. When a monthly source feeding it
     that reported before misses one of the last two ended months (it stopped reporting, smarteconomy.sources'
     calendar), those months and the month in progress (and their years) are added, as not reported: its last data
-    must not look like today's."""
+    must not look like today's. The periods that already have a snapshot (``known``, texts) stay: a period added as
+    not reported keeps being recomputed once its source reports again, rather than keeping what it said then."""
     periods = {str(p): p for p in _data_periods(indicator.code)}
+    for text in known:
+        periods.setdefault(text, registry.Period.parse(text))
     today = timezone.localdate()
     for code, year in targets:
         if code == indicator.code and year <= today.year and indicator.frequency == Frequency.YEARLY:
@@ -259,7 +262,7 @@ def _recompute_all(dirty, have, incomplete, targets, full, run, details):
     written_total = 0
     for indicator in registry.all_indicators():
         try:
-            periods = indicator_periods(indicator, targets)
+            periods = indicator_periods(indicator, targets, known=have.get(indicator.code, ()))
             if not full:
                 periods = dirty_periods(
                     indicator,

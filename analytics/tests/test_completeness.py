@@ -22,7 +22,7 @@ from msme.choices import OutletMovementKind
 from msme.services import outlet_movement_record, outlet_product_save, training_save
 from msme.tests.factories import make_msme
 from smarteconomy.models import SourceSchedule
-from smarteconomy.reporting import period_submit
+from smarteconomy.reporting import period_return, period_submit
 from smarteconomy.sources import all_sources, sources_feeding
 
 TODAY = (2026, 12, 4, 10)  # 4 December 2026, 10.00 WITA
@@ -232,6 +232,14 @@ def test_timeliness_counts_the_submissions_made_by_the_due_day(stopped_sources, 
     row = source_row(page(client, role_users["dkumkmp"]), "msme.registry")
     assert (row["expected"], row["received"], row["on_time"], row["not_reported"]) == (11, 2, 1, 0)
     assert (row["completeness"], row["timeliness"]) == ("18,2%", "9,1%")  # 2/11 and 1/11, one decimal
+
+
+def test_a_returned_period_says_so_on_the_completeness_page(stopped_sources, client, role_users):
+    period_submit(source="msme.outlet", period="2026-10", by=role_users["dkumkmp"])
+    period_return(source="msme.outlet", period="2026-10", by=role_users["bappeda"], reason="Penjualan belum lengkap.")
+    row = source_row(page(client, role_users["bappeda"]), "msme.outlet")
+    assert {item["period"]: item["state"] for item in row["missing"]}["2026-10"] == "returned"
+    assert (row["received"], row["not_reported"]) == (0, 16)  # a returned period, empty and past due: not reported
 
 
 def test_a_submission_without_data_is_received_not_missing(stopped_sources, role_users):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from smarteconomy.choices import Role
+from smarteconomy.choices import ReportingStatus, Role
 from smarteconomy.forms import LocalizedDecimalField, LocalizedIntegerField
 from smarteconomy.roles import may_open
 from smarteconomy.tasking import enqueue
@@ -343,7 +343,6 @@ def source_completeness(user):
 
     role = user_role(user)
     sources = [s for s in all_sources() if role in (Role.BAPPEDA, Role.ADMIN) or s.office == role]
-    today = timezone.localdate()
     everything = role in (Role.BAPPEDA, Role.ADMIN)
     parts = {s.code: s.parts_of_user(user) for s in sources if not everything and s.parts_of_user is not None}
     rows = {}
@@ -356,7 +355,7 @@ def source_completeness(user):
             start, end = source.schedule()
             row = rows[source.code] = {
                 "source": source,
-                "office": Role(source.office).label,
+                "office": str(Role(source.office).label).split(" (")[0],  # "DKUMKMP", not the office's full name
                 "frequency": FREQUENCY_LABELS[source.frequency],
                 "start": start,
                 "end": end,
@@ -372,8 +371,13 @@ def source_completeness(user):
             row["received"] += units
             row["on_time"] += units if cell.on_time else 0
             continue
-        state = "not_reported" if cell.not_reported else ("awaited" if today <= cell.due else "not_submitted")
-        if state == "not_reported":
+        if cell.status == ReportingStatus.RETURNED:
+            state = "returned"  # Bappeda sent it back with a reason
+        elif cell.has_data:
+            state = "not_submitted"
+        else:
+            state = "not_reported" if cell.not_reported else "awaited"
+        if cell.not_reported:  # past due with neither data nor a submission (a returned period too)
             row["not_reported"] += units
         label = f"{cell.period} ({cell.part.label})" if cell.part.key else str(cell.period)
         row["missing"].append(
