@@ -62,6 +62,7 @@ class DataSource:
     due_day: int = 10  # a month (of a monthly or daily source) is due on this day of the following month
     yearly_due: tuple = (9, 30)  # a year is due on this (month, day) of the following year (BPS's release lag)
     covers: tuple = ()  # the mark_dirty codes whose writes are this source's data (the lock is checked there)
+    feeds: tuple = ()  # the codes of the indicators computed from this source's data (their completeness follows it)
     parts: object = None  # callable() -> [Part], or None: the source reports as a whole
     parts_of_user: object = None  # callable(user) -> set of part keys, or None: all parts
     records_url: object = None  # callable(Period, part key) -> URL of the records of a period, or None
@@ -187,6 +188,26 @@ def get_source(code):
         return _SOURCES[code]
     except KeyError:
         raise PeriodError(_("Unknown data source %(code)r.") % {"code": code}) from None
+
+
+def sources_feeding(indicator_code):
+    """The data sources an indicator is computed from (those that declare it in ``feeds``), by code."""
+    return [source for source in all_sources() if indicator_code in source.feeds]
+
+
+def calendar_source(code):
+    """The DirtyPeriod code of a source's calendar: a step of the workflow or a new schedule changes which periods
+    are reported, and so the completeness of the indicators it feeds (analytics.scorecard.dirty_periods)."""
+    return f"calendar:{code}"
+
+
+def calendar_changed(code, periods):
+    """Record that the reporting state of ``periods`` (Periods, texts or years) of source ``code`` changed, for the
+    next incremental recompute. No lock check: the data did not change."""
+    from .models import DirtyPeriod
+
+    for period in {str(p) for p in periods}:
+        DirtyPeriod.objects.update_or_create(source=calendar_source(code), period=period)
 
 
 def source_covering(code):
