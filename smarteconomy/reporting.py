@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .choices import ReportingStatus, Role
 from .models import ReportingPeriod
-from .periods import PeriodError
+from .periods import PeriodError, mark_dirty
 from .roles import user_role
 from .sources import get_source
 
@@ -106,7 +106,16 @@ def _decide(source, period, part, by, *, expected, to_status, reason="", step, r
     row.reason = reason
     row._history_user = by
     row.save()
+    _refresh_snapshots(source, period)
     return row
+
+
+def _refresh_snapshots(source, period):
+    """A step that changes whether a period is final (approve, return, reopen) makes it dirty for the incremental
+    recompute, which refreshes its snapshots (their "final" mark and the figures read from it). The period's data
+    does not change: it is a consequence, not a write, so the lock is not in the way."""
+    for code in source.covers or (source.code,):
+        mark_dirty(code, (), consequences=(str(period),))
 
 
 @transaction.atomic
