@@ -92,7 +92,11 @@ class Command(BaseCommand):
         if action in ("return", "reopen"):
             kwargs["reason"] = options["reason"]
         try:
-            get_source(options["source"])
+            source = get_source(options["source"])
+            if source.parts is not None and not options["part"]:
+                keys = ", ".join(part.key for part in source.all_parts()) or "none yet"
+                raise CommandError(f"{source.code} reports per location: give --part (one of: {keys}).")
+            source.part(options["part"])  # an unknown part is refused before who may take the step
             row = STEPS[action](**kwargs)
         except PeriodError as exc:
             raise CommandError(str(exc)) from None
