@@ -500,4 +500,5 @@ def summary(cells):
 
 
 def format_rate(value):
-    return "–" if value is None else f"{formats.number_format(value, 1)} %"
+    # Rounded first: number_format cuts a float's decimals (2 of 12 read "16,6 %").
+    return "–" if value is None else f"{formats.number_format(round(value, 1), 1)} %"
