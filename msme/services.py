@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from smarteconomy.models import Kelurahan
 from smarteconomy.periods import changed_span, mark_dirty
+from smarteconomy.sources import ensure_unlocked
 
 from .choices import OutletMovementKind, ParticipantStatus
 from .duplicates import find_candidates, name_key
@@ -268,7 +269,9 @@ def priority_scores(training, msmes):
 
 @transaction.atomic
 def training_apply(*, training, msme, by=None, at=None):
-    """Record an MSME's application to a training, with its priority score."""
+    """Record an MSME's application to a training, with its priority score. Refused when the training's month is
+    locked (its participants are that month's data)."""
+    ensure_unlocked(TRAININGS_SOURCE, [training.starts_on])
     if msme.status != "active":
         raise ValidationError(
             _("Only an active MSME can apply to a training (%(name)s is not active).") % {"name": msme}
@@ -288,6 +291,7 @@ def training_apply(*, training, msme, by=None, at=None):
 @transaction.atomic
 def training_apply_many(*, training, applications, by=None):
     """Many applications at once ([(msme, applied at)]), scored together: one scoring pass, not one per MSME."""
+    ensure_unlocked(TRAININGS_SOURCE, [training.starts_on])
     existing = set(training.participants.values_list("msme_id", flat=True))
     problems = [
         _("%(name)s is not active.") % {"name": msme}

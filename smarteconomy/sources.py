@@ -311,6 +311,17 @@ def _source_of(code):
     return _SOURCES.get(code) or source_covering(code)
 
 
+def has_locks(code):
+    """Whether any period (of any part) of the source of ``code`` is approved: when none is, an importer skips the
+    per-row work of the lock."""
+    from .models import ReportingPeriod
+
+    source = _source_of(code)
+    return source is not None and (
+        ReportingPeriod.objects.filter(source=source.code, status=ReportingStatus.APPROVED).exists()
+    )
+
+
 def ensure_unlocked(code, dates, part=""):
     """Refuse (PeriodLocked) a write of data source ``code`` (a source's code, or a mark_dirty code a source covers)
     dated on ``dates`` (dates, moments, Periods, years, texts; None ignored) when any falls in an approved period.

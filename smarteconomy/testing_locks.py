@@ -4,7 +4,8 @@
 from smarteconomy.models import DirtyPeriod
 from smarteconomy.reporting import period_approve, period_reopen, period_submit
 
-LOCKED_WORDS = ("is locked", "bappeda", "reopen")
+# What every locked message says, in English and in Indonesian (the product's first language).
+LOCKED_WORDS = (("is locked", "bappeda", "reopen"), ("terkunci", "bappeda", "membuka kembali"))
 
 
 def lock_period(source, period, users, *, part=""):
@@ -19,9 +20,10 @@ def reopen_period(source, period, users, *, part="", reason="Koreksi data"):
 
 
 def says_locked(text, period):
-    """Whether ``text`` is the locked message of ``period``: names it, who locked it, and how to ask for a reopening."""
-    text = str(text)
-    return str(period) in text and all(word in text.lower() for word in LOCKED_WORDS)
+    """Whether ``text`` is the locked message of ``period``: names it, says it is locked, and how to ask Bappeda for
+    a reopening (in either language)."""
+    text = str(text).lower()
+    return str(period) in text and any(all(word in text for word in words) for words in LOCKED_WORDS)
 
 
 def superuser(make_user):

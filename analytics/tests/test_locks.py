@@ -127,4 +127,4 @@ def test_a_period_locked_error_in_the_api_is_a_409_in_the_api_error_shape(demo, 
     body = response.data
     assert says_locked(body["detail"], "2023") and body["code"] == "period_locked"
     assert body["source"] == GRDP_SOURCE and body["periods"] == ["2023"] and body["locked_by"] == "bappeda"
-    assert body["locks"][0]["period"] == "2023" and "reopen" in body["reopen"]
+    assert body["locks"][0]["period"] == "2023" and "Bappeda" in body["reopen"]

@@ -108,13 +108,13 @@ def test_the_push_api_answers_409_with_the_lock(role_users, locations):
     }
     open_item = {**item, "transaction_id": "A2", "entry_time": "2025-04-02T09:00:00+08:00", "exit_time": None}
     url = "/api/cashless/locations/SEPINGGAN/transactions/"
-    response = client.post(url, {"transactions": [open_item, item]}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url, {"transactions": [open_item, item]}, format="json")
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "period_locked" and body["status"] == "refused" and body["created"] == 0
     assert says_locked(body["detail"], "2025-03")
     assert body["source"] == PARKING_SOURCE and body["part"] == "SEPINGGAN" and body["periods"] == ["2025-03"]
-    assert body["locked_by"] == "bappeda" and body["locked_at"] and "reopen" in body["reopen"]
+    assert body["locked_by"] == "bappeda" and body["locked_at"] and "Bappeda" in body["reopen"]
     assert body["errors"] == [{"index": 1, "field": "exit_time", "message": body["detail"]}]
     assert not ParkingTransaction.objects.exists()
 

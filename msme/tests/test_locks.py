@@ -141,7 +141,10 @@ def test_the_training_actions_refuse_attendance_of_a_locked_month_but_take_the_q
     participant.refresh_from_db()
     assert not participant.attended and dirty_periods() == dirty
 
-    # Refused as well: a training moved, a participant withdrawn (data of the locked month).
+    # Refused as well: a new application, a participant withdrawn (data of the locked month).
+    other = make_msme(2)
+    response = client.post(reverse("msme:training_apply", args=[training.pk]), {"msme": other.pk})
+    assert says_locked(flash(client, response), "2025-03") and training.participants.count() == 1
     response = client.post(action, {"action": "withdraw"})
     participant.refresh_from_db()
     assert participant.status == "selected"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..choices import ImportStatus
 from ..models import ImportBatch
-from ..sources import PeriodLocked, locked_hits
+from ..sources import PeriodLocked, has_locks, locked_hits
 from .columns import CellError
 from .readers import FileRefused, read_table
 
@@ -158,7 +158,7 @@ def locked_row_errors(importer, rows):
     """A RowError for every valid row dated in a locked period of the importer's ``lock_source`` (its new dates
     or the stored record's old ones), each with the locked message (source, period, who locked it and when, how
     to ask for a reopening). One query per part of the source, whatever the number of rows."""
-    if not importer.lock_source or not rows:
+    if not importer.lock_source or not rows or not has_locks(importer.lock_source):
         return []
     rows = importer.lock_candidates(rows)
     stored = importer.stored_lock_dates(rows)

@@ -96,3 +96,13 @@ def test_the_bench_permit_loader_stops_on_a_locked_month(role_users):
     with pytest.raises(SystemExit) as stopped:
         load_volumes.add_permits(200, log=lambda *_: None)
     assert says_locked(str(stopped.value), "2025-06") and not PermitApplication.objects.exists()
+
+
+def test_the_locked_message_is_in_indonesian_first(role_users):
+    from smarteconomy.sources import PeriodLocked, ensure_unlocked
+
+    lock_period(APPLICATIONS_SOURCE, "2025-10", role_users)
+    with translation.override("id"), pytest.raises(PeriodLocked) as refused:
+        ensure_unlocked(APPLICATIONS_SOURCE, [date(2025, 10, 3)])
+    message = refused.value.messages[0]
+    assert "2025-10 terkunci" in message and "bappeda" in message and "membuka kembali" in message
