@@ -378,3 +378,14 @@ def test_the_migration_starts_the_history_with_the_snapshots_that_existed(scorec
         snapshot.task_run_id,
     )
     assert IndicatorSnapshotHistory.objects.count() == IndicatorSnapshot.objects.count()
+
+
+def test_a_parking_operator_reads_an_edition_without_the_citys_parking_values(scorecard, client):
+    edition = editions.publish("2023", TITLE, scorecard["bappeda"])
+    client.force_login(scorecard["operator_airport"])
+    page = client.get(edition.get_absolute_url()).content.decode()
+    assert "Hanya lokasi Anda" in page
+    rows = {e.indicator_code: row for e, row in editions.edition_rows(edition, scorecard["operator_airport"])}
+    assert rows["cashless.cashless_share"].snapshot is None and rows["cashless.cashless_share"].trend() == []
+    assert rows[BASIS].snapshot is not None
+    assert client.get(reverse("analytics:edition_download", kwargs={"pk": edition.pk, "fmt": "pdf"})).status_code == 200

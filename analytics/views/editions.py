@@ -81,7 +81,7 @@ def _entry_row(entry, row):
     indicator = row.indicator
     shown = row.snapshot  # None: no snapshot for the period, or withheld from the reader
     status = shown.status if shown else NOT_COMPUTED
-    return {
+    result = {
         "entry": entry,
         "indicator": indicator,
         "shown": shown,
@@ -90,6 +90,9 @@ def _entry_row(entry, row):
         "style": STATUS_STYLE.get(status, "light"),
         "status_label": status_label(status) if status in (*SnapshotStatus.values, NOT_COMPUTED) else status,
     }
+    if row.withheld:  # a parking operator: the city's value combines the other operators' locations
+        result.update(status_label=_("Your location only"), style="light")
+    return result
 
 
 class EditionDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
