@@ -60,6 +60,12 @@ class SmartEconomyConfig(AppConfig):
     )
 
     menu = (
+        # Every role reads the reporting page (an office its own sources) and submits or approves from it.
+        MenuSection(
+            _("Official figures"),
+            (MenuItem(_("Reporting"), "reporting:overview", "smarteconomy.view_reportingperiod"),),
+            order=20,
+        ),
         MenuSection(
             _("Reference data"),
             (

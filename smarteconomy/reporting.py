@@ -12,7 +12,7 @@ from .choices import ReportingStatus, Role
 from .models import ReportingPeriod
 from .periods import PeriodError
 from .roles import user_role
-from .sources import get_source
+from .sources import calendar_changed, get_source
 
 S = ReportingStatus
 
@@ -88,6 +88,7 @@ def period_submit(*, source, period, part="", by):
     row.reason = ""
     row._history_user = by
     row.save()
+    calendar_changed(source.code, [period])
     return row
 
 
@@ -106,6 +107,7 @@ def _decide(source, period, part, by, *, expected, to_status, reason="", step, r
     row.reason = reason
     row._history_user = by
     row.save()
+    calendar_changed(source.code, [period])
     return row
 
 

@@ -68,6 +68,12 @@ urlpatterns = [
             (
                 [
                     path("", reporting_views.ReportingOverviewView.as_view(), name="overview"),
+                    path("<str:code>/", reporting_views.ReportingSourceView.as_view(), name="source"),
+                    path(
+                        "<str:code>/<str:period>/<str:step>/",
+                        reporting_views.ReportingStepView.as_view(),
+                        name="step",
+                    ),
                 ],
                 "reporting",
             )

@@ -64,6 +64,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "sectors": Sector.objects.count(),
         }
         context["importers"] = importers_for(user)
+        if user.has_perm("smarteconomy.view_reportingperiod") and user.has_perm("smarteconomy.submit_reportingperiod"):
+            from .reporting_selectors import to_submit_count
+
+            context["periods_to_submit"] = to_submit_count(user)
         return context
 
 

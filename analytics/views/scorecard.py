@@ -9,11 +9,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from smarteconomy.choices import Role
+from smarteconomy.choices import ReportingStatus, Role
 from smarteconomy.forms import LocalizedDecimalField, LocalizedIntegerField
 from smarteconomy.roles import may_open
 from smarteconomy.tasking import enqueue
@@ -370,6 +370,78 @@ class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("analytics:scorecard")
 
 
+FREQUENCY_LABELS = {
+    "daily": pgettext_lazy("reporting calendar", "Daily"),
+    "monthly": pgettext_lazy("reporting calendar", "Monthly"),
+    "yearly": pgettext_lazy("reporting calendar", "Yearly"),
+}
+
+
+def _percent(part, whole):
+    """part ÷ whole in %, Indonesian format with one decimal ("–" when nothing is expected)."""
+    return "–" if not whole else f"{number(part / whole * 100, 1)}%"
+
+
+def source_completeness(user):
+    """The reporting calendar per data source (smarteconomy.sources), as DHIS2's reporting rate summary: expected,
+    received (submitted), on time, not reported ("tidak dilaporkan": past due with neither data nor a submission),
+    completeness (received ÷ expected) and timeliness (on time ÷ expected), and the periods still missing. Units are
+    periods, days for a daily source (a parking location counts the days it is expected). An office sees its own
+    sources (a parking operator its locations), Bappeda and the administrators all of them."""
+    from smarteconomy.roles import user_role
+    from smarteconomy.sources import all_sources, calendar_cells
+
+    role = user_role(user)
+    sources = [s for s in all_sources() if role in (Role.BAPPEDA, Role.ADMIN) or s.office == role]
+    everything = role in (Role.BAPPEDA, Role.ADMIN)
+    parts = {s.code: s.parts_of_user(user) for s in sources if not everything and s.parts_of_user is not None}
+    rows = {}
+    for cell in calendar_cells(sources):
+        source = cell.source
+        if not cell.expected or (source.code in parts and cell.part.key not in parts[source.code]):
+            continue
+        row = rows.get(source.code)
+        if row is None:
+            start, end = source.schedule()
+            row = rows[source.code] = {
+                "source": source,
+                "office": str(Role(source.office).label).split(" (")[0],  # "DKUMKMP", not the office's full name
+                "frequency": FREQUENCY_LABELS[source.frequency],
+                "start": start,
+                "end": end,
+                "expected": 0,
+                "received": 0,
+                "on_time": 0,
+                "not_reported": 0,
+                "missing": [],
+            }
+        units = cell.expected_units
+        row["expected"] += units
+        if cell.submitted:
+            row["received"] += units
+            row["on_time"] += units if cell.on_time else 0
+            continue
+        if cell.status == ReportingStatus.RETURNED:
+            state = "returned"  # Bappeda sent it back with a reason
+        elif cell.has_data:
+            state = "not_submitted"
+        else:
+            state = "not_reported" if cell.not_reported else "awaited"
+        if cell.not_reported:  # past due with neither data nor a submission (a returned period too)
+            row["not_reported"] += units
+        label = f"{cell.period} ({cell.part.label})" if cell.part.key else str(cell.period)
+        row["missing"].append(
+            {"period": label, "state": state, "not_reported": state == "not_reported", "key": str(cell.period)}
+        )
+    result = list(rows.values())
+    for row in result:
+        row["completeness"] = _percent(row["received"], row["expected"])
+        row["timeliness"] = _percent(row["on_time"], row["expected"])
+        row["missing"].sort(key=lambda item: item["period"])
+        row["missing"].sort(key=lambda item: item["key"], reverse=True)  # the newest first, then by part
+    return sorted(result, key=lambda row: (row["office"], row["source"].code))
+
+
 class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """Which office's data is missing for which period: the inputs of every snapshot, per source office.
     An indicator with missing inputs shows as incomplete on the scorecard until its office submits them."""
@@ -423,6 +495,7 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
                 }
                 for office, rows in sorted(offices.items())
             ],
+            sources=source_completeness(self.request.user),
             run=last_recompute(),
             running=", ".join(sorted(running, key=lambda p: (p[:4], len(p)))),
         )

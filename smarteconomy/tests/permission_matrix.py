@@ -86,6 +86,55 @@ def dkumkmp_export(users):
     return {"pk": job.pk}
 
 
+def applications_submitted(users):
+    """October 2025 of DPMPTSP's permit applications, submitted: Bappeda and the administrators approve or return it."""
+    from smarteconomy.reporting import period_submit
+
+    period_submit(source="licensing.applications", period="2025-10", by=users["dpmptsp"])
+    return {"code": "licensing.applications", "period": "2025-10", "step": "approve"}
+
+
+def applications_returnable(users):
+    return {**applications_submitted(users), "step": "return"}
+
+
+def applications_approved(users):
+    from smarteconomy.reporting import period_approve
+
+    kwargs = applications_submitted(users)
+    period_approve(source="licensing.applications", period="2025-10", by=users["bappeda"])
+    return {**kwargs, "step": "reopen"}
+
+
+def parking_locations(users):
+    """The cashless matrix's two locations (the airport's operator runs SEPINGGAN, the mall's BSB), both expected
+    to report from 2025."""
+    import datetime
+
+    from cashless.models import ParkingLocation
+    from cashless.tests.permission_matrix import locations
+
+    locations(users)
+    ParkingLocation.objects.filter(code__in=["SEPINGGAN", "BSB"]).update(reporting_since=datetime.date(2025, 1, 1))
+
+
+def parking_source(users):
+    parking_locations(users)
+    return {"code": "cashless.parking"}
+
+
+def parking_submit(users):
+    parking_locations(users)
+    return {"code": "cashless.parking", "period": "2025-10", "step": "submit"}
+
+
+# The reporting workflow: a source of another office is a 404 (as if it did not exist); the responsible office
+# (or an administrator on its behalf) submits, Bappeda who sees it may not (403); only Bappeda and the
+# administrators approve, return and reopen (the responsible office: 403). A step done redirects to the source.
+REPORTING_SOURCE = {"*": NOT_FOUND, "anonymous": LOGIN, "dpmptsp": OK, "bappeda": OK, "admin": OK}
+REPORTING_SUBMIT = {**REPORTING_SOURCE, "dpmptsp": REDIRECT, "bappeda": FORBIDDEN, "admin": REDIRECT}
+REPORTING_DECIDE = {**REPORTING_SOURCE, "dpmptsp": FORBIDDEN, "bappeda": REDIRECT, "admin": REDIRECT}
+
 # Another office's import batch is a 404 (its existence is not revealed); Bappeda and admins read all.
 OWN_OFFICE_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK, "bappeda": OK, "admin": OK}
 OWN_OPERATOR_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": OK, "bappeda": OK, "admin": OK}
@@ -98,6 +147,61 @@ MATRIX = [
     Case("health", everyone(OK, anonymous=OK)),
     # The reporting calendar: every role reads it (an office sees its own sources).
     Case("reporting:overview", everyone(OK)),
+    Case("reporting:overview", everyone(OK), data={"year": "2025", "export": "csv"}, label="reporting:overview csv"),
+    Case("reporting:source", REPORTING_SOURCE, kwargs={"code": "licensing.applications"}),
+    Case(
+        "reporting:source",
+        {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": OK, "operator_mall": OK, "bappeda": OK, "admin": OK},
+        kwargs=parking_source,
+        label="reporting:source parking",
+    ),
+    Case(
+        "reporting:source",
+        {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": OK, "bappeda": OK, "admin": OK},
+        kwargs=parking_source,
+        data={"part": "SEPINGGAN"},
+        label="reporting:source parking airport",
+    ),
+    Case(
+        "reporting:step",
+        REPORTING_SUBMIT,
+        kwargs={"code": "licensing.applications", "period": "2025-10", "step": "submit"},
+        method="post",
+    ),
+    Case(
+        "reporting:step",
+        # Only the airport's operator submits the airport; the mall's does not see it; Bappeda may not submit.
+        {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": REDIRECT, "bappeda": FORBIDDEN, "admin": REDIRECT},
+        kwargs=parking_submit,
+        method="post",
+        data={"part": "SEPINGGAN"},
+        label="reporting:step parking submit",
+    ),
+    Case(
+        "reporting:step", REPORTING_DECIDE, kwargs=applications_submitted, method="post", label="reporting:step approve"
+    ),
+    Case(
+        "reporting:step",
+        REPORTING_DECIDE,
+        kwargs=applications_returnable,
+        method="post",
+        data={"reason": "Lampiran kurang"},
+        label="reporting:step return",
+    ),
+    Case(
+        "reporting:step",
+        REPORTING_DECIDE,
+        kwargs=applications_approved,
+        method="post",
+        data={"reason": "Koreksi"},
+        label="reporting:step reopen",
+    ),
+    Case(
+        "reporting:step",
+        everyone(NOT_ALLOWED),
+        kwargs={"code": "licensing.applications", "period": "2025-10", "step": "approve"},
+        label="reporting:step (GET)",
+    ),
     Case("logout", everyone(LOGIN), method="post"),
     Case("logout", everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), label="logout (GET)"),
     Case("password_change", everyone(OK)),

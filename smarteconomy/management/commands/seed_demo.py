@@ -56,6 +56,10 @@ class Command(BaseCommand):
             module_name = f"{config.name}.demo"
             if config.name != "smarteconomy" and find_spec(module_name):
                 import_module(module_name).seed(self.stdout)
+        # The reporting calendar's schedules and workflow over the apps' demo data (some periods approved: locked).
+        from smarteconomy import demo_reporting
+
+        demo_reporting.seed(self.stdout)
         # Then one recompute of the scorecard over every app's demo data, as the nightly task would.
         from analytics.scorecard import indicators_recompute
         from smarteconomy.tasking import run_logged
