@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from analytics import demo, editions
 from analytics.models import EditionEntry, FrozenError, IndicatorSnapshot, IndicatorSnapshotHistory, ScorecardEdition
@@ -295,6 +295,11 @@ def test_the_publish_form_publishes_and_refuses_with_a_message(scorecard, client
     assert "Tidak diterbitkan" in response.content.decode() and ScorecardEdition.objects.count() == 1
     listing = client.get(reverse("analytics:edition_list")).content.decode()
     assert TITLE in listing and 'data-testid="publish-form"' in listing
+    this_year = timezone.localdate().year
+    ended = max(
+        y for y in {int(p[:4]) for p in IndicatorSnapshot.objects.values_list("period", flat=True)} if y < this_year
+    )
+    assert f'<option value="{ended}" selected>' in listing  # the last year that has ended, not the running one
     # An office reads the list without the form, and may not publish.
     client.force_login(scorecard["dpmptsp"])
     listing = client.get(reverse("analytics:edition_list")).content.decode()
