@@ -253,6 +253,7 @@ def edition_rows(edition, user=None):
         withheld = user is not None and _withheld(entry, user, indicator_withheld)
         row = EditionRow(indicator, entry if entry.period and not withheld else None)
         row.entry = entry if not withheld else _blank_entry(entry)
+        row.withheld = withheld
         rows.append((entry, row))
     return rows
 

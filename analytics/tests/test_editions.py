@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from analytics import demo, editions
 from analytics.models import EditionEntry, FrozenError, IndicatorSnapshot, IndicatorSnapshotHistory, ScorecardEdition
@@ -295,6 +295,11 @@ def test_the_publish_form_publishes_and_refuses_with_a_message(scorecard, client
     assert "Tidak diterbitkan" in response.content.decode() and ScorecardEdition.objects.count() == 1
     listing = client.get(reverse("analytics:edition_list")).content.decode()
     assert TITLE in listing and 'data-testid="publish-form"' in listing
+    this_year = timezone.localdate().year
+    ended = max(
+        y for y in {int(p[:4]) for p in IndicatorSnapshot.objects.values_list("period", flat=True)} if y < this_year
+    )
+    assert f'<option value="{ended}" selected>' in listing  # the last year that has ended, not the running one
     # An office reads the list without the form, and may not publish.
     client.force_login(scorecard["dpmptsp"])
     listing = client.get(reverse("analytics:edition_list")).content.decode()
@@ -378,3 +383,14 @@ def test_the_migration_starts_the_history_with_the_snapshots_that_existed(scorec
         snapshot.task_run_id,
     )
     assert IndicatorSnapshotHistory.objects.count() == IndicatorSnapshot.objects.count()
+
+
+def test_a_parking_operator_reads_an_edition_without_the_citys_parking_values(scorecard, client):
+    edition = editions.publish("2023", TITLE, scorecard["bappeda"])
+    client.force_login(scorecard["operator_airport"])
+    page = client.get(edition.get_absolute_url()).content.decode()
+    assert "Hanya lokasi Anda" in page
+    rows = {e.indicator_code: row for e, row in editions.edition_rows(edition, scorecard["operator_airport"])}
+    assert rows["cashless.cashless_share"].snapshot is None and rows["cashless.cashless_share"].trend() == []
+    assert rows[BASIS].snapshot is not None
+    assert client.get(reverse("analytics:edition_download", kwargs={"pk": edition.pk, "fmt": "pdf"})).status_code == 200

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,7 +52,11 @@ class EditionListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         can_publish = self.request.user.has_perm("analytics.publish_edition")
         periods = _periods() if can_publish else []
-        form = PublishForm(periods=periods, initial={"period": periods[0][0] if periods else None})
+        # The last year that has ended is what an evaluation usually reports; the running year is offered too.
+        this_year = str(timezone.localdate().year)
+        ended = [value for value, _shown in periods if len(value) == 4 and value < this_year]
+        initial = ended[0] if ended else (periods[0][0] if periods else None)
+        form = PublishForm(periods=periods, initial={"period": initial})
         context.update(title=_("Published editions"), can_publish=can_publish, form=form)
         return context
 
@@ -81,7 +86,7 @@ def _entry_row(entry, row):
     indicator = row.indicator
     shown = row.snapshot  # None: no snapshot for the period, or withheld from the reader
     status = shown.status if shown else NOT_COMPUTED
-    return {
+    result = {
         "entry": entry,
         "indicator": indicator,
         "shown": shown,
@@ -90,6 +95,9 @@ def _entry_row(entry, row):
         "style": STATUS_STYLE.get(status, "light"),
         "status_label": status_label(status) if status in (*SnapshotStatus.values, NOT_COMPUTED) else status,
     }
+    if row.withheld:  # a parking operator: the city's value combines the other operators' locations
+        result.update(status_label=_("Your location only"), style="light")
+    return result
 
 
 class EditionDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
