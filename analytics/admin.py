@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.admin import MarksDirtyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .choices import source_label
-from .models import GrdpValue, Region
+from .models import EditionEntry, GrdpValue, IndicatorSnapshotHistory, Region, ScorecardEdition
+from .services import GRDP_SOURCE
 
 
 @admin.register(Region)
@@ -14,11 +16,59 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GrdpValue)
-class GrdpValueAdmin(LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
+class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
+    """A value changed here makes its year dirty, as an import does, and is refused in a locked (approved) year."""
+
     list_display = ("region", "sector", "year", "price_basis", "value", "unit", "source_name")
     list_filter = ("region", "year", "price_basis")
     search_fields = ("sector__code", "source")
+    dirty_source = GRDP_SOURCE
+
+    def dirty_dates(self, obj):
+        return [int(obj.year)] if obj.year else []
 
     @admin.display(description=GrdpValue._meta.get_field("source").verbose_name, ordering="source")
     def source_name(self, obj):
         return source_label(obj.source)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """A published edition and the value history are never changed: the back office only reads them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EditionEntryInline(admin.TabularInline):
+    model = EditionEntry
+    fields = ("indicator_code", "period", "value", "target", "achievement", "status")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScorecardEdition)
+class ScorecardEditionAdmin(_ReadOnlyAdmin):
+    list_display = ("title", "period", "published_by_name", "published_at", "content_hash")
+    list_filter = ("period",)
+    search_fields = ("title",)
+    inlines = [EditionEntryInline]
+
+
+@admin.register(IndicatorSnapshotHistory)
+class IndicatorSnapshotHistoryAdmin(_ReadOnlyAdmin):
+    list_display = ("indicator_code", "period", "old_value", "new_value", "status", "changed_at", "task_run")
+    list_filter = ("indicator_code",)
+    search_fields = ("indicator_code", "period")

@@ -22,6 +22,15 @@ class AnalyticsConfig(AppConfig):
             Role.ADMIN: ("view", "+recompute_indicators"),
         },
         "indicatortarget": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
+        # Published editions are read by every office; only Bappeda and the administrators publish one. Nobody
+        # changes or deletes an edition (analytics.editions writes it once); the value history is read-only.
+        "scorecardedition": {
+            ALL_ROLES: VIEW,
+            Role.BAPPEDA: ("view", "+publish_edition"),
+            Role.ADMIN: ("view", "+publish_edition"),
+        },
+        "editionentry": {ALL_ROLES: VIEW},
+        "indicatorsnapshothistory": {ALL_ROLES: VIEW},
         "indicatorbaseline": {Role.BAPPEDA: ALL_ACTIONS, ALL_ROLES: VIEW},
     }
 
@@ -39,6 +48,7 @@ class AnalyticsConfig(AppConfig):
             (
                 MenuItem(_("Scorecard"), "analytics:scorecard", "analytics.view_indicatorsnapshot"),
                 MenuItem(_("Data completeness"), "analytics:completeness", "analytics.view_indicatorsnapshot"),
+                MenuItem(_("Published editions"), "analytics:edition_list", "analytics.view_scorecardedition"),
             ),
             order=10,
         ),

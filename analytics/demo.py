@@ -40,3 +40,22 @@ def seed_scorecard(stdout):
         ("analytics.competitive_sector_count", 2023, 5),
     ]:
         indicator_target_set(indicator_code=code, year=year, value=value, note="Demo target", by=bappeda)
+
+
+DEMO_EDITION = ("2025", "Evaluasi Smart Economy 2025")
+
+
+def seed_edition(stdout):
+    """After seed_demo's recompute: Bappeda's published edition of 2025 (once; a second run leaves it as it is)."""
+    from .editions import EditionError, publish
+    from .models import ScorecardEdition
+
+    period, title = DEMO_EDITION
+    edition = ScorecardEdition.objects.filter(period=period, title=title).first()
+    if edition is None:
+        try:
+            edition = publish(period, title, get_user_model().objects.filter(username="bappeda").first())
+        except EditionError as exc:
+            stdout.write(f"Demo edition not published: {exc}")
+            return
+    stdout.write(f"Published edition #{edition.pk} “{edition.title}”, SHA-256 {edition.content_hash[:16]}…")

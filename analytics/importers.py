@@ -20,7 +20,7 @@ from smarteconomy.services import record_upsert
 
 from .choices import PriceBasis, RegionLevel
 from .models import DEFAULT_UNIT, GrdpValue, Region
-from .services import grdp_value_upsert
+from .services import GRDP_SOURCE, grdp_value_upsert
 
 
 class RegionCodeColumn(LookupColumn):
@@ -76,6 +76,8 @@ class GrdpImporter(Importer):
     )
     office = Role.BAPPEDA
     permission = "analytics.add_grdpvalue"
+    lock_source = GRDP_SOURCE
+    lock_columns = ("year",)
     columns = (
         RegionCodeColumn(
             "region_code",
@@ -144,6 +146,22 @@ class GrdpImporter(Importer):
                     "sector_code",
                 )
         return []
+
+    def lock_candidates(self, rows):
+        # A row equal to the stored value writes nothing (a BPS table repeats earlier years): no change to a locked
+        # year. A revised value of a locked year is refused.
+        stored = {
+            (region, sector, year, basis): (value, unit, source)
+            for region, sector, year, basis, value, unit, source in GrdpValue.objects.filter(
+                year__in={values["year"] for _number, values in rows}
+            ).values_list("region_id", "sector_id", "year", "price_basis", "value", "unit", "source")
+        }
+        return [
+            (number, values)
+            for number, values in rows
+            if stored.get((values["region_code"].pk, values["sector_code"].pk, values["year"], values["price_basis"]))
+            != (values["value"], values["unit"] or DEFAULT_UNIT, values["source"] or "")
+        ]
 
     def save(self, rows):
         outcomes = [

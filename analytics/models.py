@@ -1,5 +1,6 @@
 """GRDP (PDRB) by region, BPS sector, year and price basis: the data behind indicator 1."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -172,3 +173,131 @@ class IndicatorSnapshot(models.Model):
 
         return render_completeness(self.completeness)
 
+
+class IndicatorSnapshotHistory(models.Model):
+    """One change of a snapshot's value (or its creation), written by the recompute that made it: the history the
+    snapshot itself does not keep, since each recompute overwrites it."""
+
+    indicator_code = models.CharField(_("indicator"), max_length=80)
+    period = models.CharField(_("period"), max_length=7)
+    created = models.BooleanField(_("first computation"), default=False)
+    old_value = models.FloatField(_("old value"), null=True, blank=True)
+    new_value = models.FloatField(_("new value"), null=True, blank=True)
+    target = models.FloatField(_("target"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20)
+    completeness = models.JSONField(_("completeness"), default=dict)
+    changed_at = models.DateTimeField(_("changed at"))
+    task_run = models.ForeignKey(
+        "smarteconomy.TaskRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task run"),
+    )
+
+    class Meta:
+        ordering = ["indicator_code", "period", "changed_at", "id"]
+        verbose_name = _("indicator value change")
+        verbose_name_plural = _("indicator value changes")
+        indexes = [models.Index(fields=["indicator_code", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.indicator_code} {self.period} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("analytics:indicator_detail", args=[self.indicator_code])
+
+
+class FrozenError(Exception):
+    """An edition (or one of its entries) was about to be changed: a published edition never changes."""
+
+
+class ScorecardEdition(models.Model):
+    """A published edition of the scorecard for one period: the snapshots of that moment, frozen in its entries,
+    with the SHA-256 of their canonical JSON (analytics.editions). Written once by ``editions.publish``; never
+    updated, so that its reports can be produced again with the same content."""
+
+    title = models.CharField(_("title"), max_length=200)
+    period = models.CharField(_("period"), max_length=7)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    # The publisher's name as it was: the reports print it, and a later rename must not change them.
+    published_by_name = models.CharField(_("published by (name)"), max_length=200)
+    published_at = models.DateTimeField(_("published at"))
+    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("scorecard edition")
+        verbose_name_plural = _("scorecard editions")
+        constraints = [models.UniqueConstraint(fields=["title", "period"], name="edition_one_title_per_period")]
+        permissions = [("publish_edition", _("Can publish an edition of the scorecard"))]
+
+    def __str__(self):
+        return f"{self.title} ({self.period})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise FrozenError(f"Edition {self.pk} is published and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("analytics:edition_detail", args=[self.pk])
+
+
+class EditionEntry(models.Model):
+    """One indicator of an edition, copied from its snapshot at publication (texts stored untranslated, as the
+    snapshots' completeness is: the pages translate them)."""
+
+    edition = models.ForeignKey(
+        ScorecardEdition, on_delete=models.CASCADE, related_name="entries", verbose_name=_("edition")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    indicator_code = models.CharField(_("indicator"), max_length=80)
+    name = models.CharField(_("name"), max_length=300)
+    pillar = models.CharField(_("pillar"), max_length=30)
+    unit = models.CharField(_("unit"), max_length=20)
+    decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
+    direction = models.CharField(_("direction"), max_length=10)
+    period = models.CharField(_("period"), max_length=7, blank=True)  # blank: no snapshot for the period
+    value = models.FloatField(_("value"), null=True, blank=True)
+    target = models.FloatField(_("target"), null=True, blank=True)
+    achievement = models.FloatField(_("achievement (%)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20)
+    completeness = models.JSONField(_("completeness"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    trend = models.JSONField(_("trend"), default=list)  # [[period, value, target]] up to the entry's period
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = _("edition entry")
+        verbose_name_plural = _("edition entries")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "indicator_code"], name="edition_entry_one_per_indicator")
+        ]
+
+    def __str__(self):
+        return f"{self.edition_id} {self.indicator_code} {self.period}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise FrozenError(f"Entry {self.pk} of a published edition cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("analytics:edition_detail", args=[self.edition_id])
+
+    @cached_property
+    def shown_completeness(self):
+        from .registry import render_completeness
+
+        return render_completeness(self.completeness)

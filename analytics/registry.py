@@ -12,6 +12,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_noop
 
@@ -71,14 +72,39 @@ def is_period_input(item):
     return isinstance(name, dict) and name.get("message") in (PERIOD_ENDED, PERIOD_RUNNING)
 
 
-def reported_input(period, last):
-    """The input a monthly source that stopped reporting misses: no data since ``last`` (a month), although a whole
-    month has ended since (see analytics.scorecard.last_reported_month)."""
+def _source_label(source, part):
+    """A data source's name (and its part's, e.g. a parking location) as a stored text."""
+    with translation.override(None):  # the untranslated name, translated when shown
+        name = str(source.name)
+    return text(gettext_noop("%(source)s (%(part)s)"), source=text(name), part=part.label) if part.key else text(name)
+
+
+NOT_REPORTED = gettext_noop("not reported: %(periods)s")
+AWAITED = gettext_noop("not arrived yet, due on %(due)s")
+
+
+def not_reported_input(source, part, periods):
+    """The input a data source misses when it did not report (smarteconomy.sources' calendar): ``periods`` ended and
+    past their due day, with neither data nor a submission: "tidak dilaporkan"."""
     return {
-        "name": text(gettext_noop("Data for %(period)s"), period=str(period)),
+        "name": text(gettext_noop("Data of %(source)s"), source=_source_label(source, part)),
         "present": False,
-        "detail": text(gettext_noop("not reported since %(last)s"), last=str(last)),
+        "detail": text(NOT_REPORTED, periods=", ".join(str(p) for p in periods)),
     }
+
+
+def awaited_input(source, part, due):
+    """The input of a period that has ended but is not due yet, with nothing arrived: it may still come in time."""
+    return {
+        "name": text(gettext_noop("Data of %(source)s"), source=_source_label(source, part)),
+        "present": False,
+        "detail": text(AWAITED, due=due.isoformat()),
+    }
+
+
+def is_not_reported_input(item):
+    detail = item.get("detail")
+    return not item.get("present") and isinstance(detail, dict) and detail.get("message") == NOT_REPORTED
 
 
 # Texts kept as data live in the core (smarteconomy.texts), where every app's services use them; the

@@ -10,7 +10,7 @@ import io
 import math
 import textwrap
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -136,6 +136,10 @@ class Report:
     pillars: list  # [(Pillar, [ReportRow])], every pillar, in the scorecard's order
     data_as_of: object  # datetime or None
     generated_at: datetime
+    # A published edition (analytics.models.ScorecardEdition) when the report is one: its rows are the edition's
+    # frozen entries, and both formats print its title, publisher and content hash, with their dates fixed to
+    # its publication so that the same edition always gives the same file.
+    edition: object = None
 
     @property
     def rows(self):
@@ -161,7 +165,20 @@ class Report:
 
     @property
     def generated_text(self):
+        if self.edition is not None:
+            return _("Edition “%(title)s”, published on %(time)s by %(name)s") % {
+                "title": self.edition.title,
+                "time": local_time(self.edition.published_at),
+                "name": self.edition.published_by_name,
+            }
         return _("Produced on %(time)s from the scorecard snapshots") % {"time": local_time(self.generated_at)}
+
+    @property
+    def hash_text(self):
+        """The edition's content hash (empty for a report of the live scorecard)."""
+        if self.edition is None:
+            return ""
+        return _("Content hash (SHA-256): %(hash)s") % {"hash": self.edition.content_hash}
 
     @property
     def status_explanation(self):
@@ -182,6 +199,8 @@ class Report:
 
     @property
     def filename(self):
+        if self.edition is not None:
+            return f"edisi-smart-economy-{self.period}-{self.edition.pk}"
         return f"laporan-smart-economy-{self.period}"
 
 
@@ -279,7 +298,11 @@ def render_xlsx(report):
         buffer,
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
-    book.set_properties({"title": report.title, "subject": report.period_text, "comments": report.data_as_of_text})
+    properties = {"title": report.title, "subject": report.period_text, "comments": report.data_as_of_text}
+    if report.edition is not None:  # the same edition, the same file: its time is the publication's
+        properties["created"] = timezone.make_naive(report.edition.published_at, UTC).replace(microsecond=0)
+        properties["keywords"] = report.edition.content_hash
+    book.set_properties(properties)
     fmt = _XlsxFormats(book)
     summary = book.add_worksheet(_sheet_name(_("Summary")))
     indicators = book.add_worksheet(_sheet_name(_("Indicators")))
@@ -343,6 +366,8 @@ def _xlsx_header(sheet, report, fmt):
     sheet.write_string(1, 0, report.period_text, fmt.bold)
     sheet.write_string(2, 0, report.data_as_of_text)
     sheet.write_string(3, 0, report.generated_text, fmt.italic)
+    if report.hash_text:
+        sheet.write_string(4, 0, report.hash_text, fmt.italic)
 
 
 def _write_number(sheet, row, column, value, cell_format, blank_format):
@@ -589,13 +614,23 @@ def render_pdf(report, *, compress=True):
         subject=_plain(report.period_text),
         author="Pemerintah Kota Balikpapan",
         creator="Smart Economy Balikpapan",
+        keywords=report.edition.content_hash if report.edition is not None else "",
         pageCompression=1 if compress else 0,
-        invariant=0 if compress else 1,
+        # An edition is reproducible: invariant mode fixes the document id, and its dates are the publication's.
+        invariant=0 if compress and report.edition is None else 1,
     )
     width = doc.width
     footer = _plain(f"{report.title} · {report.period_text}")
+    if report.edition is not None:
+        footer = _plain(f"{report.edition.title} · SHA-256 {report.edition.content_hash[:16]}…")
+        published = timezone.localtime(report.edition.published_at, WITA)
+
+        def pdf_date(*_ignored):
+            return f"D:{published:%Y%m%d%H%M%S}+08'00'"
 
     def on_page(canvas, document):
+        if report.edition is not None:
+            canvas._doc.setDateFormatter(pdf_date)
         canvas.saveState()
         canvas.setFont(regular, 7)
         canvas.setFillColor(colors.HexColor("#6c757d"))
@@ -610,6 +645,7 @@ def render_pdf(report, *, compress=True):
         Paragraph(_markup(report.period_text), styles["subtitle"]),
         Paragraph(_markup(report.data_as_of_text), styles["base"]),
         Paragraph(_markup(report.generated_text), styles["small"]),
+        *([Paragraph(_markup(report.hash_text), styles["small"])] if report.hash_text else []),
         Spacer(1, 8),
         Paragraph(_markup(_("Summary")), styles["h1"]),
     ]

@@ -16,6 +16,7 @@ from smarteconomy.periods import mark_dirty, periods_to_recompute, target_source
 
 from . import registry
 from .choices import Direction, Frequency, IndicatorKind, SnapshotStatus
+from .history import record_snapshot_change
 from .models import IndicatorBaseline, IndicatorSnapshot, IndicatorTarget
 
 logger = logging.getLogger(__name__)
@@ -74,14 +75,13 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
     written = unchanged = 0
     with transaction.atomic(), registry.shared_computations():  # its periods share what they read
         existing = {s.period: s for s in IndicatorSnapshot.objects.filter(indicator_code=indicator.code)}
-        last = last_reported_month(indicator)
         with_data = {str(p) for p in _data_periods(indicator.code)}
         for period in periods:
             measurement = indicator.compute(period)
-            if not_reported(period, last):
-                measurement.inputs.append(registry.reported_input(period, last))
-                if str(period) not in with_data:  # nothing reported at all: no value, not a zero
-                    measurement.value = None
+            missing = calendar_inputs(indicator, period)
+            measurement.inputs.extend(missing)
+            if any(registry.is_not_reported_input(item) for item in missing) and str(period) not in with_data:
+                measurement.value = None  # nothing reported at all: no value, not a zero
             value = _clean(measurement.value)
             target = _clean(target_for(indicator, period, targets))
             complete = measurement.complete and value is not None
@@ -101,6 +101,7 @@ def indicator_recompute(indicator, periods, *, run=None, targets=None):
             if snapshot is not None and _same(snapshot, values):
                 unchanged += 1
                 continue
+            record_snapshot_change(snapshot, values, code=indicator.code, period=period, run=run, at=now)
             if snapshot is None:
                 snapshot = IndicatorSnapshot(indicator_code=indicator.code, period=str(period))
             for name, new in values.items():
@@ -121,40 +122,91 @@ def _month_before(month):
     return registry.Period(month.year - (month.month == 1), (month.month - 2) % 12 + 1)
 
 
-def last_reported_month(indicator):
-    """The last month with data of a monthly indicator (None: no data, or a yearly indicator)."""
-    if indicator.frequency != Frequency.MONTHLY:
-        return None
-    months = [p for p in _data_periods(indicator.code) if p.is_month]
-    return max(months, key=lambda p: p.sort_key) if months else None
+def _missing(cell):
+    """An expected period of a source (ended, within its dates) with neither data nor a submission."""
+    return cell.expected and not cell.has_data and not cell.submitted
 
 
-def not_reported(period, last):
-    """The reporting rule of a monthly source: it reports every month. A period is not reported when a whole month
-    within it has ended after the source's last data (``last``): the outlet's year 2025 when its data stops in June,
-    every period after the trainings' last month. The month in progress waits until it is over."""
-    if last is None:
-        return False
-    last_ended = _month_before(registry.Period.month_of(timezone.localdate()))
-    last_month_of = registry.Period(period.year, period.month or 12)
-    judged = min(last_month_of, last_ended, key=lambda p: p.sort_key)
-    return last.sort_key < judged.sort_key
+@registry.shared_per_run
+def reporting_calendar():
+    """The reporting calendar (smarteconomy.sources) of every source that feeds an indicator, read once per recompute
+    run: {source code: {period text: [cells]}}, a month's cells also under its year (a yearly indicator period
+    gathers its months), and {source code: whether it ever reported (data or a submission)}."""
+    from smarteconomy.sources import all_sources, calendar_cells
+
+    by_source, reported = {}, {}
+    for cell in calendar_cells([source for source in all_sources() if source.feeds]):
+        periods = by_source.setdefault(cell.source.code, {})
+        periods.setdefault(str(cell.period), []).append(cell)
+        if cell.period.is_month:
+            periods.setdefault(str(cell.period.year), []).append(cell)
+        if cell.has_data or cell.submitted:
+            reported[cell.source.code] = True
+    return by_source, reported
 
 
-def indicator_periods(indicator, targets):
+def _cells_of(source, period):
+    by_source, _reported = reporting_calendar()
+    key = str(registry.Period(period.year)) if source.yearly else str(period)
+    return by_source.get(source.code, {}).get(key, [])
+
+
+def calendar_inputs(indicator, period):
+    """What the sources feeding ``indicator`` did not deliver for ``period``, as inputs that are missing: per source
+    (and part), the expected periods past their due day with neither data nor a submission ("tidak dilaporkan"),
+    and an ended period not due yet with nothing arrived (it may still come). A period before a source's start or
+    after its end is not expected of it (smarteconomy.sources: the declaration or the administrators' schedule); a
+    period in progress is not expected yet."""
+    from smarteconomy.sources import sources_feeding
+
+    today = timezone.localdate()
+    inputs = []
+    for source in sources_feeding(indicator.code):
+        by_part = {}
+        for cell in _cells_of(source, period):
+            if _missing(cell):
+                by_part.setdefault(cell.part.key, (cell.part, []))[1].append(cell)
+        for part, cells in by_part.values():
+            past_due = [cell for cell in cells if today > cell.due]
+            if past_due:
+                inputs.append(registry.not_reported_input(source, part, [cell.period for cell in past_due]))
+            waiting = [cell for cell in cells if today <= cell.due]
+            if waiting:
+                inputs.append(registry.awaited_input(source, part, max(cell.due for cell in waiting)))
+    return inputs
+
+
+def _stopped(indicator, months):
+    """Whether a source feeding ``indicator`` that has reported before misses one of ``months``."""
+    from smarteconomy.sources import sources_feeding
+
+    _by_source, reported = reporting_calendar()
+    return any(
+        reported.get(source.code) and any(_missing(cell) for month in months for cell in _cells_of(source, month))
+        for source in sources_feeding(indicator.code)
+        if not source.yearly
+    )
+
+
+def indicator_periods(indicator, targets, known=()):
     """The periods the data supports, plus every year up to now that has a target: a year whose data has not
-    arrived yet shows as incomplete rather than disappearing from the scorecard. A monthly source that stopped
-    reporting gets the last ended month and the month in progress (and their years), as not reported: its last
-    data must not look like today's."""
+    arrived yet shows as incomplete rather than disappearing from the scorecard. When a monthly source feeding it
+    that reported before misses one of the last two ended months (it stopped reporting, smarteconomy.sources'
+    calendar), those months and the month in progress (and their years) are added, as not reported: its last data
+    must not look like today's. The periods that already have a snapshot (``known``, texts) stay: a period added as
+    not reported keeps being recomputed once its source reports again, rather than keeping what it said then."""
     periods = {str(p): p for p in _data_periods(indicator.code)}
+    for text in known:
+        periods.setdefault(text, registry.Period.parse(text))
     today = timezone.localdate()
     for code, year in targets:
         if code == indicator.code and year <= today.year and indicator.frequency == Frequency.YEARLY:
             periods.setdefault(str(year), registry.Period(year))
-    last = last_reported_month(indicator)
     current = registry.Period.month_of(today)
-    if last is not None and not_reported(current, last):
-        for month in (_month_before(current), current):
+    last_ended = _month_before(current)
+    recent = (_month_before(last_ended), last_ended)
+    if indicator.frequency == Frequency.MONTHLY and _stopped(indicator, recent):
+        for month in (*recent, current):
             periods.setdefault(str(month), month)
             periods.setdefault(str(month.year), registry.Period(month.year))
     return sorted(periods.values(), key=lambda p: p.sort_key)
@@ -191,14 +243,17 @@ def indicators_recompute(*, full=False, run=None):
 
 def dirty_periods(indicator, periods, dirty, *, known=(), incomplete=()):
     """The periods of ``indicator`` an incremental run recomputes (see ``indicators_recompute``)."""
+    from smarteconomy.sources import calendar_source, sources_feeding
+
     wanted = set()
-    for source in (*indicator.sources, target_source(indicator.code)):
+    calendars = tuple(calendar_source(source.code) for source in sources_feeding(indicator.code))
+    for source in (*indicator.sources, *calendars, target_source(indicator.code)):
         wanted |= {
             str(p)
             for p in periods_to_recompute(
                 periods,
                 dirty.get(source, ()),
-                onwards=indicator.changes_carry_forward and source != target_source(indicator.code),
+                onwards=indicator.changes_carry_forward and source not in (target_source(indicator.code), *calendars),
                 everything=source in indicator.history_sources,
             )
         }
@@ -209,7 +264,7 @@ def _recompute_all(dirty, have, incomplete, targets, full, run, details):
     written_total = 0
     for indicator in registry.all_indicators():
         try:
-            periods = indicator_periods(indicator, targets)
+            periods = indicator_periods(indicator, targets, known=have.get(indicator.code, ()))
             if not full:
                 periods = dirty_periods(
                     indicator,

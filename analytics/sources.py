@@ -30,5 +30,6 @@ register(
         received=_years,
         yearly_due=(9, 30),
         covers=(GRDP_SOURCE,),
+        feeds=("analytics.basis_sector_count", "analytics.competitive_sector_count"),
     )
 )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import reports, views
+from .views import editions as edition_views
 
 app_name = "analytics"
 
@@ -8,6 +9,14 @@ urlpatterns = [
     path("scorecard/", views.ScorecardView.as_view(), name="scorecard"),
     path("scorecard/recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("scorecard/completeness/", views.CompletenessView.as_view(), name="completeness"),
+    path("scorecard/editions/", edition_views.EditionListView.as_view(), name="edition_list"),
+    path("scorecard/editions/publish/", edition_views.EditionPublishView.as_view(), name="edition_publish"),
+    path("scorecard/editions/<int:pk>/", edition_views.EditionDetailView.as_view(), name="edition_detail"),
+    path(
+        "scorecard/editions/<int:pk>/<str:fmt>/",
+        edition_views.EditionDownloadView.as_view(),
+        name="edition_download",
+    ),
     path("indicators/<str:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("indicators/<str:code>/targets/", views.IndicatorTargetSetView.as_view(), name="indicator_target_set"),
     path("indicators/<str:code>/baseline/", views.IndicatorBaselineSetView.as_view(), name="indicator_baseline_set"),

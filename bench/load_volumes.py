@@ -7,14 +7,16 @@
 Each option adds that many rows to what is already there (0 = none), so a second run adds as much again:
   --permits N       permit applications submitted in 2025 with plausible status histories (about 5 steps each), in
                     the 34 kelurahan, bulk-inserted (reading is what is measured, not the services); registration
-                    numbers BENCH/0000001...
+                    numbers BENCH/0000001... (the demo's licensing calendar starts in 2026: nothing of 2025 is locked)
   --msmes N         MSMEs through the real MSME importer (run_import "msmes": validation, duplicate detection, history
-                    rows), as a CSV of synthetic owners whose NIKs clash with no NIK already in the registry;
+                    rows), as a CSV of synthetic owners whose NIKs clash with no NIK already in the registry,
+                    registered from January 2023 to November 2024 (before the demo's locked months);
   --parking-rows N  e-parking transactions through the real import (cashless.generator files of at most 1,000,000 rows,
                     each through parking_transactions_import: pandas validation, COPY into staging, INSERT ... SELECT,
                     then the daily summaries of the touched dates rebuilt). The rows are shared among the locations
                     (--parking-locations, default every location) and placed in the days before each location's
-                    earliest transaction, so the demo's recent months stay as they were. The uploaded files are kept
+                    earliest transaction and before its first approved (locked) month, so the demo's recent months
+                    stay as they were. The uploaded files are kept
                     under MEDIA_ROOT like any import's (about 100 MB per million rows).
 Then VACUUM ANALYZE on PostgreSQL. The benchmark scripts bench/licensing.py and bench/msme_import.py use the same builders.
 Refused with production settings (as seed_demo is).
@@ -54,8 +56,10 @@ def add_permits(count, *, seed=7, batch_size=10_000, log=print):
     from django.utils import timezone
 
     from licensing.models import PermitApplication, PermitStatusChange, PermitType
+    from licensing.services import APPLICATIONS_SOURCE
     from licensing.workingdays import add_working_days
     from smarteconomy.models import Kelurahan, PublicHoliday
+    from smarteconomy.sources import PeriodLocked, ensure_unlocked
 
     first = PermitApplication.objects.filter(registration_number__startswith=PERMIT_PREFIX).count()
     rng = random.Random(seed + first)
@@ -120,6 +124,15 @@ def add_permits(count, *, seed=7, batch_size=10_000, log=print):
                 )
             )
             plans.append(steps)
+        # Inserted past the services: the lock of every month the batch writes is checked first (a locked period
+        # stops the loader with its message, the batch not written).
+        try:
+            ensure_unlocked(
+                APPLICATIONS_SOURCE,
+                [at for a in applications for at in (a.submitted_at, a.decided_at, a.issued_at)],
+            )
+        except PeriodLocked as locked:
+            raise SystemExit(f"permits: nothing more was loaded. {' '.join(locked.messages)}") from None
         with transaction.atomic():
             PermitApplication.objects.bulk_create(applications, batch_size=5000)
             changes = [
@@ -164,7 +177,8 @@ def msme_csv(rows, kelurahan_codes, *, seed=11, first=0, taken_niks=()):
         niks.add(nik)
         nib = f"{9120000000000 + n:013d}" if rng.random() < 0.3 else ""
         phone = f"08{rng.randint(1_000_000_000, 9_999_999_999)}" if rng.random() < 0.7 else ""
-        registered = start + timedelta(days=rng.randint(0, 700))
+        # Up to November 2024: the demo's registry is locked from December 2024 (smarteconomy.demo_reporting).
+        registered = start + timedelta(days=rng.randint(0, 699))
         lines.append(
             f"{synthetic_name(rng)},{synthetic_name(rng)},{nik},{nib},{phone},{MSME_ADDRESS_PREFIX}{n},{code},"
             f"{rng.choice(CATEGORIES)},micro,{registered:%Y-%m-%d},active,,"
@@ -204,7 +218,10 @@ def add_parking_rows(count, *, location_codes=None, file_rows=PARKING_FILE_ROWS,
     from cashless.generator import write_rows
     from cashless.models import ParkingLocation, ParkingTransaction
     from cashless.services import parking_transactions_import
-    from smarteconomy.choices import ImportStatus
+    from cashless.sources import PARKING_SOURCE
+    from smarteconomy.choices import ImportStatus, ReportingStatus
+    from smarteconomy.models import ReportingPeriod
+    from smarteconomy.periods import Period
 
     locations = list(ParkingLocation.objects.order_by("pk"))
     if location_codes:
@@ -228,6 +245,17 @@ def add_parking_rows(count, *, location_codes=None, file_rows=PARKING_FILE_ROWS,
                 .values_list("business_date", flat=True)
                 .first()
             ) or date.today()
+            # Nor in a month the location's operator submitted and Bappeda approved: the import would be refused.
+            locked = (
+                ReportingPeriod.objects.filter(
+                    source=PARKING_SOURCE, part=location.code, status=ReportingStatus.APPROVED
+                )
+                .order_by("period")
+                .values_list("period", flat=True)
+                .first()
+            )
+            if locked:
+                earliest = min(earliest, Period.parse(locked).start)
             # The generator writes about 2,400 rows a day (more at weekends) over rows // 2,400 + 1 days from
             # ``start``: starting that many days (and a margin) earlier ends before the earliest day.
             start = earliest - timedelta(days=rows // 2400 + 3)

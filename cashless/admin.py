@@ -4,10 +4,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from smarteconomy.admin import MarksDirtyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
+from smarteconomy.sources import ensure_unlocked
 
 from .ingest import mark_dates_dirty
 from .models import DailySummary, OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
 from .services import LOCATIONS_SOURCE
+from .sources import PARKING_SOURCE
 
 
 class TariffSchemeInline(LocalizedNumbersAdminMixin, admin.TabularInline):
@@ -51,8 +53,10 @@ class ParkingTransactionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    # A repair in the back office: the summaries of the dates of the deleted transactions are rebuilt.
+    # A repair in the back office: the summaries of the dates of the deleted transactions are rebuilt. Refused
+    # (nothing deleted) for a day in a month Bappeda approved for the location (the lock, smarteconomy.sources).
     def delete_model(self, request, obj):
+        ensure_unlocked(PARKING_SOURCE, [obj.business_date], part=obj.location.code)
         super().delete_model(request, obj)
         mark_dates_dirty(obj.location, {obj.business_date})
 
@@ -60,6 +64,9 @@ class ParkingTransactionAdmin(admin.ModelAdmin):
         dates = {}
         for location, day in queryset.values_list("location", "business_date").distinct():
             dates.setdefault(location, set()).add(day)
+        codes = dict(ParkingLocation.objects.filter(pk__in=dates).values_list("pk", "code"))
+        for location, days in dates.items():
+            ensure_unlocked(PARKING_SOURCE, days, part=codes[location])
         super().delete_queryset(request, queryset)
         for location, days in dates.items():
             mark_dates_dirty(ParkingLocation(pk=location), days)

@@ -23,12 +23,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api import ErrorSerializer  # the one API's error shape
+from smarteconomy.api_input import period_locked_body
 from smarteconomy.choices import ImportStatus
+from smarteconomy.sources import lock_details_of
 
 from . import selectors
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
 from .ingest import COLUMNS, MAX_AMOUNT
 from .services import parking_transactions_import
+from .sources import PARKING_SOURCE
 
 MAX_BATCH = 10_000
 MAX_SUMMARY_DAYS = 366
@@ -158,6 +161,14 @@ class TransactionPushView(APIView):
             201: PushResultSerializer,
             200: PushResultSerializer,
             422: PushResultSerializer,
+            409: OpenApiResponse(
+                PushResultSerializer,
+                description=(
+                    "Transactions dated in a month approved (locked) for this location: nothing written. Beside "
+                    'the result, `detail` (the sentence to show), `code` "period_locked", `source`, `part`, '
+                    "`periods`, `locked_by`, `locked_at`, `locks` and `reopen` (how to ask for a reopening)."
+                ),
+            ),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Not a batch of transactions (field errors)."),
             **ERRORS,
         },
@@ -197,10 +208,17 @@ class TransactionPushView(APIView):
                 for error in batch.errors
             ],
         }
+        locked = [error for error in batch.errors if error.get("code") == "period_locked"]
         if batch.status == ImportStatus.COMMITTED:
             code_ = status.HTTP_201_CREATED if batch.rows_created else status.HTTP_200_OK
         elif batch.status == ImportStatus.VALIDATED:
             code_ = status.HTTP_200_OK
+        elif locked:
+            # Transactions in a month Bappeda approved for this location: 409, nothing written, with the lock's
+            # facts beside the rows (each row's error names the locked period too).
+            details = lock_details_of(PARKING_SOURCE, {error["period"] for error in locked}, part=location.code)
+            result = {**period_locked_body(locked[0]["message"], details), **result}
+            code_ = status.HTTP_409_CONFLICT
         else:
             code_ = status.HTTP_422_UNPROCESSABLE_ENTITY
         return Response(result, status=code_)

@@ -12,12 +12,15 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from smarteconomy.periods import months_between
+from smarteconomy.sources import ensure_unlocked, stop_if_locked
 from smarteconomy.tokens import api_token_create
 
 from .generator import generate_frame, profiles
 from .ingest import WITA
 from .models import OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
 from .services import daily_summary_rebuild_all
+from .sources import PARKING_SOURCE
 
 DAYS = 91
 DEMO_NOTE = "data demo, bukan catatan operator"
@@ -121,7 +124,9 @@ def _insert(location, frame, start):
 def seed(stdout):
     User = get_user_model()
     added = 0
-    with transaction.atomic():
+    # The log is inserted past the importer: the lock of each location's months is checked before (a refusal rolls
+    # back the whole loader).
+    with stop_if_locked("cashless demo"), transaction.atomic():
         for spec in LOCATIONS:
             location, _created = ParkingLocation.objects.update_or_create(
                 code=spec["code"],
@@ -139,6 +144,7 @@ def seed(stdout):
             if ParkingTransaction.objects.filter(location=location).exists():
                 continue
             start = _start()
+            ensure_unlocked(PARKING_SOURCE, months_between(start, start + timedelta(days=DAYS - 1)), part=location.code)
             profile = next(p for p in profiles(start) if p.code == spec["code"])
             # The test settings shrink the daily volume (DEMO_CASHLESS_SCALE): the browser tests seed the demo each.
             scale = getattr(settings, "DEMO_CASHLESS_SCALE", 1.0)

@@ -17,10 +17,12 @@ from smarteconomy.importing import (
     TextColumn,
     register,
 )
+from smarteconomy.sources import locked_periods
 
 from . import ingest
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
 from .models import ParkingLocation
+from .sources import PARKING_SOURCE
 
 IMPORTER_CODE = "parking"
 
@@ -77,6 +79,8 @@ class ParkingTransactionImporter(BulkImporter):
         checked, source, delimiter, header = ingest.prepare(data, filename)
         if checked.errors_total:
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
+        # The months of this location that Bappeda approved: every row dated in them is listed, the file refused.
+        checked.locked = locked_periods(PARKING_SOURCE, location.code)
         # PostgreSQL loads the file while pandas validates it; a bad row rolls the whole load back.
         load = ingest.PostgresLoad(location, source, delimiter, header).start() if postgres and not dry_run else None
         try:

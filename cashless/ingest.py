@@ -94,15 +94,16 @@ class Checked:
     rows: list = field(default_factory=list)  # row-number arrays, one per chunk
     dates: set = field(default_factory=set)
     frames: list = field(default_factory=list)  # validated frames (kept only for the SQLite path)
+    locked: dict = field(default_factory=dict)  # {"YYYY-MM": locked message} of the location's approved months
 
     def error(self, row, column, message):
         self.errors_total += 1
         if len(self.errors) < settings.IMPORT_MAX_STORED_ERRORS:
             self.errors.append(RowError(row, column, message))
 
-    def errors_at(self, rows, column, message):
+    def errors_at(self, rows, column, message, code="", period=""):
         for row in rows[: max(0, settings.IMPORT_MAX_STORED_ERRORS - len(self.errors))]:
-            self.errors.append(RowError(int(row), column, message))
+            self.errors.append(RowError(int(row), column, message, code, period))
         self.errors_total += len(rows)
 
 
@@ -197,6 +198,18 @@ def check_chunk(frame, first_row, checked, keep_frame):
     checked.hashes.append(pd.util.hash_array(cells["transaction_id"]))
     checked.rows.append(rows)
     moment = times["exit_time"].fillna(times["entry_time"]).dt.tz_convert(WITA)
+    if checked.locked:
+        # The lock (smarteconomy.sources): a row whose business day falls in an approved month of the location is
+        # refused, the whole file with it; one comparison per locked month, whatever the number of rows.
+        months = (moment.dt.year * 100 + moment.dt.month).to_numpy()  # NaN where a time is bad
+        has_exit = ~empty["exit_time"]
+        for period, message in checked.locked.items():
+            hit = (months == int(period[:4]) * 100 + int(period[5:7])) & ~bad
+            if hit.any():
+                for column, mask in (("exit_time", hit & has_exit), ("entry_time", hit & ~has_exit)):
+                    if mask.any():
+                        checked.errors_at(rows[mask], column, message, "period_locked", period)
+                bad |= hit
     days = moment[~bad].dt.tz_localize(None).dt.normalize().unique()
     checked.dates.update(day.date() for day in pd.DatetimeIndex(days))
     if keep_frame and not bad.any():

@@ -66,5 +66,11 @@ register(
         received=_days,
         parts=_locations,
         parts_of_user=_locations_of,
+        feeds=(
+            "cashless.cashless_share",
+            "cashless.failure_rate",
+            "cashless.transactions_per_day",
+            "cashless.parking_revenue",
+        ),
     )
 )

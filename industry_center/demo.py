@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from smarteconomy.importing import run_import
+from smarteconomy.sources import ensure_unlocked, stop_if_locked
 
 from . import qris
 from .choices import BillKind, BillStatus, Commodity, EquipmentLevel, PaymentChannel
@@ -135,6 +136,14 @@ def seed(stdout):
     today = timezone.localdate()
     months = getattr(settings, "DEMO_INDUSTRY_MONTHS", MONTHS)  # the test settings shrink it
     first_month = add_months(month_start(today), -(months - 1))
+    # The bulk inserts pass the services by: the lock of every month they write is checked first.
+    with stop_if_locked("industry centre demo"):
+        from .sources import SETTLEMENTS_SOURCE
+
+        written = [add_months(first_month, n) for n in range(months)]
+        ensure_unlocked(LEVY_SOURCE, written)
+        ensure_unlocked(HOUSES_SOURCE, written)
+        ensure_unlocked(SETTLEMENTS_SOURCE, [today])
     with transaction.atomic():
         centre = _seed_centre_and_houses(first_month, officer)
         bills_count, payments_count = _seed_bills_and_payments(centre, first_month, months, today, officer)

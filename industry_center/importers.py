@@ -11,6 +11,7 @@ from smarteconomy.importing import DateTimeColumn, Importer, IntegerColumn, Text
 
 from .models import Centre, SettlementRow
 from .services import settlement_row_record
+from .sources import SETTLEMENTS_SOURCE
 
 QRIS_MAX_AMOUNT = 10**13 - 1  # the QRIS amount (EMVCo tag 54) has at most 13 characters
 
@@ -26,6 +27,8 @@ class QrisSettlementImporter(Importer):
     )
     office = Role.DKUMKMP
     permission = "industry_center.add_settlementrow"
+    lock_source = SETTLEMENTS_SOURCE
+    lock_columns = ("transaction_time",)
     columns = (
         DateTimeColumn("transaction_time", example="2025-03-05 10:21"),
         IntegerColumn(
@@ -75,6 +78,11 @@ class QrisSettlementImporter(Importer):
                     _("RRN %(rrn)s was already imported; the row is skipped.") % {"rrn": values["rrn"]}, number, "rrn"
                 )
         return []
+
+    def lock_candidates(self, rows):
+        # A row already imported (same RRN) is skipped: it is no change to a locked month.
+        known = getattr(self, "known_rrns", ())
+        return [(number, values) for number, values in rows if values["rrn"] not in known]
 
     def save(self, rows):
         created = 0

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
-from smarteconomy.periods import mark_dirty
+from smarteconomy.periods import changed_span, mark_dirty, months_between
+from smarteconomy.sources import ensure_unlocked
 from smarteconomy.texts import render_text, text
 
 from . import qris
@@ -108,7 +109,8 @@ def tenancy_save(*, tenancy=None, by=None, **fields):
     """Create or change a tenancy. Refused when the house is let to someone else for part of the same time, or
     when the change would leave monthly bills outside the tenancy."""
     tenancy = tenancy or Tenancy()
-    before = Tenancy.objects.filter(pk=tenancy.pk).values_list("start", "end").first() or ()
+    stored = Tenancy.objects.filter(pk=tenancy.pk).first() if tenancy.pk else None
+    before = (stored.start, stored.end) if stored else ()
     for name, value in fields.items():
         setattr(tenancy, name, value)
     tenancy.full_clean()
@@ -138,10 +140,21 @@ def tenancy_save(*, tenancy=None, by=None, **fields):
                 _("Bills already issued fall outside these dates (%(bills)s); cancel them first.")
                 % {"bills": ", ".join(outside.values_list("number", flat=True)[:5])}
             )
+    # Occupancy reads the tenancies' dates: the months of the old and the new dates (and every later one) are made
+    # dirty. The lock (mark_dirty's ``dates``) refuses what changes the occupancy or the levy of an approved month:
+    # a new tenancy's start and end; of a changed one, the months between an old and a new date, or every month
+    # of both spans when the house, the tenant or the levy changed. Ending a running tenancy thus changes no month
+    # before its end, and today's month (the house as it is now) is only a consequence.
+    if stored is None:
+        changed = [tenancy.start, tenancy.end]
+    elif any(getattr(stored, name) != getattr(tenancy, name) for name in fields if name not in ("start", "end")):
+        changed = [*months_between(stored.start, stored.end or timezone.now())]
+        changed += months_between(tenancy.start, tenancy.end or timezone.now())
+    else:
+        changed = changed_span(stored.start, tenancy.start) + changed_span(stored.end, tenancy.end)
     tenancy._history_user = by
     tenancy.save()
-    # Occupancy reads the tenancies' dates: the months of the old and the new dates (and every later one).
-    mark_dirty(HOUSES_SOURCE, [*before, tenancy.start, tenancy.end, timezone.localdate()])
+    mark_dirty(HOUSES_SOURCE, changed, consequences=[*before, tenancy.start, tenancy.end, timezone.localdate()])
     return tenancy
 
 
@@ -169,7 +182,8 @@ def levy_bills_mark_overdue(*, today=None):
     periods = set(bills.values_list("period", flat=True))
     changed = bills.update(status=BillStatus.OVERDUE)
     if changed:
-        mark_dirty(LEVY_SOURCE, periods)
+        # Time made these bills overdue, no one changed their data: a consequence (never refused by a lock).
+        mark_dirty(LEVY_SOURCE, [], consequences=periods)
     return changed
 
 
@@ -419,7 +433,10 @@ def payment_record(*, bill, channel, amount, paid_at, reference="", by=None, not
     bill._history_user = by
     bill.full_clean(validate_constraints=False)
     bill.save()
-    mark_dirty(LEVY_SOURCE, [bill.period, paid_at])
+    # The payment is data of the month it was made (refused when that month is locked); a bill of a locked month
+    # may still be paid later, which changes the bill's month only as a consequence (e.g. its collection rate in
+    # the live scorecard, never in a published edition).
+    mark_dirty(LEVY_SOURCE, [paid_at], consequences=[bill.period])
     if (
         bill.status == BillStatus.PAID
         and bill.kind == BillKind.MONTHLY
@@ -485,7 +502,9 @@ def settlement_match(*, centre, amount, transaction_at, bill_number="", payer=""
 def settlement_row_record(
     *, centre, row_number, transaction_at, amount, rrn, merchant_id, bill_number="", payer="", batch=None, by=None
 ):
-    """Record one settlement transaction and match it; a matched row records its QRIS payment."""
+    """Record one settlement transaction and match it; a matched row records its QRIS payment. Refused in a month
+    whose settlement files are locked (the importer lists such rows before this runs)."""
+    _ensure_settlements_unlocked(transaction_at)
     status, bill, candidates, reason = settlement_match(
         centre=centre, amount=amount, transaction_at=transaction_at, bill_number=bill_number, payer=payer
     )
@@ -515,10 +534,18 @@ def settlement_row_record(
     return row
 
 
+def _ensure_settlements_unlocked(moment):
+    from .sources import SETTLEMENTS_SOURCE  # the sources module reads this one's codes
+
+    ensure_unlocked(SETTLEMENTS_SOURCE, [moment])
+
+
 @transaction.atomic
 def settlement_row_resolve(*, row, bill, by=None):
-    """A person assigns an unmatched, ambiguous or reviewed row to a bill: its QRIS payment is recorded."""
+    """A person assigns an unmatched, ambiguous or reviewed row to a bill: its QRIS payment is recorded. Refused
+    when the row's month of settlement files is locked (the office reconciles before it submits the month)."""
     row = SettlementRow.objects.select_for_update().get(pk=row.pk)
+    _ensure_settlements_unlocked(row.transaction_at)
     if row.status not in OPEN_SETTLEMENT_STATUSES:
         raise ValidationError(_("This row is already %(status)s.") % {"status": row.get_status_display().lower()})
     if bill.tenancy.house.centre_id != row.centre_id:
@@ -542,8 +569,10 @@ def settlement_row_resolve(*, row, bill, by=None):
 
 @transaction.atomic
 def settlement_row_set_aside(*, row, reason, by=None):
-    """A person sets a row aside (e.g. a refund, or not a levy payment), with the reason."""
+    """A person sets a row aside (e.g. a refund, or not a levy payment), with the reason. Refused when the row's
+    month of settlement files is locked."""
     row = SettlementRow.objects.select_for_update().get(pk=row.pk)
+    _ensure_settlements_unlocked(row.transaction_at)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the row is set aside."))

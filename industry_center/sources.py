@@ -39,7 +39,7 @@ def _settlement_months():
     return {"": {_month(moment) for moment in SettlementRow.objects.datetimes("transaction_at", "month", tzinfo=tz)}}
 
 
-def _monthly(code, name, received, covers):
+def _monthly(code, name, received, covers, feeds):
     return register(
         DataSource(
             code=code,
@@ -49,10 +49,29 @@ def _monthly(code, name, received, covers):
             start=CENTRE_START,
             received=received,
             covers=covers,
+            feeds=feeds,
         )
     )
 
 
-_monthly(HOUSES_SOURCE, _("Production houses and tenancies"), _tenancy_months, (HOUSES_SOURCE,))
-_monthly(LEVY_SOURCE, _("Levy bills and payments"), _bill_months, (LEVY_SOURCE,))
-_monthly(SETTLEMENTS_SOURCE, _("QRIS settlement files"), _settlement_months, ())
+_monthly(
+    HOUSES_SOURCE,
+    _("Production houses and tenancies"),
+    _tenancy_months,
+    (HOUSES_SOURCE,),
+    ("industry_center.occupancy", "industry_center.appropriate_technology_share"),
+)
+_monthly(
+    LEVY_SOURCE,
+    _("Levy bills and payments"),
+    _bill_months,
+    (LEVY_SOURCE,),
+    (
+        "industry_center.collection_rate",
+        "industry_center.cashless_share",
+        "industry_center.arrears_amount",
+        "industry_center.arrears_tenants",
+    ),
+)
+# The bank's QRIS settlements are matched to the levy payments: they tell which payments were cashless.
+_monthly(SETTLEMENTS_SOURCE, _("QRIS settlement files"), _settlement_months, (), ("industry_center.cashless_share",))

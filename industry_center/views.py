@@ -16,7 +16,14 @@ from django.views import View
 
 from smarteconomy.choices import Role
 from smarteconomy.lists import ObjectListView
-from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, ServiceFormView, form_refusal
+from smarteconomy.views import (
+    ObjectDetailView,
+    RecordActionView,
+    RecordEditMixin,
+    ServiceFormView,
+    errors_text,
+    form_refusal,
+)
 
 from . import filtersets, selectors, tables
 from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES, BillKind, BillStatus
@@ -227,8 +234,12 @@ class LevyBillIssueMonthView(LoginRequiredMixin, PermissionRequiredMixin, View):
             messages.error(request, _("Not issued: give the month as YYYY-MM."))
             return redirect("industry_center:bill_list")
         period = form.cleaned_data["period"] or timezone.localdate()
-        created, _details = levy_bills_issue_month(period=period, by=request.user)
         month = period.strftime("%m/%Y")
+        try:
+            created, _details = levy_bills_issue_month(period=period, by=request.user)
+        except ValidationError as error:  # e.g. the month is locked (approved): nothing issued
+            messages.error(request, _("Not issued: %(error)s") % {"error": errors_text(error)})
+            return redirect("industry_center:bill_list")
         if created:
             messages.success(request, _("%(count)d bills issued for %(month)s.") % {"count": created, "month": month})
         else:

@@ -36,7 +36,7 @@ class PermitApplicationAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
         return False
 
     def dirty_dates(self, obj):
-        return [obj.submitted_at, obj.decided_at]
+        return [obj.submitted_at, obj.decided_at, obj.issued_at]
 
 
 @admin.register(ServiceDisruption)

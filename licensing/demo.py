@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from smarteconomy.models import Kelurahan
 from smarteconomy.services import record_upsert
+from smarteconomy.sources import stop_if_locked
 
 from .choices import Channel, DisruptedSystem, PermitStatus, RejectReason, ReturnReason, RiskLevel
 from .models import PermitApplication, PermitType
@@ -121,7 +122,7 @@ def seed(stdout):
         return
     User = get_user_model()
     officer = User.objects.filter(username="dpmptsp").first()
-    with transaction.atomic():
+    with stop_if_locked("licensing demo"), transaction.atomic():  # through the services, which check the lock
         count = _seed_records(officer)
     stdout.write(
         f"Licensing demo data: {count} applications in the last 12 months, {len(PERMIT_TYPES)} demo permit types."

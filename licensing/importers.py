@@ -18,7 +18,7 @@ from smarteconomy.models import Kelurahan
 
 from .choices import ApplicantKind, Channel, PermitStatus, RejectReason
 from .models import PermitApplication, PermitType
-from .services import permit_application_create, permit_application_transition
+from .services import APPLICATIONS_SOURCE, permit_application_create, permit_application_transition
 
 S = PermitStatus
 IMPORT_STATUSES = [
@@ -64,6 +64,8 @@ class PermitApplicationImporter(Importer):
     )
     office = Role.DPMPTSP
     permission = "licensing.add_permitapplication"
+    lock_source = APPLICATIONS_SOURCE
+    lock_columns = ("submitted_at", "decided_at", "issued_at")
     columns = (
         TextColumn("registration_number", max_length=40, example="SPT/2025/000123"),
         TextColumn("applicant_name", max_length=200, example="CV Maju Jaya"),
@@ -166,6 +168,11 @@ class PermitApplicationImporter(Importer):
                 )
             )
         return errors
+
+    def lock_candidates(self, rows):
+        # A row already recorded identically writes nothing: it is no change to a locked month.
+        unchanged = getattr(self, "unchanged", ())
+        return [(number, values) for number, values in rows if values["registration_number"] not in unchanged]
 
     def save(self, rows):
         created = 0

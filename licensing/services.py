@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smarteconomy.periods import mark_dirty, months_between
+from smarteconomy.periods import changed_span, mark_dirty, months_between
 
 from .choices import DECISIONS, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption
@@ -120,14 +120,18 @@ def permit_application_transition(*, application, to_status, by=None, at=None, r
         at=at,
         by=by,
     )
-    mark_dirty(APPLICATIONS_SOURCE, [application.submitted_at, at])
+    # The step is data of the month it is taken in (refused when that month is locked, e.g. a step backdated into
+    # an approved month); the application's own month is only a consequence: a locked October's application may
+    # still be decided in November (its October figures then change in the live scorecard, never in a published
+    # edition). Correcting the application's data is refused instead (permit_application_update).
+    mark_dirty(APPLICATIONS_SOURCE, [at], consequences=[application.submitted_at])
     return change
 
 
 @transaction.atomic
 def service_disruption_save(*, disruption=None, by=None, **fields):
     disruption = disruption or ServiceDisruption()
-    before = []
+    stored, before = None, []
     if disruption.pk:  # as stored: a form may have changed the instance already
         stored = ServiceDisruption.objects.get(pk=disruption.pk)
         before = months_between(stored.started_at, stored.ended_at or timezone.now())
@@ -136,8 +140,16 @@ def service_disruption_save(*, disruption=None, by=None, **fields):
     disruption._history_user = by
     disruption.full_clean()
     disruption.save()
-    # Every month the disruption spans, before and after the change (an ongoing one: up to now).
-    mark_dirty(
-        DISRUPTIONS_SOURCE, [*before, *months_between(disruption.started_at, disruption.ended_at or timezone.now())]
+    # Every month the disruption spans, before and after the change (an ongoing one: up to now), is made dirty.
+    # The lock refuses a change of a disruption of an approved month; recording the end of a running one (or
+    # moving only its end) changes just the months between the old and the new end, so a disruption that began
+    # in a locked month can still be closed.
+    after = months_between(disruption.started_at, disruption.ended_at or timezone.now())
+    only_end = stored is not None and all(
+        getattr(stored, field.attname) == getattr(disruption, field.attname)
+        for field in ServiceDisruption._meta.concrete_fields
+        if field.name != "ended_at"
     )
+    changed = changed_span(stored.ended_at, disruption.ended_at) if only_end else [*before, *after]
+    mark_dirty(DISRUPTIONS_SOURCE, changed, consequences=[*before, *after])
     return disruption

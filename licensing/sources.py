@@ -40,6 +40,12 @@ register(
         start=LICENSING_START,
         received=_application_months,
         covers=(APPLICATIONS_SOURCE,),
+        feeds=(
+            "licensing.online_share",
+            "licensing.median_processing_days",
+            "licensing.within_service_level_share",
+            "licensing.returned_share",
+        ),
     )
 )
 
@@ -52,5 +58,6 @@ register(
         start=LICENSING_START,
         received=_disruption_months,
         covers=(DISRUPTIONS_SOURCE,),
+        feeds=("licensing.disruption_hours",),
     )
 )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from smarteconomy.models import Kecamatan
 from smarteconomy.periods import mark_dirty
+from smarteconomy.sources import stop_if_locked
 
 from .choices import BusinessCategory, MsmeStatus, OutletMovementKind, ParticipantStatus, PayoutMethod, Scale
 from .duplicates import name_key
@@ -168,7 +169,8 @@ def seed(stdout):
         stdout.write("msme: demo data already loaded")
         return
     rng = random.Random(2023)
-    with transaction.atomic():
+    # The bulk inserts mark their dates dirty inside the transaction: a locked period stops the loader, nothing kept.
+    with stop_if_locked("msme demo"), transaction.atomic():
         officer = get_user_model().objects.filter(username="dkumkmp").first()
         msmes = _seed_registry(rng)
         categories = [

@@ -96,6 +96,8 @@ class MsmeImporter(Importer):
     )
     office = Role.DKUMKMP
     permission = "msme.add_msme"
+    lock_source = REGISTRY_SOURCE
+    lock_columns = ("registered_on",)
     columns = (
         TextColumn("name", max_length=200, example="Amplang Ibu Sari"),
         TextColumn("owner_name", max_length=200, example="Sari Wulandari"),
@@ -177,6 +179,12 @@ class MsmeImporter(Importer):
                     )
                 )
         return errors
+
+    def stored_lock_dates(self, rows):
+        """A merge changes the registered MSME: its registration month too."""
+        targets = {number: values["duplicate_of"] for number, values in rows if isinstance(values["duplicate_of"], int)}
+        stored = dict(Msme.objects.filter(pk__in=targets.values()).values_list("pk", "registered_on"))
+        return {number: [stored.get(pk)] for number, pk in targets.items()}
 
     def save(self, rows):
         by = self.ctx.user if getattr(self.ctx.user, "pk", None) else None
@@ -268,6 +276,8 @@ class ListingImporter(Importer):
         "marketplace product id already imported updates that listing."
     )
     office = Role.DKUMKMP
+    lock_source = LISTINGS_SOURCE
+    lock_columns = ("listed_on", "delisted_on")
     permission = "msme.add_listing"
     columns = (
         TextColumn("external_id", max_length=40, required=False, example="SU-000123"),
@@ -316,6 +326,12 @@ class ListingImporter(Importer):
                 )
             seen.setdefault(external, number)
         return errors
+
+    def stored_lock_dates(self, rows):
+        """An updated listing (same external id) changes its stored dates too."""
+        numbers = {values["external_id"]: number for number, values in rows if values["external_id"]}
+        stored = Listing.objects.filter(external_id__in=numbers).values_list("external_id", "listed_on", "delisted_on")
+        return {numbers[external]: [listed, delisted] for external, listed, delisted in stored}
 
     def save(self, rows):
         by = self.ctx.user if getattr(self.ctx.user, "pk", None) else None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smarteconomy.models import Kelurahan
-from smarteconomy.periods import mark_dirty
+from smarteconomy.periods import changed_span, mark_dirty
 
 from .choices import OutletMovementKind, ParticipantStatus
 from .duplicates import find_candidates, name_key
@@ -95,12 +95,18 @@ def msme_create(*, by=None, confirm_new=False, **fields):
 @transaction.atomic
 def msme_update(*, msme, by=None, **fields):
     msme = Msme.objects.select_for_update().get(pk=msme.pk)
-    before = msme.registered_on
+    before, qris_before = msme.registered_on, msme.qris_since
+    changed = {name for name, value in fields.items() if getattr(msme, name) != value}
     _prepare(msme, fields)
     msme.full_clean()
     msme._history_user = by
     msme.save()
-    mark_dirty(REGISTRY_SOURCE, [before, msme.registered_on])
+    if changed and changed <= {"qris_since"}:
+        # A QRIS adoption (a training's follow-up) is data of the day it happened, not of the registration month:
+        # an MSME registered in a locked month may still adopt QRIS later.
+        mark_dirty(REGISTRY_SOURCE, [qris_before, msme.qris_since], consequences=[before])
+    else:
+        mark_dirty(REGISTRY_SOURCE, [before, msme.registered_on])
     return msme
 
 
@@ -160,8 +166,9 @@ def msme_merge(*, into, take=None, by=None, **fields):
 def listing_save(*, listing=None, by=None, **fields):
     """Create or change a Sobat UMKM listing. Delisting (``delisted_on``) makes it inactive."""
     listing = listing or Listing()
-    # The dates as stored (a form may have changed the instance already): a moved listing changes both.
-    before = Listing.objects.filter(pk=listing.pk).values_list("listed_on", "delisted_on").first() or ()
+    # As stored (a form may have changed the instance already): a moved listing changes both its dates.
+    stored = Listing.objects.filter(pk=listing.pk).first() if listing.pk else None
+    before = (stored.listed_on, stored.delisted_on) if stored else ()
     for name, value in fields.items():
         setattr(listing, name, value)
     if listing.delisted_on:
@@ -171,7 +178,16 @@ def listing_save(*, listing=None, by=None, **fields):
     listing.full_clean()
     listing._history_user = by
     listing.save()
-    mark_dirty(LISTINGS_SOURCE, [*before, listing.listed_on, listing.delisted_on])
+    # The lock: a change of a listing of an approved month is refused, except its delisting (or a moved delisting
+    # date), which changes only the months between the old and the new end: a listing of a locked month may still
+    # be taken off the marketplace.
+    only_end = stored is not None and all(
+        getattr(stored, field.attname) == getattr(listing, field.attname)
+        for field in Listing._meta.concrete_fields
+        if field.name not in ("delisted_on", "active", "updated_at")
+    )
+    dates = changed_span(stored.delisted_on, listing.delisted_on) if only_end else [*before, listing.listed_on]
+    mark_dirty(LISTINGS_SOURCE, [*dates, listing.delisted_on], consequences=[*before, listing.listed_on])
     return listing
 
 
@@ -391,7 +407,10 @@ def participant_record(*, participant, attended=None, qris_adopted_on=None, by=N
     participant.full_clean()
     participant._history_user = by
     participant.save()
-    mark_dirty(TRAININGS_SOURCE, [participant.training.starts_on])
+    # Attendance is data of the training's month (refused when it is locked); the QRIS adoption of the follow-up
+    # is data of the day it happened, and makes the training's month dirty only as a consequence.
+    dates = [participant.training.starts_on] if attended is not None else []
+    mark_dirty(TRAININGS_SOURCE, [*dates, qris_adopted_on], consequences=[participant.training.starts_on])
     return participant
 
 
@@ -504,7 +523,9 @@ def outlet_payout_record(*, msme, month, amount, paid_on, method, reference, by=
     payout.full_clean()
     payout._history_user = by
     payout.save()
-    mark_dirty(OUTLET_SOURCE, [month, paid_on])
+    # The payout is data of the day it is paid; the month it pays for (usually one that has ended, perhaps already
+    # approved) changes only as a consequence: owners are paid after Bappeda approved the month's sales.
+    mark_dirty(OUTLET_SOURCE, [paid_on], consequences=[month])
     return payout
 
 

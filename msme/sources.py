@@ -23,7 +23,7 @@ def _training_months():
     return {"": months}
 
 
-def _monthly(code, name, start, received):
+def _monthly(code, name, start, received, feeds):
     return register(
         DataSource(
             code=code,
@@ -33,21 +33,36 @@ def _monthly(code, name, start, received):
             start=start,
             received=received,
             covers=(code,),
+            feeds=feeds,
         )
     )
 
 
-_monthly(REGISTRY_SOURCE, _("MSME registry"), date(2023, 1, 1), lambda: _months(Msme.objects.all(), "registered_on"))
+_monthly(
+    REGISTRY_SOURCE,
+    _("MSME registry"),
+    date(2023, 1, 1),
+    lambda: _months(Msme.objects.all(), "registered_on"),
+    ("msme.registered_stock", "msme.new_registrations", "msme.integration_rate", "msme.training_coverage"),
+)
 _monthly(
     LISTINGS_SOURCE,
     _("E-marketplace listings"),
     date(2023, 1, 1),
     lambda: _months(Listing.objects.all(), "listed_on"),
+    ("msme.integration_rate", "msme.active_listings", "msme.post_training_adoption"),
 )
-_monthly(TRAININGS_SOURCE, _("MSME trainings"), date(2023, 12, 1), _training_months)
+_monthly(
+    TRAININGS_SOURCE,
+    _("MSME trainings"),
+    date(2023, 12, 1),
+    _training_months,
+    ("msme.trainings_held", "msme.quota_fill", "msme.training_coverage", "msme.post_training_adoption"),
+)
 _monthly(
     OUTLET_SOURCE,
     _("Creative economy outlet"),
     date(2025, 1, 1),
     lambda: _months(OutletMovement.objects.all(), "on"),
+    ("msme.outlet_sales", "msme.payout_timeliness"),
 )

@@ -37,8 +37,8 @@ def slow_down_indicators():
 
     original = scorecard.indicator_periods
 
-    def indicator_periods(indicator, targets):
-        periods = original(indicator, targets)
+    def indicator_periods(indicator, targets, **kwargs):
+        periods = original(indicator, targets, **kwargs)
         time.sleep(SLOW_SECONDS * len(periods))
         return periods
 

@@ -22,12 +22,16 @@ from .models import (
 )
 from .periods import HOLIDAYS_SOURCE, mark_dirty
 from .roles import redact
+from .sources import ensure_unlocked
 from .tokens import api_token_create
 
 
 class MarksDirtyAdmin:
     """A back-office change of records an indicator reads marks their dates dirty, as the services do
-    (smarteconomy.periods): ``dirty_source`` and ``dirty_dates(obj)``; the dates before and after a change."""
+    (smarteconomy.periods): ``dirty_source`` and ``dirty_dates(obj)``; the dates before and after a change.
+
+    It is also the lock check of the back office: a record dated in an approved period of the source is neither
+    saved nor deleted (PeriodLocked before anything is written; BackOfficeAdminMixin shows the message)."""
 
     dirty_source = None
 
@@ -37,6 +41,8 @@ class MarksDirtyAdmin:
     def save_model(self, request, obj, form, change):
         stored = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
         before = self.dirty_dates(stored) if stored is not None else []
+        # Before the save: simple_history's revert saves outside a transaction of its own.
+        ensure_unlocked(self.dirty_source, [*before, *self.dirty_dates(obj)])
         super().save_model(request, obj, form, change)
         mark_dirty(self.dirty_source, [*before, *self.dirty_dates(obj)])
 

@@ -8,17 +8,24 @@
   never filtered on, and masked in the change history (django-simple-history's pages) for every user outside
   ``personal_data_owner``: the administrators (Diskominfo) are not the office that owns it. Free text that may quote
   a NIK or phone number (the model's ``free_text_fields``) is left out of the forms for them too.
+- A write refused by the lock of an approved period (smarteconomy.sources.PeriodLocked, raised by
+  ``MarksDirtyAdmin`` or any service a save calls) is an error message on the page, never a server error, and
+  leaves nothing written: an add, a change, a delete, a bulk action and a revert from the history each run in one
+  transaction that the refusal rolls back.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.filters import SimpleListFilter
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
+from django.db import router, transaction
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .roles import can_see_personal_data, mask_field, owner_office_of, redact
+from .sources import PeriodLocked
 
 # The parameters Django's field list filters use: ChoicesFieldListFilter and BooleanFieldListFilter (exact,
 # isnull), DateFieldListFilter (gte, lt), EmptyFieldListFilter (isempty); a relation's filter adds
@@ -116,6 +123,31 @@ class BackOfficeAdminMixin:
 
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedHistoryHelper(self.model, historical_record, model_admin=self, user=request.user)
+
+    # The lock: every write view in one transaction; a PeriodLocked rolls it back and is shown as an error message.
+
+    def _unless_locked(self, view, request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return view(request, *args, **kwargs)
+        except PeriodLocked as locked:
+            for message in locked.messages:
+                self.message_user(request, message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._unless_locked(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._unless_locked(super().delete_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):  # bulk actions (delete selected) and list_editable
+        return self._unless_locked(super().changelist_view, request, *args, **kwargs)
+
+    def history_form_view(self, request, *args, **kwargs):  # simple_history's revert
+        return self._unless_locked(super().history_form_view, request, *args, **kwargs)
 
 
 class BackOfficeSite(admin.AdminSite):

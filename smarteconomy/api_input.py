@@ -1,6 +1,7 @@
 """What the product's one JSON API takes from a request, refused with a 400 that says why when it is not what the
 API gave or accepts: the body parser and the cursor of a paginated list; and a body too large, refused with a 413
-(settings.REST_FRAMEWORK names all three).
+(settings.REST_FRAMEWORK names all three). A write refused by the lock of an approved period is a 409
+(``period_locked_response``).
 
 DRF's own classes let two crafted inputs through to a server error: a JSON body nested thousands of levels deep
 (Python's parser gives up with a RecursionError, which DRF does not catch), and a cursor, well formed, whose
@@ -15,7 +16,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination, parsers, status
 from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .sources import PeriodLocked
 
 # No request body of this API goes deeper than a few levels ({"transactions": [{...}]} is three).
 MAX_JSON_DEPTH = 20
@@ -87,6 +91,18 @@ class BodyTooLarge(APIException):
     default_code = "body_too_large"
 
 
+def period_locked_body(detail, details):
+    """The body of a 409 for a write refused by a locked period: the API's error shape (``detail``, a sentence:
+    the source, the period, who locked it and when, and how to ask for a reopening) with ``code``
+    "period_locked" and the same facts as fields (``source``, ``source_name``, ``part``, ``periods``,
+    ``locked_by``, ``locked_at``, ``locks``, ``reopen``), from smarteconomy.sources.lock_details."""
+    return {"detail": detail, **details}
+
+
+def period_locked_response(exc):
+    return Response(period_locked_body(" ".join(exc.messages), exc.details()), status=status.HTTP_409_CONFLICT)
+
+
 def exception_handler(exc, context):
     """DRF's handler, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE answered with a 413 and a message in the API's
     error shape: DRF reads a JSON body through ``request.body``, where Django refuses one that large
@@ -98,4 +114,6 @@ def exception_handler(exc, context):
             )
             % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)}
         )
+    if isinstance(exc, PeriodLocked):  # a Django ValidationError, which DRF would leave to a server error
+        return period_locked_response(exc)
     return drf_exception_handler(exc, context)

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -519,3 +520,26 @@ class SourceSchedule(models.Model):
 
     def __str__(self):
         return self.source
+
+    def save(self, *args, **kwargs):
+        old = SourceSchedule.objects.filter(pk=self.pk).values_list("start", flat=True).first() if self.pk else None
+        super().save(*args, **kwargs)
+        self._calendar_changed(old, self.start)
+
+    def delete(self, *args, **kwargs):
+        from .periods import PeriodError
+        from .sources import get_source
+
+        try:
+            declared = get_source(self.source).start  # what applies once the schedule is gone
+        except PeriodError:
+            declared = None
+        self._calendar_changed(self.start, declared)
+        return super().delete(*args, **kwargs)
+
+    def _calendar_changed(self, *starts):
+        """A new schedule changes which periods are expected: every year from the earliest start up to now."""
+        from .sources import calendar_changed
+
+        first = min(day for day in starts if day is not None)
+        calendar_changed(self.source, range(first.year, timezone.localdate().year + 1))

@@ -163,3 +163,18 @@ def months_between(start, end):
         months.append(date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def changed_span(old, new, *, open_end=None):
+    """The months whose data changes when one end of a span (a tenancy, a disruption) moves from ``old`` to ``new``
+    (dates or moments; None: open, i.e. up to ``open_end``, default now): every month between the two, none when
+    the end did not move. Ending a running span today changes no month before today; moving an end back into the
+    past changes every month it no longer covers."""
+    if old == new:
+        return []
+    open_end = open_end or timezone.now()
+    ends = sorted(
+        (Period.month_of(old if old is not None else open_end), Period.month_of(new if new is not None else open_end)),
+        key=lambda period: period.sort_key,
+    )
+    return months_between(ends[0].start, ends[1].start)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from .choices import ReportingStatus, Role
 from .models import ReportingPeriod
-from .periods import PeriodError, mark_dirty
+from .periods import PeriodError
 from .roles import user_role
-from .sources import get_source
+from .sources import calendar_changed, get_source
 
 S = ReportingStatus
 
@@ -88,6 +88,7 @@ def period_submit(*, source, period, part="", by):
     row.reason = ""
     row._history_user = by
     row.save()
+    calendar_changed(source.code, [period])
     return row
 
 
@@ -106,16 +107,8 @@ def _decide(source, period, part, by, *, expected, to_status, reason="", step, r
     row.reason = reason
     row._history_user = by
     row.save()
-    _refresh_snapshots(source, period)
+    calendar_changed(source.code, [period])
     return row
-
-
-def _refresh_snapshots(source, period):
-    """A step that changes whether a period is final (approve, return, reopen) makes it dirty for the incremental
-    recompute, which refreshes its snapshots (their "final" mark and the figures read from it). The period's data
-    does not change: it is a consequence, not a write, so the lock is not in the way."""
-    for code in source.covers or (source.code,):
-        mark_dirty(code, (), consequences=(str(period),))
 
 
 @transaction.atomic

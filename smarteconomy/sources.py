@@ -14,10 +14,12 @@ loaders alike; it raises ``PeriodLocked``, a ValidationError, inside the write's
 written. Importers also call ``locked_rows`` up front to list every row that falls in a locked period."""
 
 import calendar
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.formats import date_format
@@ -60,6 +62,7 @@ class DataSource:
     due_day: int = 10  # a month (of a monthly or daily source) is due on this day of the following month
     yearly_due: tuple = (9, 30)  # a year is due on this (month, day) of the following year (BPS's release lag)
     covers: tuple = ()  # the mark_dirty codes whose writes are this source's data (the lock is checked there)
+    feeds: tuple = ()  # the codes of the indicators computed from this source's data (their completeness follows it)
     parts: object = None  # callable() -> [Part], or None: the source reports as a whole
     parts_of_user: object = None  # callable(user) -> set of part keys, or None: all parts
     records_url: object = None  # callable(Period, part key) -> URL of the records of a period, or None
@@ -187,6 +190,26 @@ def get_source(code):
         raise PeriodError(_("Unknown data source %(code)r.") % {"code": code}) from None
 
 
+def sources_feeding(indicator_code):
+    """The data sources an indicator is computed from (those that declare it in ``feeds``), by code."""
+    return [source for source in all_sources() if indicator_code in source.feeds]
+
+
+def calendar_source(code):
+    """The DirtyPeriod code of a source's calendar: a step of the workflow or a new schedule changes which periods
+    are reported, and so the completeness of the indicators it feeds (analytics.scorecard.dirty_periods)."""
+    return f"calendar:{code}"
+
+
+def calendar_changed(code, periods):
+    """Record that the reporting state of ``periods`` (Periods, texts or years) of source ``code`` changed, for the
+    next incremental recompute. No lock check: the data did not change."""
+    from .models import DirtyPeriod
+
+    for period in {str(p) for p in periods}:
+        DirtyPeriod.objects.update_or_create(source=calendar_source(code), period=period)
+
+
 def source_covering(code):
     """The data source whose data a mark_dirty code is, or None (derived data, targets, reference data)."""
     return _BY_COVERED_CODE.get(code)
@@ -195,8 +218,18 @@ def source_covering(code):
 # The lock -----------------------------------------------------------------------------------------------------
 
 
+def _who(row):
+    return (row.decided_by.get_full_name() or row.decided_by.username) if row.decided_by else _("an administrator")
+
+
+def reopen_hint():
+    """How to ask for a reopening: the one sentence every refusal ends with."""
+    return _("To correct it, ask Bappeda to reopen the period (Reporting page: %(url)s).") % {
+        "url": reverse("reporting:overview")
+    }
+
+
 def _locked_message(source, row):
-    who = row.decided_by.get_full_name() or row.decided_by.username if row.decided_by else _("an administrator")
     when = date_format(timezone.localtime(row.decided_at), "DATETIME_FORMAT") if row.decided_at else "?"
     part = f" ({source.part(row.part).label})" if row.part else ""
     return _(
@@ -206,10 +239,42 @@ def _locked_message(source, row):
         "source": source.name,
         "part": part,
         "period": row.period,
-        "who": who,
+        "who": _who(row),
         "when": when,
         "url": reverse("reporting:overview"),
     }
+
+
+def lock_details(source, locks):
+    """What an API caller is told of a refusal by a lock (the 409's body, beside ``detail``): the source, its
+    part, every locked period in the way with who locked it and when, and how to ask for a reopening."""
+    locks = list(locks)
+    first = locks[0] if locks else None
+    return {
+        "code": "period_locked",
+        "source": source.code,
+        "source_name": str(source.name),
+        "part": first.part if first else "",
+        "periods": [row.period for row in locks],
+        "locked_by": _who(first) if first else "",
+        "locked_at": first.decided_at.isoformat() if first and first.decided_at else None,
+        "locks": [
+            {
+                "period": row.period,
+                "part": row.part,
+                "locked_by": _who(row),
+                "locked_at": row.decided_at.isoformat() if row.decided_at else None,
+            }
+            for row in locks
+        ],
+        "reopen": reopen_hint(),
+    }
+
+
+def lock_details_of(code, periods, part=""):
+    """``lock_details`` of the approved ``periods`` (texts) of a source's part, e.g. those an import's rows hit."""
+    source = _source_of(code)
+    return lock_details(source, locks_of(source, periods, part))
 
 
 class PeriodLocked(ValidationError):
@@ -222,26 +287,35 @@ class PeriodLocked(ValidationError):
         self.locks = list(locks)
         super().__init__([_locked_message(source, row) for row in self.locks], code="period_locked")
 
+    def details(self):
+        return lock_details(self.source, self.locks)
+
 
 def locks_of(source, periods, part=""):
-    """The approved ReportingPeriod rows of ``source`` among ``periods`` (texts) for one part."""
+    """The approved ReportingPeriod rows of ``source`` among ``periods`` (texts) for one part; every approved
+    period of the part when ``periods`` is None."""
     from .models import ReportingPeriod
 
-    periods = sorted(set(periods))
-    if not periods:
-        return []
-    return list(
-        ReportingPeriod.objects.select_related("decided_by")
-        .filter(source=source.code, part=part, period__in=periods, status=ReportingStatus.APPROVED)
-        .order_by("period")
+    rows = ReportingPeriod.objects.select_related("decided_by").filter(
+        source=source.code, part=part, status=ReportingStatus.APPROVED
     )
+    if periods is not None:
+        periods = sorted(set(periods))
+        if not periods:
+            return []
+        rows = rows.filter(period__in=periods)
+    return list(rows.order_by("period"))
+
+
+def _source_of(code):
+    return _SOURCES.get(code) or source_covering(code)
 
 
 def ensure_unlocked(code, dates, part=""):
     """Refuse (PeriodLocked) a write of data source ``code`` (a source's code, or a mark_dirty code a source covers)
     dated on ``dates`` (dates, moments, Periods, years, texts; None ignored) when any falls in an approved period.
     Codes no source covers (derived data, targets) are never locked."""
-    source = _SOURCES.get(code) or source_covering(code)
+    source = _source_of(code)
     if source is None:
         return
     periods = {str(source.period_of(value)) for value in dates if value is not None and value != ""}
@@ -250,10 +324,11 @@ def ensure_unlocked(code, dates, part=""):
         raise PeriodLocked(source, locks)
 
 
-def locked_rows(code, rows, part=""):
-    """The rows of a file that fall in a locked period, for an importer to list them all: ``rows`` are
-    (row number, column, dates); returns [(row number, column, message)], one per row in a locked period."""
-    source = _SOURCES.get(code) or source_covering(code)
+def locked_hits(code, rows, part=""):
+    """The rows of a file that fall in a locked period: ``rows`` are (row number, column, dates); returns
+    [(row number, column, the ReportingPeriod in the way, the locked message)], one per row and column in a locked
+    period (one query, and one message per locked period, whatever the number of rows)."""
+    source = _source_of(code)
     if source is None:
         return []
     rows = [
@@ -261,12 +336,39 @@ def locked_rows(code, rows, part=""):
         for number, column, dates in rows
     ]
     locks = {row.period: row for row in locks_of(source, {str(p) for _n, _c, periods in rows for p in periods}, part)}
-    refused = []
+    messages = {period: _locked_message(source, row) for period, row in locks.items()}
+    hits = []
     for number, column, periods in rows:
         hit = next((locks[str(p)] for p in periods if str(p) in locks), None)
         if hit is not None:
-            refused.append((number, column, _locked_message(source, hit)))
-    return refused
+            hits.append((number, column, hit, messages[hit.period]))
+    return hits
+
+
+def locked_rows(code, rows, part=""):
+    """The rows of a file that fall in a locked period, for an importer to list them all: ``rows`` are
+    (row number, column, dates); returns [(row number, column, message)], one per row in a locked period."""
+    return [(number, column, message) for number, column, _lock, message in locked_hits(code, rows, part)]
+
+
+def locked_periods(code, part=""):
+    """{period text: locked message} of every approved period of one part of a source, for a bulk importer that
+    checks its rows in arrays (the parking log) rather than one by one."""
+    source = _source_of(code)
+    if source is None:
+        return {}
+    return {row.period: _locked_message(source, row) for row in locks_of(source, None, part)}
+
+
+@contextmanager
+def stop_if_locked(loader):
+    """For the demo and bench loaders, which write in bulk past the services: a write into a locked period stops
+    the loader with the locked message (a CommandError), nothing of it written. Put it outside the loader's
+    transaction, so that the refusal rolls it back before it is reported."""
+    try:
+        yield
+    except PeriodLocked as locked:
+        raise CommandError(f"{loader}: nothing was loaded. {' '.join(locked.messages)}") from None
 
 
 # The calendar -------------------------------------------------------------------------------------------------

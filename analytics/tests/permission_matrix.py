@@ -90,3 +90,54 @@ MATRIX += [
         method="post",
     ),
 ]
+
+
+def edition(users):
+    """A published edition (of a scorecard without snapshots: entries are not needed to check the doors)."""
+    from django.utils import timezone
+
+    from analytics.models import ScorecardEdition
+
+    found = ScorecardEdition.objects.filter(title="Matrix", period="2023").first()
+    if found is None:
+        found = ScorecardEdition.objects.create(
+            title="Matrix",
+            period="2023",
+            published_by_name="bappeda",
+            published_at=timezone.now(),
+            content_hash="0" * 64,
+        )
+    return {"pk": found.pk}
+
+
+def edition_file(fmt):
+    return lambda users: {**edition(users), "fmt": fmt}
+
+
+# Published editions: every office reads them (parking operators without the values withheld from them); only
+# Bappeda and the administrators publish one. A publication without snapshots is refused with a message and a
+# redirect back to the list.
+MATRIX += [
+    Case("analytics:edition_list", everyone(OK)),
+    Case("analytics:edition_detail", everyone(OK), kwargs=edition),
+    Case("analytics:edition_detail", everyone(NOT_FOUND), kwargs={"pk": 999999}, label="edition unknown"),
+    Case("analytics:edition_download", everyone(OK), kwargs=edition_file("pdf"), label="edition_download pdf"),
+    Case("analytics:edition_download", everyone(OK), kwargs=edition_file("xlsx"), label="edition_download xlsx"),
+    Case(
+        "analytics:edition_download",
+        everyone(NOT_FOUND),
+        kwargs=edition_file("docx"),
+        label="edition_download unknown format",
+    ),
+    Case(
+        "analytics:edition_publish",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": REDIRECT, "admin": REDIRECT},
+        method="post",
+        data={"period": "2023", "title": "Matrix publish"},
+    ),
+    Case(
+        "analytics:edition_publish",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": NOT_ALLOWED, "admin": NOT_ALLOWED},
+        label="edition_publish (GET)",
+    ),
+]

@@ -97,3 +97,47 @@ def test_a_target_typed_with_a_decimal_comma_is_saved_as_typed(page, demo):
     row = page.get_by_test_id("targets").locator("tr", has_text="2030")
     assert row.locator("td.num").inner_text() == "2,5"
     page.get_by_test_id("targets").screenshot(path=str(ARTIFACTS / "targets-after-decimal-comma.png"))
+
+
+def test_bappeda_publishes_an_edition_and_downloads_its_pdf(page, demo):
+    """Bappeda publishes an edition of 2025 from the editions page, reads its hash, and downloads its PDF twice:
+    the same bytes. The demo's own edition (seed_demo) is already listed."""
+    from analytics.models import ScorecardEdition
+
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    submit_login(page, "bappeda", demo)
+    page.get_by_test_id("editions-link").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Edisi terbitan"
+    assert "Evaluasi Smart Economy 2025" in page.get_by_test_id("editions").inner_text()
+
+    form = page.get_by_test_id("publish-form")
+    form.locator("select[name=period]").select_option("2025")
+    form.locator("input[name=title]").fill("Evaluasi Smart Economy 2025 untuk Kemendagri")
+    form.locator("textarea[name=notes]").fill("Laporan evaluasi Smart City")
+    page.get_by_test_id("publish").click()
+    page.wait_for_load_state()
+    edition = ScorecardEdition.objects.get(title="Evaluasi Smart Economy 2025 untuk Kemendagri")
+    assert page.locator("h1").inner_text() == edition.title
+    assert page.get_by_test_id("content-hash").inner_text() == edition.content_hash
+    assert page.get_by_test_id("hash-check").inner_text() == "cocok dengan entri yang tersimpan"
+    assert "Edisi “Evaluasi Smart Economy 2025 untuk Kemendagri” diterbitkan" in page.content()
+
+    downloads = []
+    for _attempt in range(2):
+        with page.expect_download() as info:
+            page.get_by_test_id("download-pdf").click()
+        downloads.append(Path(info.value.path()).read_bytes())
+        assert info.value.suggested_filename == f"edisi-smart-economy-2025-{edition.pk}.pdf"
+    assert downloads[0].startswith(b"%PDF") and downloads[0] == downloads[1]
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"edition-{width}.png"), full_page=True)
+        # Nothing wider than the screen but the tables, which scroll in their own boxes.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.goto("/analytics/scorecard/editions/")
+    page.screenshot(path=str(ARTIFACTS / "edition-list-390.png"), full_page=True)
+    assert not errors, errors

@@ -111,7 +111,12 @@ def test_a_year_with_a_target_but_no_data_is_incomplete_not_zero(grdp, role_user
     snapshot = IndicatorSnapshot.objects.get(indicator_code=BASIS, period="2024")
     assert snapshot.status == SnapshotStatus.INCOMPLETE
     assert snapshot.value is None
-    assert snapshot.completeness["present"] == 0 and snapshot.completeness["expected"] == 2
+    # The two sector inputs, and the reporting calendar's: BPS's 2024 figures were due on 30 September 2025.
+    assert snapshot.completeness["present"] == 0 and snapshot.completeness["expected"] == 3
+    assert snapshot.completeness["inputs"][-1]["detail"] == {
+        "message": "not reported: %(periods)s",
+        "params": {"periods": "2024"},
+    }
 
 
 def test_missing_sectors_make_the_year_incomplete(reference_data, role_users):
@@ -318,7 +323,8 @@ def test_the_completeness_page_lists_missing_inputs_by_office(client, grdp, role
     client.force_login(role_users["dpmptsp"])
     response = client.get(reverse("analytics:completeness"))
     offices = response.context["offices"]
-    assert len(offices) == 1 and offices[0]["missing"] == 2  # both regions' GRDP for 2024
+    # Both regions' GRDP for 2024, and the calendar's: BPS's 2024 figures, past due, were not reported.
+    assert len(offices) == 1 and offices[0]["missing"] == 3
     html = response.content.decode()
     assert "PDRB 64.71 2024 (ADHK)" in html and "0/17" in html
 

@@ -9,11 +9,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from smarteconomy.choices import Role
+from smarteconomy.choices import ReportingStatus, Role
 from smarteconomy.forms import LocalizedDecimalField, LocalizedIntegerField
 from smarteconomy.roles import may_open
 from smarteconomy.tasking import enqueue
@@ -94,12 +94,16 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     template_name = "analytics/scorecard.html"
 
     def get_context_data(self, **kwargs):
+        from ..editions import revisions
+
         context = super().get_context_data(**kwargs)
         by_indicator = {}
         periods = set()
-        for snapshot in snapshot_list(user=self.request.user):
+        snapshots = list(snapshot_list(user=self.request.user))
+        for snapshot in snapshots:
             by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
             periods.add(snapshot.period)
+        revised = revisions(snapshots)  # where the latest edition of a period has another value than today
         pillars = []
         for pillar in Pillar:
             indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
@@ -107,10 +111,15 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             for row in rows:
                 if indicator_withheld(row["indicator"], self.request.user):
                     row.update(note=WITHHELD_NOTE, status_label=_("Your location only"))
+                row["revision"] = _revision_text(row["indicator"], row["latest"], revised)
             pillars.append({"pillar": pillar, "rows": rows})
         context.update(
             title=_("Smart Economy scorecard"),
             pillars=pillars,
+            revisions=[
+                {"indicator": revision.indicator, "period": revision.entry.period, "text": _revised_text(revision)}
+                for revision in sorted(revised.values(), key=lambda r: (r.entry.position, r.entry.period))
+            ],
             run=last_recompute(),
             report_periods=_report_periods(periods),
             counts={
@@ -119,6 +128,21 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             },
         )
         return context
+
+
+def _revised_text(revision):
+    # Translators: "Diubah sejak edisi Evaluasi Smart Economy 2025: 12 → 13"
+    return _("Changed since edition %(title)s: %(old)s → %(new)s") % {
+        "title": revision.edition.title,
+        "old": format_value(revision.indicator, revision.old),
+        "new": format_value(revision.indicator, revision.new),
+    }
+
+
+def _revision_text(indicator, snapshot, revised):
+    """The revision of the snapshot a row shows since the latest edition of its period, or None."""
+    revision = revised.get((indicator.code, snapshot.period)) if snapshot else None
+    return _revised_text(revision) if revision else None
 
 
 WITHHELD_NOTE = gettext_lazy(
@@ -196,9 +220,15 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         withheld = indicator_withheld(indicator, self.request.user)
         if withheld:  # the user's own rows of the breakdown only: no value, trend or completeness of the city
             snapshots, series, latest = [], [], None
+        from ..editions import revisions
+        from ..history import value_history
+
+        revised = revisions(snapshots)
+        history = [] if withheld else _history_rows(indicator, value_history(code)[:HISTORY_ROWS])
         rows = [
             {
                 "snapshot": s,
+                "revision": _revision_text(indicator, s, revised),
                 "value": format_value(indicator, s.value),
                 "target": format_value(indicator, s.target),
                 "style": STATUS_STYLE.get(s.status, "light"),
@@ -241,6 +271,10 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
             target_form=TargetForm(unit=unit_of(indicator)),
             baseline_form=BaselineForm(unit=unit_of(indicator)),
             can_set=self.request.user.has_perm("analytics.change_indicatortarget"),
+            history=history,
+            # Changes after the first computation: the box opens when there are any.
+            history_changes=sum(1 for item in history if not item["change"].created),
+            history_limit=HISTORY_ROWS,
         )
         return context
 
@@ -248,6 +282,22 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
         """The records behind the value, when the user may see them (another office's records would be a 403)."""
         url = indicator.records_url(period) if indicator.records_url and period else None
         return url if url and may_open(self.request, url) else None
+
+
+HISTORY_ROWS = 100  # the newest changes shown on an indicator's page
+
+
+def _history_rows(indicator, changes):
+    return [
+        {
+            "change": change,
+            "old": "–" if change.created else format_value(indicator, change.old_value),
+            "new": format_value(indicator, change.new_value),
+            "status_label": SnapshotStatus(change.status).label if change.status in SnapshotStatus.values else "",
+            "style": STATUS_STYLE.get(change.status, "light"),
+        }
+        for change in changes
+    ]
 
 
 class _IndicatorWriteView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -320,6 +370,78 @@ class RecomputeView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return redirect("analytics:scorecard")
 
 
+FREQUENCY_LABELS = {
+    "daily": pgettext_lazy("reporting calendar", "Daily"),
+    "monthly": pgettext_lazy("reporting calendar", "Monthly"),
+    "yearly": pgettext_lazy("reporting calendar", "Yearly"),
+}
+
+
+def _percent(part, whole):
+    """part ÷ whole in %, Indonesian format with one decimal ("–" when nothing is expected)."""
+    return "–" if not whole else f"{number(part / whole * 100, 1)}%"
+
+
+def source_completeness(user):
+    """The reporting calendar per data source (smarteconomy.sources), as DHIS2's reporting rate summary: expected,
+    received (submitted), on time, not reported ("tidak dilaporkan": past due with neither data nor a submission),
+    completeness (received ÷ expected) and timeliness (on time ÷ expected), and the periods still missing. Units are
+    periods, days for a daily source (a parking location counts the days it is expected). An office sees its own
+    sources (a parking operator its locations), Bappeda and the administrators all of them."""
+    from smarteconomy.roles import user_role
+    from smarteconomy.sources import all_sources, calendar_cells
+
+    role = user_role(user)
+    sources = [s for s in all_sources() if role in (Role.BAPPEDA, Role.ADMIN) or s.office == role]
+    everything = role in (Role.BAPPEDA, Role.ADMIN)
+    parts = {s.code: s.parts_of_user(user) for s in sources if not everything and s.parts_of_user is not None}
+    rows = {}
+    for cell in calendar_cells(sources):
+        source = cell.source
+        if not cell.expected or (source.code in parts and cell.part.key not in parts[source.code]):
+            continue
+        row = rows.get(source.code)
+        if row is None:
+            start, end = source.schedule()
+            row = rows[source.code] = {
+                "source": source,
+                "office": str(Role(source.office).label).split(" (")[0],  # "DKUMKMP", not the office's full name
+                "frequency": FREQUENCY_LABELS[source.frequency],
+                "start": start,
+                "end": end,
+                "expected": 0,
+                "received": 0,
+                "on_time": 0,
+                "not_reported": 0,
+                "missing": [],
+            }
+        units = cell.expected_units
+        row["expected"] += units
+        if cell.submitted:
+            row["received"] += units
+            row["on_time"] += units if cell.on_time else 0
+            continue
+        if cell.status == ReportingStatus.RETURNED:
+            state = "returned"  # Bappeda sent it back with a reason
+        elif cell.has_data:
+            state = "not_submitted"
+        else:
+            state = "not_reported" if cell.not_reported else "awaited"
+        if cell.not_reported:  # past due with neither data nor a submission (a returned period too)
+            row["not_reported"] += units
+        label = f"{cell.period} ({cell.part.label})" if cell.part.key else str(cell.period)
+        row["missing"].append(
+            {"period": label, "state": state, "not_reported": state == "not_reported", "key": str(cell.period)}
+        )
+    result = list(rows.values())
+    for row in result:
+        row["completeness"] = _percent(row["received"], row["expected"])
+        row["timeliness"] = _percent(row["on_time"], row["expected"])
+        row["missing"].sort(key=lambda item: item["period"])
+        row["missing"].sort(key=lambda item: item["key"], reverse=True)  # the newest first, then by part
+    return sorted(result, key=lambda row: (row["office"], row["source"].code))
+
+
 class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """Which office's data is missing for which period: the inputs of every snapshot, per source office.
     An indicator with missing inputs shows as incomplete on the scorecard until its office submits them."""
@@ -373,6 +495,7 @@ class CompletenessView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView
                 }
                 for office, rows in sorted(offices.items())
             ],
+            sources=source_completeness(self.request.user),
             run=last_recompute(),
             running=", ".join(sorted(running, key=lambda p: (p[:4], len(p)))),
         )

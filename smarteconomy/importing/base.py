@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..choices import ImportStatus
 from ..models import ImportBatch
+from ..sources import PeriodLocked, locked_hits
 from .columns import CellError
 from .readers import FileRefused, read_table
 
@@ -56,9 +57,14 @@ class RowError:
     row: int | None
     column: str
     message: str
+    code: str = ""  # "period_locked" for a row in a locked period (the API answers 409)
+    period: str = ""  # the locked period of such a row
 
     def as_dict(self):
-        return {"row": self.row, "column": storable(self.column), "message": storable(self.message)}
+        stored = {"row": self.row, "column": storable(self.column), "message": storable(self.message)}
+        if self.code:
+            stored.update(code=self.code, period=self.period)
+        return stored
 
 
 def storable(text):
@@ -106,6 +112,11 @@ class Importer:
     permission = ""
     columns = ()
     key = ()  # column names whose combination must be unique within one file
+    # The lock (smarteconomy.sources): the data source (or a mark_dirty code it covers) whose approved periods
+    # refuse the rows dated in them, and the columns with a row's dates. Every such row is listed and the whole
+    # file is refused, nothing written, before ``save`` runs (``mark_dirty`` in ``save`` still checks too).
+    lock_source = ""
+    lock_columns = ()
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -123,6 +134,48 @@ class Importer:
 
     def save(self, rows):
         raise NotImplementedError
+
+    def lock_dates(self, values):
+        """{column: date} of a valid row for the lock. Default: the values of ``lock_columns``."""
+        return {name: values.get(name) for name in self.lock_columns}
+
+    def lock_candidates(self, rows):
+        """The rows that would write something (default: all): a row already stored unchanged changes nothing
+        in a locked period and is not refused for it."""
+        return rows
+
+    def stored_lock_dates(self, rows):
+        """{row number: [dates]}: the dates of the stored records that rows change (a changed record leaves its
+        old period too). One query for the file; default none (the importer only adds records)."""
+        return {}
+
+    def lock_part(self, values):
+        """The part of the source a row belongs to (a parking location); "" for a source without parts."""
+        return ""
+
+
+def locked_row_errors(importer, rows):
+    """A RowError for every valid row dated in a locked period of the importer's ``lock_source`` (its new dates
+    or the stored record's old ones), each with the locked message (source, period, who locked it and when, how
+    to ask for a reopening). One query per part of the source, whatever the number of rows."""
+    if not importer.lock_source or not rows:
+        return []
+    rows = importer.lock_candidates(rows)
+    stored = importer.stored_lock_dates(rows)
+    by_part = {}
+    for number, values in rows:
+        dated = importer.lock_dates(values)
+        entries = [(number, column, [day]) for column, day in dated.items()]
+        if stored.get(number):
+            entries.append((number, next(iter(dated)), list(stored[number])))
+        by_part.setdefault(importer.lock_part(values), []).extend(entries)
+    errors, seen = [], set()
+    for part, entries in by_part.items():
+        for number, column, lock, message in locked_hits(importer.lock_source, entries, part):
+            if number not in seen:  # one error per row: the first locked date of the row
+                seen.add(number)
+                errors.append(RowError(number, column, message, "period_locked", lock.period))
+    return sorted(errors, key=lambda error: error.row or 0)
 
 
 class BulkImporter(Importer):
@@ -241,6 +294,7 @@ def validate(importer, data, filename):
         errors.append(RowError(None, "", _("The file has a header but no data rows.")))
     if not errors:
         errors.extend(importer.clean_all(valid_rows))
+    errors.extend(locked_row_errors(importer, valid_rows))
     return Validation(valid_rows, errors, rows_total)
 
 
@@ -341,6 +395,15 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
     try:
         run = _bulk if importer_class.bulk else _validate_and_save
         outcome = run(importer, data, filename, dry_run)
+    except PeriodLocked as locked:
+        # A write in ``save`` reached a locked period that the rows did not show (e.g. a payment matched to a
+        # bill of a locked month): refused like a bad row, nothing written (the transaction rolled back).
+        logger.info("import %s refused: %s", code, locked.messages)
+        errors = [
+            RowError(None, "", message, "period_locked", row.period)
+            for message, row in zip(locked.messages, locked.locks, strict=True)
+        ]
+        outcome = BulkOutcome(0, errors, len(errors))
     except (ImportError_, ValidationError, DatabaseError) as exc:
         logger.warning("import %s refused while saving: %s", code, exc)
         batch.status = ImportStatus.FAILED

@@ -14,6 +14,7 @@ from licensing.services import APPLICATIONS_SOURCE
 from smarteconomy.choices import ReportingStatus
 from smarteconomy.models import DirtyPeriod, ExportLog, ReportingPeriod
 from smarteconomy.reporting import period_approve, period_submit
+from smarteconomy.sources import calendar_source
 
 OVERVIEW = reverse("reporting:overview")
 SOURCE = reverse("reporting:source", kwargs={"code": APPLICATIONS_SOURCE})
@@ -170,11 +171,11 @@ def test_approve_return_and_reopen_make_the_period_dirty(login, role_users):
     DirtyPeriod.objects.all().delete()
     login("bappeda").post(step_url("2025-10", "approve"))
     assert ReportingPeriod.objects.get().status == ReportingStatus.APPROVED
-    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(APPLICATIONS_SOURCE, "2025-10")]
+    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(calendar_source(APPLICATIONS_SOURCE), "2025-10")]
     DirtyPeriod.objects.all().delete()
     login("admin").post(step_url("2025-10", "reopen"), {"reason": "Koreksi NIB"})
     assert ReportingPeriod.objects.get().status == ReportingStatus.REOPENED
-    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(APPLICATIONS_SOURCE, "2025-10")]
+    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(calendar_source(APPLICATIONS_SOURCE), "2025-10")]
 
 
 def test_offices_submit_only_their_own_sources_and_only_bappeda_or_admin_decide(login, role_users, locations):

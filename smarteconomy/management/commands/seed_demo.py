@@ -56,12 +56,19 @@ class Command(BaseCommand):
             module_name = f"{config.name}.demo"
             if config.name != "smarteconomy" and find_spec(module_name):
                 import_module(module_name).seed(self.stdout)
+        # The reporting calendar's schedules and workflow over the apps' demo data (some periods approved: locked).
+        from smarteconomy import demo_reporting
+
+        demo_reporting.seed(self.stdout)
         # Then one recompute of the scorecard over every app's demo data, as the nightly task would.
         from analytics.scorecard import indicators_recompute
         from smarteconomy.tasking import run_logged
 
         run = run_logged("analytics.indicators_recompute", indicators_recompute, kwargs={"full": True}, pass_run=True)
         self.stdout.write(f"Scorecard: recompute run #{run.pk} {run.status}, {run.rows_affected} snapshots written.")
+        from analytics.demo import seed_edition  # Bappeda's published edition of the demo scorecard
+
+        seed_edition(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {password}):"))
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label}")
