@@ -71,7 +71,7 @@ def test_dpmptsp_submits_october_and_bappeda_approves_it(browser, live_server, o
         page.locator(f'tr[data-source="{APPLICATIONS_SOURCE}"] th a').click()
         page.wait_for_load_state()
         row = page.locator('tr[data-period="2025-10"]')
-        assert row.locator("td").nth(1).text_content().strip() == "1/1"  # received of expected
+        assert row.get_by_test_id("received").text_content().strip() == "1/1"  # received of expected
         row.get_by_test_id("submit").click()
         page.wait_for_load_state()
         assert "sudah dikirim" in page.locator(".alert").first.text_content()

@@ -171,11 +171,15 @@ def test_approve_return_and_reopen_make_the_period_dirty(login, role_users):
     DirtyPeriod.objects.all().delete()
     login("bappeda").post(step_url("2025-10", "approve"))
     assert ReportingPeriod.objects.get().status == ReportingStatus.APPROVED
-    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(calendar_source(APPLICATIONS_SOURCE), "2025-10")]
+    assert list(DirtyPeriod.objects.values_list("source", "period")) == [
+        (calendar_source(APPLICATIONS_SOURCE), "2025-10")
+    ]
     DirtyPeriod.objects.all().delete()
     login("admin").post(step_url("2025-10", "reopen"), {"reason": "Koreksi NIB"})
     assert ReportingPeriod.objects.get().status == ReportingStatus.REOPENED
-    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(calendar_source(APPLICATIONS_SOURCE), "2025-10")]
+    assert list(DirtyPeriod.objects.values_list("source", "period")) == [
+        (calendar_source(APPLICATIONS_SOURCE), "2025-10")
+    ]
 
 
 def test_offices_submit_only_their_own_sources_and_only_bappeda_or_admin_decide(login, role_users, locations):
