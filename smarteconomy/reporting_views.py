@@ -83,9 +83,20 @@ class ReportingOverviewView(LoginRequiredMixin, PermissionRequiredMixin, Templat
         offices = []
         for label, rows in groups:
             cells = [cell for row in rows for slot in row.cells if slot for cell in [slot[0]]]
+            # An office's table shows the months when it has a monthly or daily source, the year when a yearly one.
+            shown = [*(range(12) if any(not row.source.yearly for row in rows) else ())]
+            shown += [12] if any(row.source.yearly for row in rows) else []
             for row in rows:
                 row.summary = _rates(row.summary)
-            offices.append({"label": label, "rows": rows, "summary": _rates(summary(cells))})
+                row.shown_cells = [row.cells[i] for i in shown]
+            offices.append(
+                {
+                    "label": label,
+                    "rows": rows,
+                    "columns": [columns[i] for i in shown],
+                    "summary": _rates(summary(cells)),
+                }
+            )
         context.update(
             title=_("Reporting"),
             year=self.year,

@@ -34,6 +34,7 @@ def _english():
 def login(client, role_users):
     def as_role(role):
         client.force_login(role_users[role])
+        client.cookies["django_language"] = "en"
         return client
 
     return as_role
@@ -111,7 +112,6 @@ def test_a_bad_year_or_export_format_is_a_clear_400(login):
 def test_the_grid_exports_as_csv_and_xlsx_and_is_logged(login, role_users):
     period_submit(source=APPLICATIONS_SOURCE, period="2025-10", by=role_users["dpmptsp"])
     client = login("dpmptsp")
-    client.cookies["django_language"] = "en"
     response = client.get(OVERVIEW, {"year": 2025, "export": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
@@ -171,11 +171,15 @@ def test_approve_return_and_reopen_make_the_period_dirty(login, role_users):
     DirtyPeriod.objects.all().delete()
     login("bappeda").post(step_url("2025-10", "approve"))
     assert ReportingPeriod.objects.get().status == ReportingStatus.APPROVED
-    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(calendar_source(APPLICATIONS_SOURCE), "2025-10")]
+    assert list(DirtyPeriod.objects.values_list("source", "period")) == [
+        (calendar_source(APPLICATIONS_SOURCE), "2025-10")
+    ]
     DirtyPeriod.objects.all().delete()
     login("admin").post(step_url("2025-10", "reopen"), {"reason": "Koreksi NIB"})
     assert ReportingPeriod.objects.get().status == ReportingStatus.REOPENED
-    assert list(DirtyPeriod.objects.values_list("source", "period")) == [(calendar_source(APPLICATIONS_SOURCE), "2025-10")]
+    assert list(DirtyPeriod.objects.values_list("source", "period")) == [
+        (calendar_source(APPLICATIONS_SOURCE), "2025-10")
+    ]
 
 
 def test_offices_submit_only_their_own_sources_and_only_bappeda_or_admin_decide(login, role_users, locations):
@@ -215,3 +219,9 @@ def test_the_office_home_page_says_how_many_periods_to_submit(login, role_users)
 def test_the_menu_offers_the_reporting_page_to_every_role(login):
     for role in ("admin", "dpmptsp", "dkumkmp", "operator_airport"):
         assert f'href="{OVERVIEW}"' in login(role).get(reverse("password_change")).content.decode(), role
+
+
+def test_the_grid_speaks_indonesian(client, role_users):
+    client.force_login(role_users["bappeda"])
+    html = client.get(OVERVIEW, {"year": 2025}).content.decode()
+    assert "Pelaporan" in html and "Tidak dilaporkan" in html and "Ketepatan waktu" in html
