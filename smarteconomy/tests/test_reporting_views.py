@@ -225,3 +225,17 @@ def test_the_grid_speaks_indonesian(client, role_users):
     client.force_login(role_users["bappeda"])
     html = client.get(OVERVIEW, {"year": 2025}).content.decode()
     assert "Pelaporan" in html and "Tidak dilaporkan" in html and "Ketepatan waktu" in html
+
+
+def test_a_period_links_to_its_records_where_the_source_declares_them(login, monkeypatch):
+    from dataclasses import replace
+
+    from smarteconomy import sources
+
+    declared = sources.get_source(APPLICATIONS_SOURCE)
+    with_records = replace(declared, records_url=lambda period, part: f"/licensing/applications/?month={period}")
+    monkeypatch.setitem(sources._SOURCES, APPLICATIONS_SOURCE, with_records)
+    html = login("dpmptsp").get(SOURCE).content.decode()
+    assert 'href="/licensing/applications/?month=2025-10"' in html
+    monkeypatch.setitem(sources._SOURCES, APPLICATIONS_SOURCE, declared)
+    assert "?month=2025-10" not in login("dpmptsp").get(SOURCE).content.decode()
