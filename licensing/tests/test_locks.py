@@ -229,3 +229,19 @@ def test_disruptions_locked_form_and_admin_but_a_running_one_may_be_closed(clien
     assert client.post(admin_change, admin_data).status_code == 302
     closed.refresh_from_db()
     assert timezone.localtime(closed.ended_at).hour == 18 and ServiceDisruption.objects.count() == 2
+
+
+def test_the_upload_page_shows_each_locked_row(client, role_users, october):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(role_users["dpmptsp"])
+    rows = ["SPT-9,CV Sembilan,company,,,pbg,spontan,,2025-10-09 09:00,,,,"]
+    data = ("\n".join([HEADER, *rows]) + "\n").encode()
+    response = client.post(
+        reverse("imports:upload", args=["permits"]),
+        {"file": SimpleUploadedFile("permits.csv", data, content_type="text/csv")},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "is locked" in page and "2025-10" in page and "submitted_at" in page and "bappeda" in page
+    assert not PermitApplication.objects.filter(registration_number="SPT-9").exists()
