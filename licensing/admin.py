@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from smarteconomy.admin import MarksDirtyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
-from smarteconomy.periods import months_between
+from smarteconomy.periods import changed_span, months_between
 
 from .models import PermitApplication, PermitType, ServiceDisruption
 from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE, PERMIT_TYPES_SOURCE
@@ -47,3 +47,14 @@ class ServiceDisruptionAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
 
     def dirty_dates(self, obj):
         return months_between(obj.started_at, obj.ended_at or timezone.now())
+
+    def locked_dates(self, stored, obj):
+        # As licensing.services.service_disruption_save: recording the end of a running disruption changes only
+        # the months between its old and its new end.
+        if stored is not None and all(
+            getattr(stored, field.attname) == getattr(obj, field.attname)
+            for field in ServiceDisruption._meta.concrete_fields
+            if field.name != "ended_at"
+        ):
+            return changed_span(stored.ended_at, obj.ended_at)
+        return super().locked_dates(stored, obj)

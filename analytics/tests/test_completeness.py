@@ -247,3 +247,14 @@ def test_a_submission_without_data_is_received_not_missing(stopped_sources, role
     period_submit(source="msme.trainings", period="2026-10", by=role_users["dkumkmp"])
     indicators_recompute()  # the submission makes the trainings' October dirty
     assert missing("msme.trainings_held", "2026-10") == []
+
+
+def test_the_calendar_is_read_once_per_recompute_run(stopped_sources, django_assert_num_queries):
+    outlet_sales = registry.get_indicator("msme.outlet_sales")
+    months = [registry.Period(year, month) for year in (2025, 2026) for month in range(1, 13)]
+    with registry.shared_computations():
+        calendar_inputs(outlet_sales, months[0])  # reads the calendar of every source once
+        with django_assert_num_queries(0):
+            for indicator in registry.all_indicators():
+                for period in months:
+                    calendar_inputs(indicator, period)

@@ -158,3 +158,17 @@ def test_the_settlement_import_lists_the_rows_of_a_locked_month_and_the_reconcil
     staff.post(reverse("industry_center:settlement_set_aside", args=[waiting.pk]), {"reason": "Refund"})
     waiting.refresh_from_db()
     assert waiting.status == "ignored"
+
+
+def test_a_settlement_matched_to_a_bill_of_a_locked_levy_month_refuses_the_file(role_users, bill):
+    """The settlement's own month is open, but its match is a payment in the locked levy month: the save reaches
+    the lock, and the file is refused like a bad row, nothing written."""
+    lock_period(LEVY_SOURCE, "2025-03", role_users)
+    text = HEADER + f"2025-03-05 10:21,150000,R2,{bill.number},{MERCHANT_ID},\n"
+    batch = run_import("qris_settlement", data=text.encode(), filename="s.csv", user=role_users["dkumkmp"])
+    assert batch.status == ImportStatus.REFUSED and batch.rows_total == 1
+    assert (
+        says_locked(batch.errors[0]["message"], "2025-03") and "Levy bills and payments" in batch.errors[0]["message"]
+    )
+    assert batch.errors[0]["code"] == "period_locked"
+    assert not SettlementRow.objects.exists() and not Payment.objects.exists()

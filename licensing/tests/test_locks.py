@@ -205,7 +205,43 @@ def test_disruptions_locked_form_and_admin_but_a_running_one_may_be_closed(clien
     closed.refresh_from_db()
     assert timezone.localtime(closed.ended_at).hour == 15
 
+    # The back office may move the end of the one closed above to today, as the office's form may (no locked
+    # month changes); moving its start is refused.
+    running.refresh_from_db()
+    running_change = reverse("admin:licensing_servicedisruption_change", args=[running.pk])
+    now = timezone.localtime()
+    running_data = {
+        **admin_data,
+        "system": "oss",
+        "started_at_0": "2025-10-28",
+        "started_at_1": "09:00:00",
+        "ended_at_0": now.strftime("%Y-%m-%d"),
+        "ended_at_1": now.strftime("%H:%M:%S"),
+    }
+    response = client.post(running_change, running_data)
+    assert response.status_code == 302 and not says_locked(flash(client, response), "2025-10")
+    response = client.post(running_change, {**running_data, "started_at_0": "2025-10-27"})
+    assert says_locked(flash(client, response), "2025-10")
+    running.refresh_from_db()
+    assert timezone.localtime(running.started_at).day == 28
+
     reopen_period(DISRUPTIONS_SOURCE, "2025-10", role_users)
     assert client.post(admin_change, admin_data).status_code == 302
     closed.refresh_from_db()
     assert timezone.localtime(closed.ended_at).hour == 18 and ServiceDisruption.objects.count() == 2
+
+
+def test_the_upload_page_shows_each_locked_row(client, role_users, october):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(role_users["dpmptsp"])
+    rows = ["SPT-9,CV Sembilan,company,,,pbg,spontan,,2025-10-09 09:00,,,,"]
+    data = ("\n".join([HEADER, *rows]) + "\n").encode()
+    response = client.post(
+        reverse("imports:upload", args=["permits"]),
+        {"file": SimpleUploadedFile("permits.csv", data, content_type="text/csv")},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "is locked" in page and "2025-10" in page and "submitted_at" in page and "bappeda" in page
+    assert not PermitApplication.objects.filter(registration_number="SPT-9").exists()

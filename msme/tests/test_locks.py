@@ -38,7 +38,8 @@ def csv(*rows, header=HEADER):
 
 
 @pytest.fixture
-def officer(role_users, reference_data):
+def officer(client, role_users, reference_data):
+    client.cookies["django_language"] = "en"  # the pages answer in English, as the assertions read
     return role_users["dkumkmp"]
 
 

@@ -303,9 +303,23 @@ def _validate_and_save(importer, data, filename, dry_run):
     result = validate(importer, data, filename)
     if result.errors or dry_run:
         return BulkOutcome(result.rows_total, result.errors, len(result.errors))
-    with transaction.atomic():
-        created, updated = importer.save(result.rows)
+    try:
+        with transaction.atomic():
+            created, updated = importer.save(result.rows)
+    except PeriodLocked as locked:
+        return _locked_outcome(locked, result.rows_total)
     return BulkOutcome(result.rows_total, [], 0, created, updated)
+
+
+def _locked_outcome(locked, rows_total):
+    """A write in ``save`` reached a locked period that the rows did not show (e.g. a settlement matched to a bill
+    whose levy month is locked, or a period approved while the file was being checked): refused like a bad row,
+    nothing written (the transaction rolled back)."""
+    errors = [
+        RowError(None, "", message, "period_locked", row.period)
+        for message, row in zip(locked.messages, locked.locks, strict=True)
+    ]
+    return BulkOutcome(rows_total, errors, len(errors))
 
 
 def _bulk(importer, data, filename, dry_run):
@@ -395,15 +409,8 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
     try:
         run = _bulk if importer_class.bulk else _validate_and_save
         outcome = run(importer, data, filename, dry_run)
-    except PeriodLocked as locked:
-        # A write in ``save`` reached a locked period that the rows did not show (e.g. a payment matched to a
-        # bill of a locked month): refused like a bad row, nothing written (the transaction rolled back).
-        logger.info("import %s refused: %s", code, locked.messages)
-        errors = [
-            RowError(None, "", message, "period_locked", row.period)
-            for message, row in zip(locked.messages, locked.locks, strict=True)
-        ]
-        outcome = BulkOutcome(0, errors, len(errors))
+    except PeriodLocked as locked:  # from a bulk importer's own writes (the row-by-row path reports it itself)
+        outcome = _locked_outcome(locked, 0)
     except (ImportError_, ValidationError, DatabaseError) as exc:
         logger.warning("import %s refused while saving: %s", code, exc)
         batch.status = ImportStatus.FAILED
