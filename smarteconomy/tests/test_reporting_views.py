@@ -84,6 +84,7 @@ def test_bappeda_sees_every_office_and_the_states_of_2025(login, role_users):
     html = response.content.decode()
     assert "✔" in html and "Approved, locked" in html and "Not reported" in html  # a sign and words, not colour
     assert response.context["summary"]["approved"] == 1
+    assert f'href="{SOURCE}#p-2025-09"' in html  # each cell leads to its period on the source's page
 
 
 def test_an_office_sees_only_its_own_sources_and_an_operator_only_its_location(login, locations):
