@@ -9,13 +9,12 @@ import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
-from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_noop
 
+from smarteconomy import sources
 from smarteconomy.periods import Period, PeriodError, periods_of_months  # noqa: F401 - re-exported for the apps
 
 from .choices import Direction, Frequency, IndicatorKind
@@ -29,20 +28,11 @@ RegistryError = PeriodError
 
 def records_page(url_name, filter_prefix=None):
     """An indicator's ``records_url``: the list page behind its value, filtered to the period with the list's
-    ``<filter_prefix>_after`` / ``<filter_prefix>_before`` dates (or unfiltered without a prefix). The URL is
-    built when asked (the page's app may not be installed): None when the page does not exist."""
-
-    def url(period):
-        try:
-            base = reverse(url_name)
-        except NoReverseMatch:
-            return None
-        if filter_prefix is None:
-            return base
-        dates = {f"{filter_prefix}_after": period.start.isoformat(), f"{filter_prefix}_before": period.last_day}
-        return f"{base}?{urlencode(dates)}"
-
-    return url
+    ``<filter_prefix>_after`` / ``<filter_prefix>_before`` dates (or unfiltered without a prefix); None when the
+    page does not exist (smarteconomy.sources.records_page, which the data sources use too)."""
+    if filter_prefix is None:
+        return sources.records_page(url_name)
+    return sources.records_page(url_name, after=f"{filter_prefix}_after", before=f"{filter_prefix}_before")
 
 
 def share(part, total):

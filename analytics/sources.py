@@ -4,6 +4,7 @@ BPS publishes a year's preliminary regency/city GRDP in the second half of the f
 
 from datetime import date
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role, SourceFrequency
@@ -20,6 +21,10 @@ def _years():
     return {"": {str(year) for year in years}}
 
 
+def _grdp_records(period, part=""):
+    return f"{reverse('analytics:grdp_list')}?year={period.year}"
+
+
 register(
     DataSource(
         code=GRDP_SOURCE,
@@ -31,5 +36,6 @@ register(
         yearly_due=(9, 30),
         covers=(GRDP_SOURCE,),
         feeds=("analytics.basis_sector_count", "analytics.competitive_sector_count"),
+        records_url=_grdp_records,
     )
 )

@@ -9,7 +9,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role, SourceFrequency
-from smarteconomy.sources import DataSource, Part, register
+from smarteconomy.sources import DataSource, Part, records_page, register
 
 from .models import DailySummary, OperatorMembership, ParkingLocation
 
@@ -52,6 +52,12 @@ def _locations():
     return parts
 
 
+def _location_query(code):
+    """The transaction list filters its location by id."""
+    location = ParkingLocation.objects.filter(code=code).values_list("pk", flat=True).first()
+    return {"location": location} if location else {}
+
+
 def _locations_of(user):
     return set(OperatorMembership.objects.filter(user=user).values_list("location__code", flat=True))
 
@@ -66,6 +72,9 @@ register(
         received=_days,
         parts=_locations,
         parts_of_user=_locations_of,
+        records_url=records_page(
+            "cashless:transaction_list", after="date_from", before="date_to", part_query=_location_query
+        ),
         feeds=(
             "cashless.cashless_share",
             "cashless.failure_rate",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role, SourceFrequency
-from smarteconomy.sources import DataSource, register
+from smarteconomy.sources import DataSource, records_page, register
 
 from .models import LevyBill, SettlementRow, Tenancy
 from .services import HOUSES_SOURCE, LEVY_SOURCE
@@ -39,7 +39,7 @@ def _settlement_months():
     return {"": {_month(moment) for moment in SettlementRow.objects.datetimes("transaction_at", "month", tzinfo=tz)}}
 
 
-def _monthly(code, name, received, covers, feeds):
+def _monthly(code, name, received, covers, feeds, records):
     return register(
         DataSource(
             code=code,
@@ -50,6 +50,7 @@ def _monthly(code, name, received, covers, feeds):
             received=received,
             covers=covers,
             feeds=feeds,
+            records_url=records,
         )
     )
 
@@ -60,6 +61,7 @@ _monthly(
     _tenancy_months,
     (HOUSES_SOURCE,),
     ("industry_center.occupancy", "industry_center.appropriate_technology_share"),
+    records_page("industry_center:tenancy_list"),
 )
 _monthly(
     LEVY_SOURCE,
@@ -72,6 +74,14 @@ _monthly(
         "industry_center.arrears_amount",
         "industry_center.arrears_tenants",
     ),
+    records_page("industry_center:bill_list", after="period_from", before="period_to"),
 )
 # The bank's QRIS settlements are matched to the levy payments: they tell which payments were cashless.
-_monthly(SETTLEMENTS_SOURCE, _("QRIS settlement files"), _settlement_months, (), ("industry_center.cashless_share",))
+_monthly(
+    SETTLEMENTS_SOURCE,
+    _("QRIS settlement files"),
+    _settlement_months,
+    (),
+    ("industry_center.cashless_share",),
+    records_page("industry_center:settlement_list"),
+)

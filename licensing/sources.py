@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role, SourceFrequency
 from smarteconomy.periods import months_between
-from smarteconomy.sources import DataSource, register
+from smarteconomy.sources import DataSource, records_page, register
 
 from .models import PermitApplication, ServiceDisruption
 from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE
@@ -46,6 +46,7 @@ register(
             "licensing.within_service_level_share",
             "licensing.returned_share",
         ),
+        records_url=records_page("licensing:application_list", after="submitted_after", before="submitted_before"),
     )
 )
 
@@ -59,5 +60,6 @@ register(
         received=_disruption_months,
         covers=(DISRUPTIONS_SOURCE,),
         feeds=("licensing.disruption_hours",),
+        records_url=records_page("licensing:disruption_list", after="started_after", before="started_before"),
     )
 )

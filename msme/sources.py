@@ -6,7 +6,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.choices import Role, SourceFrequency
-from smarteconomy.sources import DataSource, register
+from smarteconomy.sources import DataSource, records_page, register
 
 from .models import Listing, Msme, OutletMovement, Training
 from .services import LISTINGS_SOURCE, OUTLET_SOURCE, REGISTRY_SOURCE, TRAININGS_SOURCE
@@ -23,7 +23,7 @@ def _training_months():
     return {"": months}
 
 
-def _monthly(code, name, start, received, feeds):
+def _monthly(code, name, start, received, feeds, records):
     return register(
         DataSource(
             code=code,
@@ -34,6 +34,7 @@ def _monthly(code, name, start, received, feeds):
             received=received,
             covers=(code,),
             feeds=feeds,
+            records_url=records,
         )
     )
 
@@ -44,6 +45,7 @@ _monthly(
     date(2023, 1, 1),
     lambda: _months(Msme.objects.all(), "registered_on"),
     ("msme.registered_stock", "msme.new_registrations", "msme.integration_rate", "msme.training_coverage"),
+    records_page("msme:msme_list", after="registered_after", before="registered_before"),
 )
 _monthly(
     LISTINGS_SOURCE,
@@ -51,6 +53,7 @@ _monthly(
     date(2023, 1, 1),
     lambda: _months(Listing.objects.all(), "listed_on"),
     ("msme.integration_rate", "msme.active_listings", "msme.post_training_adoption"),
+    records_page("msme:listing_list", after="listed_after", before="listed_before"),
 )
 _monthly(
     TRAININGS_SOURCE,
@@ -58,6 +61,7 @@ _monthly(
     date(2023, 12, 1),
     _training_months,
     ("msme.trainings_held", "msme.quota_fill", "msme.training_coverage", "msme.post_training_adoption"),
+    records_page("msme:training_list", after="starts_after", before="starts_before"),
 )
 _monthly(
     OUTLET_SOURCE,
@@ -65,4 +69,5 @@ _monthly(
     date(2025, 1, 1),
     lambda: _months(OutletMovement.objects.all(), "on"),
     ("msme.outlet_sales", "msme.payout_timeliness"),
+    records_page("msme:outlet_product_list"),  # the movements are on each product's page
 )

@@ -17,10 +17,11 @@ import calendar
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.module_loading import autodiscover_modules
@@ -161,6 +162,27 @@ class DataSource:
             count += day.isoformat() in received
             day += timedelta(days=1)
         return count
+
+
+def records_page(url_name, *, after=None, before=None, part_query=None):
+    """A ``records_url`` (of a data source or an indicator): the list page of the records of a period, filtered with
+    its ``after``/``before`` date parameters (the period's first and last day), and for a part with the parameters
+    ``part_query(part key)`` returns. Built when asked (the page's app may not be installed): None when the page
+    does not exist."""
+
+    def url(period, part=""):
+        try:
+            base = reverse(url_name)
+        except NoReverseMatch:
+            return None
+        query = dict(part_query(part)) if part_query and part else {}
+        if after:
+            query[after] = period.start.isoformat()
+        if before:
+            query[before] = period.last_day.isoformat()
+        return f"{base}?{urlencode(query)}" if query else base
+
+    return url
 
 
 def register(source):

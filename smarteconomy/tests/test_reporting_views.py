@@ -228,15 +228,26 @@ def test_the_grid_speaks_indonesian(client, role_users):
     assert "Pelaporan" in html and "Tidak dilaporkan" in html and "Ketepatan waktu" in html
 
 
-def test_a_period_links_to_its_records_where_the_source_declares_them(login, monkeypatch):
-    from dataclasses import replace
-
+def test_every_period_links_to_its_records_on_a_page_that_opens(login, locations):
+    """Every source declares where its records of a period are (smarteconomy.sources.records_page): the drill-down
+    links there, and the list opens, filtered to the period (a parking location's log to that location)."""
     from smarteconomy import sources
+    from smarteconomy.periods import Period
 
-    declared = sources.get_source(APPLICATIONS_SOURCE)
-    with_records = replace(declared, records_url=lambda period, part: f"/licensing/applications/?month={period}")
-    monkeypatch.setitem(sources._SOURCES, APPLICATIONS_SOURCE, with_records)
+    october = Period(2025, 10)
     html = login("dpmptsp").get(SOURCE).content.decode()
-    assert 'href="/licensing/applications/?month=2025-10"' in html
-    monkeypatch.setitem(sources._SOURCES, APPLICATIONS_SOURCE, declared)
-    assert "?month=2025-10" not in login("dpmptsp").get(SOURCE).content.decode()
+    assert 'href="/licensing/applications/?submitted_after=2025-10-01&amp;submitted_before=2025-10-31"' in html
+    client = login("admin")
+    for source in sources.all_sources():
+        assert source.records_url is not None, source.code
+        parts = source.all_parts() if source.parts else [sources.Part("", "")]
+        for part in parts:
+            url = source.records_url(Period(2025) if source.yearly else october, part.key)
+            assert url, (source.code, part.key)
+            if not source.yearly and "?" in url:
+                assert "2025-10-01" in url and "2025-10-31" in url, url
+            if part.key:
+                location = ParkingLocation.objects.get(code=part.key)
+                assert f"location={location.pk}" in url, url
+            assert client.get(url).status_code == 200, (source.code, url)
+
