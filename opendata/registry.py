@@ -1,0 +1,91 @@
+"""The public datasets of the open-data portal (Satu Data Indonesia, Perpres 39/2019).
+
+Each app declares its public datasets in its own ``datasets.py`` (``register(Dataset(...))``), discovered at start-up
+like the indicators and the data sources; ``opendata`` imports nothing else from the apps. Only aggregates are ever
+declared: a dataset's ``rows()`` returns counts, sums, rates per period/category/area, never a record of a person, so
+nothing personal can reach the portal. A count below ``SUPPRESS_BELOW`` in a cell at kelurahan level is published as
+"<3" (``suppress``)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import autodiscover_modules
+
+SUPPRESS_BELOW = 3
+SUPPRESSED = "<3"
+LICENCE = "CC-BY-4.0"
+
+_DATASETS = {}
+
+
+class DatasetError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset's table: its key (the CSV header and JSON key), its label, unit and type
+    ("string", "integer", "decimal", "date", "year", "period"), and whether small counts in it are suppressed."""
+
+    key: str
+    label: object  # a lazy translation
+    type: str = "string"
+    unit: object = ""
+    suppress: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One public dataset with its Satu Data metadata.
+
+    ``rows()`` returns a list of dicts keyed by the columns' keys (aggregates only). ``period_covered()`` returns
+    (first, last) as texts ("2019", "2023-01"), ``last_updated()`` a datetime or date (None: unknown)."""
+
+    code: str  # e.g. "licensing-permits-by-month": the URL slug and CKAN package name
+    title: object
+    description: object
+    producer: str  # the producing office (smarteconomy.choices.Role)
+    frequency: str  # "monthly", "quarterly", "yearly", "per edition"
+    unit: object
+    columns: tuple  # of Column
+    rows: object  # callable() -> list[dict]
+    period_covered: object  # callable() -> (first, last)
+    last_updated: object  # callable() -> datetime | date | None
+    reference_codes: tuple = ()  # e.g. ("Kemendagri region", "BPS sector (KBLI 2020 categories)")
+    keywords: tuple = ()
+    contact: str = ""  # an office's e-mail address or desk
+    version: str = "1.0"
+    licence: str = LICENCE
+    topic: object = ""  # a theme for the catalogue ("Perizinan", "UMKM", ...)
+    extra: dict = field(default_factory=dict)
+
+
+def register(dataset):
+    if dataset.code in _DATASETS:
+        raise DatasetError(f"Dataset {dataset.code} is declared twice.")
+    keys = [column.key for column in dataset.columns]
+    if len(keys) != len(set(keys)):
+        raise DatasetError(f"Dataset {dataset.code} has a column twice.")
+    _DATASETS[dataset.code] = dataset
+    return dataset
+
+
+def autodiscover():
+    autodiscover_modules("datasets")
+
+
+def all_datasets():
+    return sorted(_DATASETS.values(), key=lambda d: d.code)
+
+
+def get_dataset(code):
+    try:
+        return _DATASETS[code]
+    except KeyError:
+        raise DatasetError(f"No dataset {code!r}.") from None
+
+
+def suppress(count):
+    """A count as published: "<3" for 1 and 2 (small-cell suppression); 0 and None stay as they are."""
+    if count is None or count == 0:
+        return count
+    return SUPPRESSED if count < SUPPRESS_BELOW else count
