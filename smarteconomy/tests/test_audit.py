@@ -16,6 +16,9 @@ LOG_MODELS |= {"cashless.parkingtransaction", "cashless.dailysummary", "cashless
 # A background export is a job of the export log (ExportLog keeps who exported what); its progress is rewritten
 # every few thousand rows.
 LOG_MODELS |= {"smarteconomy.exportjob"}
+# A published edition and its entries are written once and never changed (analytics.editions refuses any save after
+# creation); the value history is itself the snapshots' audit trail.
+LOG_MODELS |= {"analytics.scorecardedition", "analytics.editionentry", "analytics.indicatorsnapshothistory"}
 PRODUCT_APPS = {"smarteconomy", "analytics", "licensing", "industry_center", "msme", "cashless"}
 
 
