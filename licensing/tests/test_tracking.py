@@ -365,3 +365,57 @@ def test_a_new_tracking_code_uses_fifty_random_bits(monkeypatch):
     assert licensing_models.new_tracking_code() == TRACKING_CODE_ALPHABET[-1] * 10
     monkeypatch.setattr(licensing_models.secrets, "randbits", lambda bits: 0)
     assert licensing_models.new_tracking_code() == TRACKING_CODE_ALPHABET[0] * 10
+
+
+# --- The limiter itself (smarteconomy.ratelimit) -----------------------------------------------------------
+
+
+def _request(address, forwarded=None):
+    from django.test import RequestFactory
+
+    extra = {"REMOTE_ADDR": address}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().post(TRACK, **extra)
+
+
+def test_an_ipv6_client_is_counted_per_64_block():
+    from smarteconomy.ratelimit import attempt_allowed, client_key
+
+    assert (
+        client_key(_request("2001:db8:1:2::5")) == client_key(_request("2001:db8:1:2:ffff::9")) == "2001:db8:1:2::/64"
+    )
+    assert client_key(_request("2001:db8:1:3::5")) != client_key(_request("2001:db8:1:2::5"))
+    assert client_key(_request("192.0.2.4")) == "192.0.2.4"
+    for _attempt in range(3):
+        assert attempt_allowed(_request("2001:db8:1:2::1"), scope="t", limit=3, window=60)
+    assert not attempt_allowed(_request("2001:db8:1:2::77"), scope="t", limit=3, window=60)
+    assert attempt_allowed(_request("2001:db8:1:3::1"), scope="t", limit=3, window=60)
+    assert attempt_allowed(_request("2001:db8:1:2::1"), scope="other", limit=3, window=60)  # scopes apart
+
+
+def test_the_window_ends_and_the_count_starts_again(monkeypatch):
+    from smarteconomy import ratelimit
+
+    for _attempt in range(2):
+        assert ratelimit.attempt_allowed(_request("192.0.2.9"), scope="t", limit=2, window=60)
+    assert not ratelimit.attempt_allowed(_request("192.0.2.9"), scope="t", limit=2, window=60)
+    ratelimit.cache.delete("ratelimit:t:192.0.2.9")  # what the cache does when the window's timeout passes
+    assert ratelimit.attempt_allowed(_request("192.0.2.9"), scope="t", limit=2, window=60)
+
+
+def test_when_redis_does_not_answer_the_attempt_is_allowed_not_a_server_error(monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from smarteconomy import ratelimit
+    from smarteconomy.cache import TolerantRedisCache
+
+    cache = TolerantRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+
+    def refuse(*args, **kwargs):
+        raise RedisConnectionError("connection refused")
+
+    monkeypatch.setattr(cache._cache, "get_client", refuse)
+    monkeypatch.setattr(ratelimit, "cache", cache)
+    assert ratelimit.attempt_allowed(_request("192.0.2.10"), scope="t", limit=1, window=60)
+    assert ratelimit.attempt_allowed(_request("192.0.2.10"), scope="t", limit=1, window=60)
