@@ -9,7 +9,13 @@ from smarteconomy.forms import DateTimeLocalInput, ModelForm, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import REJECT_REASONS_FOR_OFFICERS, ReturnReason
-from .models import PermitApplication, PermitType, ServiceDisruption
+from .models import (
+    TRACKING_CODE_ALPHABET,
+    TRACKING_CODE_LENGTH,
+    PermitApplication,
+    PermitType,
+    ServiceDisruption,
+)
 from .services import APPLICATION_DATA_FIELDS
 
 
@@ -106,3 +112,32 @@ class ServiceDisruptionForm(ModelForm):
         for name in ("started_at", "ended_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         style_form(self)
+
+
+class TrackingForm(forms.Form):
+    """The public tracking page's question: the registration number and the code from the receipt. The code is
+    accepted in either case, with or without the dash and spaces of the printed form."""
+
+    registration_number = forms.CharField(label=_("Registration number"), max_length=40)
+    tracking_code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        help_text=_("The code printed on your receipt, for example ABCDE-23456."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+        self.fields["registration_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        self.fields["tracking_code"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        )
+
+    def clean_tracking_code(self):
+        code = "".join(self.cleaned_data["tracking_code"].split()).replace("-", "").upper()
+        if len(code) != TRACKING_CODE_LENGTH or any(char not in TRACKING_CODE_ALPHABET for char in code):
+            raise forms.ValidationError(
+                _("A tracking code has %(length)s letters and digits (no 0, 1, I or O)."),
+                params={"length": TRACKING_CODE_LENGTH},
+            )
+        return code

@@ -1,6 +1,8 @@
 """Permit applications handled by DPMPTSP (Spontan, OSS, counter), their status history, and the log of
 service disruptions: the records behind indicator 2, online licensing."""
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -19,6 +21,17 @@ nib_validator = RegexValidator(r"^\d{13}$", _("An NIB has exactly 13 digits."))
 kbli_validator = RegexValidator(
     r"^\d{5}(,\d{5})*$", _("KBLI codes have 5 digits; separate several with commas (47111,56101).")
 )
+
+
+# The applicant's tracking code: 10 characters from 32 that cannot be misread (no 0/O, no 1/I), 50 random bits.
+TRACKING_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+TRACKING_CODE_LENGTH = 10
+
+
+def new_tracking_code():
+    """A fresh random tracking code (``secrets``: not guessable, not derived from the registration number)."""
+    bits = secrets.randbits(5 * TRACKING_CODE_LENGTH)
+    return "".join(TRACKING_CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(TRACKING_CODE_LENGTH))
 
 
 class DpmptspQuerySet(OfficeScopedQuerySet):
@@ -72,6 +85,11 @@ class PermitApplication(models.Model):
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     oss_reference = models.CharField(_("OSS reference"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Printed on the receipt; with the registration number it opens the public tracking page. Set on creation by
+    # every path (the default also covers bulk loads); never edited.
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=TRACKING_CODE_LENGTH, unique=True, default=new_tracking_code, editable=False
+    )
 
     history = HistoricalRecords()
     objects = DpmptspQuerySet.as_manager()
@@ -101,6 +119,12 @@ class PermitApplication(models.Model):
 
     def get_absolute_url(self):
         return reverse("licensing:application_detail", args=[self.pk])
+
+    @property
+    def tracking_code_display(self):
+        """The code as printed: two groups of five (the tracking form accepts it with or without the dash)."""
+        half = TRACKING_CODE_LENGTH // 2
+        return f"{self.tracking_code[:half]}-{self.tracking_code[half:]}"
 
 
 class PermitStatusChange(models.Model):

@@ -9,19 +9,30 @@ from django.utils.translation import gettext as _
 from smarteconomy.periods import changed_span, mark_dirty, months_between
 
 from .choices import DECISIONS, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
-from .models import PermitApplication, PermitStatusChange, ServiceDisruption
+from .models import PermitApplication, PermitStatusChange, ServiceDisruption, new_tracking_code
 
 APPLICATIONS_SOURCE = "licensing.applications"
 DISRUPTIONS_SOURCE = "licensing.disruptions"
 PERMIT_TYPES_SOURCE = "licensing.permit_types"  # service levels (changed in the back office)
+TRACKING_CODE_ATTEMPTS = 5
 
 
 @transaction.atomic
 def permit_application_create(*, by=None, **fields):
-    """Record a new application as submitted (at ``submitted_at``)."""
-    application = PermitApplication(status=PermitStatus.SUBMITTED, **fields)
+    """Record a new application as submitted (at ``submitted_at``), with a fresh random tracking code for the
+    applicant's receipt (every creation path comes here: the form, the importer and its API, the demo)."""
+    application = PermitApplication(status=PermitStatus.SUBMITTED, tracking_code=new_tracking_code(), **fields)
     application._history_user = by
-    application.full_clean()
+    for _attempt in range(TRACKING_CODE_ATTEMPTS):
+        try:
+            application.full_clean()  # checks the code's uniqueness too
+            break
+        except ValidationError as error:
+            if "tracking_code" not in getattr(error, "error_dict", {}):
+                raise
+            application.tracking_code = new_tracking_code()  # 2^50 codes: a clash is all but impossible
+    else:
+        application.full_clean()
     application.save()
     PermitStatusChange.objects.create(
         application=application, from_status="", to_status=PermitStatus.SUBMITTED, at=application.submitted_at, by=by

@@ -15,6 +15,9 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/edit/", views.PermitApplicationUpdateView.as_view(), name="application_edit"),
     path("applications/<int:pk>/reject/", views.PermitApplicationRejectView.as_view(), name="application_reject"),
+    path("applications/<int:pk>/receipt/", views.PermitApplicationReceiptView.as_view(), name="application_receipt"),
+    # Public (no login): the applicant's tracking page.
+    path("lacak-izin/", views.PermitTrackingView.as_view(), name="tracking"),
     path("disruptions/", views.ServiceDisruptionListView.as_view(), name="disruption_list"),
     path("disruptions/add/", views.ServiceDisruptionCreateView.as_view(), name="disruption_add"),
     path("disruptions/<int:pk>/", views.ServiceDisruptionDetailView.as_view(), name="disruption_detail"),

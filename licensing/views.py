@@ -1,27 +1,43 @@
 """The DPMPTSP pages: the application queue, an application's page and workflow, the entry form, service
 disruptions and permit types. Every write goes through licensing.services."""
 
+import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.cache import never_cache
 
+from smarteconomy.choices import Role
 from smarteconomy.lists import ObjectListView
+from smarteconomy.ratelimit import attempt_allowed
+from smarteconomy.roles import user_role
 from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, RecordFormMixin, ServiceFormView
 
 from . import filtersets, tables
-from .choices import PermitStatus, ReturnReason
+from .choices import OPEN_STATUSES, PermitStatus, ReturnReason
 from .forms import (
     PermitApplicationCorrectionForm,
     PermitApplicationForm,
     RejectForm,
     ServiceDisruptionForm,
+    TrackingForm,
     TransitionForm,
 )
 from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
-from .selectors import application_list, disruption_list, holiday_dates, working_days_left
+from .selectors import (
+    application_list,
+    application_tracked,
+    application_tracking_steps,
+    disruption_list,
+    holiday_dates,
+    working_days_left,
+)
 from .services import (
     allowed_transitions,
     permit_application_create,
@@ -118,6 +134,31 @@ class PermitApplicationDetailView(ObjectDetailView):
             ]
         context["return_reasons"] = ReturnReason.choices
         context["can_edit"] = self.request.user.has_perm("licensing.change_permitapplication")
+        # The applicant's tracking code is for the office that serves them (on the receipt), not for Bappeda.
+        context["shows_tracking_code"] = user_role(self.request.user) == Role.DPMPTSP
+        return context
+
+
+class PermitApplicationReceiptView(ObjectDetailView):
+    """The printable receipt (tanda terima) handed to the applicant: registration number, date, permit type, and
+    the tracking code with the address of the public tracking page (also as a QR code). DPMPTSP's counter only
+    (the office that records applications), not the offices that only read them."""
+
+    model = PermitApplication
+    template_name = "licensing/application_receipt.html"
+    fields = ("registration_number",)
+
+    def get_permission_required(self):
+        return ("licensing.add_permitapplication",)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("permit_type")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tracking_url = self.request.build_absolute_uri(reverse("licensing:tracking"))
+        context["tracking_url"] = tracking_url
+        context["qr_svg"] = segno.make(tracking_url, error="m").svg_inline(scale=4, border=2, title=tracking_url)
         return context
 
 
@@ -221,6 +262,70 @@ class PermitApplicationUpdateView(RecordEditMixin, ServiceFormView):
 
     def save(self, data):
         return permit_application_update(application=self.object, by=self.request.user, **data)
+
+
+# --- Public tracking ------------------------------------------------------------------------------------
+
+TRACKING_ATTEMPTS = 10  # per client address ...
+TRACKING_WINDOW_SECONDS = 10 * 60  # ... within ten minutes of its first attempt
+
+
+@method_decorator(never_cache, name="dispatch")
+class PermitTrackingView(View):
+    """The public page (no login) where an applicant follows an application with the registration number and the
+    tracking code of the receipt: the status timeline, the working days left and the return reason.
+
+    A wrong code and an unknown number give the same page (licensing.selectors.application_tracked does the same
+    work for both), attempts are limited per client address, and nothing is shown that the applicant did not type
+    except the permit type, the dates and the statuses: no name, NIK, NIB or phone, no officer, no note."""
+
+    template_name = "licensing/tracking.html"
+
+    def get(self, request):
+        return self.page(request, TrackingForm())
+
+    def post(self, request):
+        if not attempt_allowed(request, scope="tracking", limit=TRACKING_ATTEMPTS, window=TRACKING_WINDOW_SECONDS):
+            response = self.page(request, TrackingForm(), limited=True, status=429)
+            response["Retry-After"] = str(TRACKING_WINDOW_SECONDS)
+            return response
+        form = TrackingForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, form)
+        application = application_tracked(**form.cleaned_data)
+        if application is None:
+            return self.page(request, form, not_found=True)
+        return self.page(request, TrackingForm(), result=tracking_result(application))
+
+    def page(self, request, form, *, status=200, **context):
+        context = {
+            "form": form,
+            "title": _("Track your permit application"),
+            "attempts": TRACKING_ATTEMPTS,
+            "minutes": TRACKING_WINDOW_SECONDS // 60,
+            **context,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+def tracking_result(application):
+    steps = application_tracking_steps(application)
+    days_left = working_days_left(application, holiday_dates())
+    returned = application.status == PermitStatus.RETURNED
+    return {
+        "registration_number": application.registration_number,
+        "permit_type": application.permit_type.name,
+        "service_level_days": application.permit_type.service_level_days,
+        "submitted_at": application.submitted_at,
+        "status": application.get_status_display(),
+        "status_style": tables.PermitStatusColumn.STYLES.get(application.status, "secondary"),
+        "steps": steps,
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "paused": returned,
+        "return_reason": steps[-1]["reason"] if returned and steps else "",
+        "decided": application.status not in OPEN_STATUSES,
+    }
 
 
 # --- Service disruptions --------------------------------------------------------------------------------

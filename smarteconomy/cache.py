@@ -40,6 +40,10 @@ class TolerantRedisCache(RedisCache):
     def touch(self, key, timeout=None, version=None):
         return self._tolerate("touch", False, key, timeout, version)
 
+    def incr(self, key, delta=1, version=None):
+        # A missing key still raises ValueError (as in Django); None only when Redis does not answer.
+        return self._tolerate("incr", None, key, delta, version)
+
     def delete(self, key, version=None):
         return self._tolerate("delete", False, key, version)
 

@@ -104,4 +104,15 @@ MATRIX = [
         label="disruption_edit (POST)",
     ),
     Case("licensing:permittype_list", READ),
+    # The printable receipt with the tracking code: the office that records applications (not Bappeda).
+    Case("licensing:application_receipt", WRITE_FORM, kwargs=application),
+    # The public tracking page: everyone, logged in or not; a wrong pair is answered on the page itself.
+    Case("licensing:tracking", {"*": OK}),
+    Case(
+        "licensing:tracking",
+        {"*": OK},
+        method="post",
+        data={"registration_number": "REG-UNKNOWN", "tracking_code": "ABCDE-23456"},
+        label="tracking (POST)",
+    ),
 ]

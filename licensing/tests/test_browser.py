@@ -139,3 +139,77 @@ def test_dpmptsp_rejects_only_on_a_confirmation_page_with_a_reason_and_corrects_
     assert "CV Borneo Makmur Sejahtera" in history and "dpmptsp" in history
     page.screenshot(path=str(ARTIFACTS / "licensing-corrected.png"), full_page=True)
     assert not errors, errors
+
+
+def test_an_applicant_tracks_an_application_with_the_code_of_the_printed_receipt(
+    page, browser, live_server, role_users
+):
+    """The counter prints the receipt with the code; the applicant, not logged in, tracks the application on a
+    desktop and on a phone (390 px: nothing wider than the screen)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from licensing.services import permit_application_create, permit_application_transition
+
+    permit_type = PermitType.objects.create(
+        code="pbg-track", name="Persetujuan Bangunan Gedung", service_level_days=5, risk_level="rendah"
+    )
+    officer = role_users["dpmptsp"]
+    application = permit_application_create(
+        registration_number="SPT-2025-0042",
+        applicant_name="CV Borneo Sejahtera",
+        applicant_kind="company",
+        nib="8120001234567",
+        permit_type=permit_type,
+        channel="counter",
+        submitted_at=timezone.now() - timedelta(minutes=30),
+    )
+    permit_application_transition(
+        application=application, to_status="verification", by=officer, at=timezone.now() - timedelta(minutes=20)
+    )
+    permit_application_transition(
+        application=application, to_status="returned", by=officer, reason="wrong_file", note="Pindaian KTP buram"
+    )
+    code = application.tracking_code
+    printed = f"{code[:5]}-{code[5:]}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    submit_login(page, "dpmptsp", "x-test-password-1")
+    page.goto(application.get_absolute_url())
+    assert printed in page.get_by_test_id("tracking-code").inner_text()
+    page.get_by_test_id("receipt-link").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("receipt-code").inner_text() == printed
+    assert page.get_by_test_id("receipt-url").inner_text().endswith("/licensing/lacak-izin/")
+    page.screenshot(path=str(ARTIFACTS / "licensing-receipt-1366.png"), full_page=True)
+
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1366, "height": 900})
+    applicant = context.new_page()
+    errors = []
+    applicant.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    applicant.goto("/licensing/lacak-izin/")
+    assert applicant.locator("h1").inner_text() == "Lacak permohonan izin Anda"
+    applicant.fill("#id_registration_number", "SPT-2025-0042")
+    applicant.fill("#id_tracking_code", "ABCDE-23456")
+    applicant.get_by_test_id("tracking-submit").click()
+    applicant.wait_for_load_state()
+    assert "Tidak ada permohonan" in applicant.get_by_test_id("not-found").inner_text()
+    applicant.fill("#id_tracking_code", printed.lower())
+    applicant.get_by_test_id("tracking-submit").click()
+    applicant.wait_for_load_state()
+    result = applicant.get_by_test_id("tracking-result")
+    assert applicant.get_by_test_id("tracking-status").inner_text() == "Dikembalikan untuk perbaikan"
+    assert applicant.get_by_test_id("tracking-step").count() == 3
+    assert "sisa 5 hari kerja" in applicant.get_by_test_id("tracking-days").inner_text()
+    assert "Berkas salah atau tidak lengkap" in applicant.get_by_test_id("tracking-return-reason").inner_text()
+    for personal in ("CV Borneo", "8120001234567", "Pindaian", "dpmptsp"):
+        assert personal not in result.inner_text()
+    applicant.screenshot(path=str(ARTIFACTS / "licensing-tracking-1366.png"), full_page=True)
+
+    applicant.set_viewport_size({"width": 390, "height": 844})
+    assert applicant.evaluate("document.documentElement.scrollWidth") <= 390
+    applicant.screenshot(path=str(ARTIFACTS / "licensing-tracking-390.png"), full_page=True)
+    assert not errors, errors
+    context.close()
