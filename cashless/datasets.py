@@ -1,0 +1,88 @@
+"""The public dataset of e-parking (open-data portal): the cashless share and the failure rate of cashless attempts by
+parking location and month.
+
+Aggregates only (counts and rates of transactions; never a transaction, a plate or a card), computed from the daily
+summaries through the same selectors as the indicators and the summary page (``selectors.by_location``)."""
+
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from opendata.registry import Column, Dataset, register
+from smarteconomy.choices import Role
+
+from . import selectors
+from .indicators import period_dates, summary_periods
+from .models import DailySummary, ParkingLocation
+
+
+def _months():
+    months = [str(period) for period in summary_periods() if period.is_month]
+    return (months[0], months[-1]) if months else (None, None)
+
+
+def _last_update():
+    return DailySummary.objects.aggregate(last=Max("business_date"))["last"]
+
+
+def location_rows():
+    """Per month and location: the paid transactions, those paid cashless (QRIS or e-money card) and the cashless
+    share; the cashless attempts, those that failed and the failure rate (``selectors.with_rates``)."""
+    locations = {pk: (code, name) for pk, code, name in ParkingLocation.objects.values_list("pk", "code", "name")}
+    rows = []
+    for period in summary_periods():
+        if not period.is_month:
+            continue
+        first, last = period_dates(period)
+        by_location = selectors.by_location(selectors.summary_cells(start=first, end=last))
+        for location_id, row in sorted(by_location.items(), key=lambda item: locations[item[0]][0]):
+            code, name = locations[location_id]
+            rows.append(
+                {
+                    "month": str(period),
+                    "location_code": code,
+                    "location_name": name,
+                    "paid_transactions": row["paid"],
+                    "paid_cashless": row["paid_cashless"],
+                    "cashless_share_percent": row["cashless_share"],
+                    "cashless_attempts": row["cashless_attempts"],
+                    "cashless_failed": row["cashless_failed"],
+                    "failure_rate_percent": row["failure_rate"],
+                }
+            )
+    return rows
+
+
+TRANSACTIONS = _("transactions")
+
+register(
+    Dataset(
+        code="cashless-parking-by-location",
+        title=_("Cashless parking payments by location and month"),
+        description=_(
+            "Per month and e-parking location: the paid parking transactions and the share of them paid with QRIS or "
+            "an e-money card (cashless share), and the cashless payment attempts and the share of them that failed "
+            "(failure rate; voided transactions are not attempts). From the daily summaries of the operators' logs."
+        ),
+        producer=Role.PARKING_OPERATOR,
+        frequency="monthly",
+        unit=_("transactions, percent"),
+        columns=(
+            Column("month", _("Month"), type="period"),
+            Column("location_code", _("Location code")),
+            Column("location_name", _("Location")),
+            Column("paid_transactions", _("Paid transactions"), type="integer", unit=TRANSACTIONS),
+            Column("paid_cashless", _("Paid cashless"), type="integer", unit=TRANSACTIONS),
+            Column("cashless_share_percent", _("Cashless share (%)"), type="decimal", unit="%"),
+            Column("cashless_attempts", _("Cashless attempts"), type="integer", unit=TRANSACTIONS),
+            Column("cashless_failed", _("Cashless attempts failed"), type="integer", unit=TRANSACTIONS),
+            Column("failure_rate_percent", _("Failure rate (%)"), type="decimal", unit="%"),
+        ),
+        rows=location_rows,
+        period_covered=_months,
+        last_updated=_last_update,
+        reference_codes=(_("Kemendagri region code 64.71 (Kota Balikpapan)"),),
+        keywords=("parkir elektronik", "e-parking", "QRIS", "uang elektronik", "nontunai"),
+        contact="Bappeda Kota Balikpapan — Bidang Data dan Statistik (menghimpun log operator parkir)",
+        topic=_("Cashless society"),
+    )
+)
