@@ -114,9 +114,10 @@ def lq_rows():
                     "year": int(year),
                     "region_code": REGION,
                     "reference_code": REFERENCE,
+                    "price_basis": BASIS,
                     "sector_code": code,
                     "sector_name_id": sector.name_id if sector else "",
-                    "lq": None if value != value else float(value),  # NaN (a sector absent in both): no LQ
+                    "lq": None if value != value else round(float(value), 4),  # NaN (a sector absent in both): no LQ
                     "class": ec.lq_class(value) if value == value else "",
                 }
             )
@@ -144,6 +145,7 @@ register(
             Column("year", _("Year"), type="year"),
             Column("region_code", _("Kemendagri region code")),
             Column("reference_code", _("Reference region code")),
+            Column("price_basis", _("Price basis (ADHB/ADHK)")),
             Column("sector_code", _("BPS sector code")),
             Column("sector_name_id", _("Sector (Indonesian)")),
             Column("lq", _("Location quotient"), type="decimal"),
@@ -180,14 +182,15 @@ def shift_share_rows():
                 {
                     "base_year": base,
                     "end_year": end,
+                    "price_basis": BASIS,
                     "sector_code": code,
                     "sector_name_id": sector.name_id if sector else "",
-                    "base_value": float(row["base_value"]),
-                    "end_value": float(row["end_value"]),
-                    "change": float(row["delta"]),
-                    "regional_share": float(row["regional_share"]),
-                    "proportional_shift": float(row["proportional_shift"]),
-                    "differential_shift": float(row["differential_shift"]),
+                    "base_value": round(float(row["base_value"]), 2),
+                    "end_value": round(float(row["end_value"]), 2),
+                    "change": round(float(row["delta"]), 2),
+                    "regional_share": round(float(row["regional_share"]), 2),
+                    "proportional_shift": round(float(row["proportional_shift"]), 2),
+                    "differential_shift": round(float(row["differential_shift"]), 2),
                 }
             )
     return rows
@@ -217,6 +220,7 @@ register(
         columns=(
             Column("base_year", _("Base year"), type="year"),
             Column("end_year", _("End year"), type="year"),
+            Column("price_basis", _("Price basis (ADHB/ADHK)")),
             Column("sector_code", _("BPS sector code")),
             Column("sector_name_id", _("Sector (Indonesian)")),
             Column("base_value", _("GRDP in the base year"), type="decimal", unit=MILLION),
@@ -240,6 +244,10 @@ register(
 # --- The scorecard per published edition -----------------------------------------------------------------------------
 
 
+def _rounded(value, decimals):
+    return None if value is None else round(value, decimals)
+
+
 def scorecard_rows():
     rows = []
     for edition in ScorecardEdition.objects.order_by("period", "published_at", "id"):
@@ -253,9 +261,9 @@ def scorecard_rows():
                     "indicator_name": str(row.indicator.name),
                     "pillar": entry.pillar,
                     "period": entry.period,
-                    "value": entry.value,
-                    "target": entry.target,
-                    "achievement": entry.achievement,
+                    "value": _rounded(entry.value, 4),
+                    "target": _rounded(entry.target, 4),
+                    "achievement": _rounded(entry.achievement, 2),
                     "status": entry.status,
                     "completeness": row.completeness,
                     "unit": entry.unit,

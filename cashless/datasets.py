@@ -15,6 +15,10 @@ from .indicators import period_dates, summary_periods
 from .models import DailySummary, ParkingLocation
 
 
+def _rounded(value):
+    return None if value is None else round(value, 2)
+
+
 def _months():
     months = [str(period) for period in summary_periods() if period.is_month]
     return (months[0], months[-1]) if months else (None, None)
@@ -43,10 +47,10 @@ def location_rows():
                     "location_name": name,
                     "paid_transactions": row["paid"],
                     "paid_cashless": row["paid_cashless"],
-                    "cashless_share_percent": row["cashless_share"],
+                    "cashless_share_percent": _rounded(row["cashless_share"]),
                     "cashless_attempts": row["cashless_attempts"],
                     "cashless_failed": row["cashless_failed"],
-                    "failure_rate_percent": row["failure_rate"],
+                    "failure_rate_percent": _rounded(row["failure_rate"]),
                 }
             )
     return rows

@@ -18,6 +18,12 @@ CONTACT = "DKUMKMP Kota Balikpapan — UPTD Sentra Industri Kecil"
 RUPIAH = _("rupiah")
 
 
+def _percent(part, total):
+    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
+    value = share(part, total)
+    return None if value is None else round(value, 2)
+
+
 def _last_change(*models):
     moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
     moments = [moment for moment in moments if moment]
@@ -45,14 +51,14 @@ def centre_rows():
                 "month": str(period),
                 "houses_in_use": houses,
                 "houses_let": let,
-                "occupancy_percent": share(let, houses),
+                "occupancy_percent": _percent(let, houses),
                 "bills": bills,
                 "levy_billed": float(billed),
                 "levy_collected": float(collected),
-                "collection_rate_percent": share(collected, billed),
+                "collection_rate_percent": _percent(collected, billed),
                 "payments_received": float(paid),
                 "payments_by_qris": float(qris),
-                "cashless_share_percent": share(qris, paid),
+                "cashless_share_percent": _percent(qris, paid),
             }
         )
     return rows

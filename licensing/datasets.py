@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.registry import Period, share
 from opendata.registry import Column, Dataset, register
-
 from smarteconomy.choices import Role
 
 from .indicators import (
@@ -25,6 +24,12 @@ from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDi
 CONTACT = "DPMPTSP Kota Balikpapan — Bidang Pengolahan Data dan Sistem Informasi"
 CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
 TOPIC = _("Licensing")
+
+
+def _percent(part, total):
+    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
+    value = share(part, total)
+    return None if value is None else round(value, 2)
 
 
 def _last_change(*models):
@@ -75,7 +80,7 @@ def permit_rows():
                     "applications_online": counts["online"],
                     "decided": counts["decided"],
                     "decided_within_service_level": counts["within"],
-                    "within_service_level_percent": share(counts["within"], counts["decided"]),
+                    "within_service_level_percent": _percent(counts["within"], counts["decided"]),
                 }
             )
     return rows

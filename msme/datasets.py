@@ -29,6 +29,12 @@ CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
 TOPIC = _("MSMEs")
 
 
+def _percent(part, total):
+    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
+    value = share(part, total)
+    return None if value is None else round(value, 2)
+
+
 def _last_change(*models):
     moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
     moments = [moment for moment in moments if moment]
@@ -171,10 +177,10 @@ def training_rows():
                 "trainings_held": trainings.count(),
                 "quota": quota,
                 "participants_selected": selected,
-                "quota_fill_percent": share(selected, quota),
+                "quota_fill_percent": _percent(selected, quota),
                 "attendees": attendees,
                 "adopted": adopted,
-                "adoption_percent": share(adopted, attendees),
+                "adoption_percent": _percent(adopted, attendees),
                 "follow_up_closed": closed,
             }
         )
