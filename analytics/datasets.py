@@ -114,7 +114,7 @@ def lq_rows():
                     "year": int(year),
                     "region_code": REGION,
                     "reference_code": REFERENCE,
-                    "price_basis": BASIS,
+                    "price_basis": str(BASIS),
                     "sector_code": code,
                     "sector_name_id": sector.name_id if sector else "",
                     "lq": None if value != value else round(float(value), 4),  # NaN (a sector absent in both): no LQ
@@ -182,7 +182,7 @@ def shift_share_rows():
                 {
                     "base_year": base,
                     "end_year": end,
-                    "price_basis": BASIS,
+                    "price_basis": str(BASIS),
                     "sector_code": code,
                     "sector_name_id": sector.name_id if sector else "",
                     "base_value": round(float(row["base_value"]), 2),

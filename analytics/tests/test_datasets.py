@@ -70,6 +70,7 @@ def test_location_quotient_equals_the_hand_computed_values_and_the_indicator(grd
         (2022, "B"): round(330 * 2300 / (450 * 1200), 4),  # 1.4056
     }
     assert {r["class"] for r in rows if r["sector_code"] == "B"} == {"basis"}
+    assert {type(r["price_basis"]) for r in rows} == {str}  # plain text, not the enum, for CSV and JSON
     for year in (2021, 2022):
         basis = sum(1 for r in rows if r["year"] == year and r["lq"] > 1)
         assert basis == indicators.basis_sector_count(Period(year)).value == 1
