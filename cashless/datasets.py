@@ -29,8 +29,10 @@ def _last_update():
 
 
 def location_rows():
-    """Per month and location: the paid transactions, those paid cashless (QRIS or e-money card) and the cashless
-    share; the cashless attempts, those that failed and the failure rate (``selectors.with_rates``)."""
+    """Per month and location: the cashless share of the paid transactions (QRIS or e-money card) and the failure
+    rate of the cashless attempts (``selectors.with_rates``). Rates only: the operators are separate companies, and
+    their transaction counts and revenue stay among the figures withheld from one another (see
+    ``analytics.selectors.indicator_withheld``)."""
     locations = {pk: (code, name) for pk, code, name in ParkingLocation.objects.values_list("pk", "code", "name")}
     rows = []
     for period in summary_periods():
@@ -45,40 +47,30 @@ def location_rows():
                     "month": str(period),
                     "location_code": code,
                     "location_name": name,
-                    "paid_transactions": row["paid"],
-                    "paid_cashless": row["paid_cashless"],
                     "cashless_share_percent": _rounded(row["cashless_share"]),
-                    "cashless_attempts": row["cashless_attempts"],
-                    "cashless_failed": row["cashless_failed"],
                     "failure_rate_percent": _rounded(row["failure_rate"]),
                 }
             )
     return rows
 
 
-TRANSACTIONS = _("transactions")
-
 register(
     Dataset(
         code="cashless-parking-by-location",
         title=_("Cashless parking payments by location and month"),
         description=_(
-            "Per month and e-parking location: the paid parking transactions and the share of them paid with QRIS or "
-            "an e-money card (cashless share), and the cashless payment attempts and the share of them that failed "
-            "(failure rate; voided transactions are not attempts). From the daily summaries of the operators' logs."
+            "Per month and e-parking location: the share of the paid parking transactions that were paid with QRIS or "
+            "an e-money card (cashless share), and the share of the cashless payment attempts that failed (failure "
+            "rate; voided transactions are not attempts). From the daily summaries of the operators' logs."
         ),
         producer=Role.PARKING_OPERATOR,
         frequency="monthly",
-        unit=_("transactions, percent"),
+        unit=_("percent"),
         columns=(
             Column("month", _("Month"), type="period"),
             Column("location_code", _("Location code")),
             Column("location_name", _("Location")),
-            Column("paid_transactions", _("Paid transactions"), type="integer", unit=TRANSACTIONS),
-            Column("paid_cashless", _("Paid cashless"), type="integer", unit=TRANSACTIONS),
             Column("cashless_share_percent", _("Cashless share (%)"), type="decimal", unit="%"),
-            Column("cashless_attempts", _("Cashless attempts"), type="integer", unit=TRANSACTIONS),
-            Column("cashless_failed", _("Cashless attempts failed"), type="integer", unit=TRANSACTIONS),
             Column("failure_rate_percent", _("Failure rate (%)"), type="decimal", unit="%"),
         ),
         rows=location_rows,
