@@ -62,7 +62,8 @@ def _reference_day(period):
     return min(period.last_day, timezone.localdate())
 
 
-def occupancy(period):
+def occupancy_counts(period):
+    """(production houses let, production houses in use) at the end of the period (for the current one: now)."""
     day = _reference_day(period)
     houses = {house.pk for house in _houses_at(_moment(period))}
     let = set(
@@ -70,10 +71,15 @@ def occupancy(period):
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .values_list("house_id", flat=True)
     )
+    return len(let), len(houses)
+
+
+def occupancy(period):
+    let, houses = occupancy_counts(period)
     return Measurement(
-        share(len(let), len(houses)),
+        share(let, houses),
         [ended_input(period)],
-        note=text(gettext_noop("%(let)d of %(total)d production houses let"), let=len(let), total=len(houses)),
+        note=text(gettext_noop("%(let)d of %(total)d production houses let"), let=let, total=houses),
     )
 
 
@@ -106,22 +112,32 @@ def _bills_input(period, count):
     }
 
 
-def collection_rate(period):
+def levy_totals(period):
+    """(bills, amount billed, amount paid) of the bills of the period's months, cancelled bills aside."""
     totals = _bills_of(period).aggregate(count=Count("id"), billed=Sum("amount"), paid=Sum("paid_amount"))
-    billed, paid = totals["billed"] or 0, totals["paid"] or 0
+    return totals["count"], totals["billed"] or 0, totals["paid"] or 0
+
+
+def collection_rate(period):
+    count, billed, paid = levy_totals(period)
     return Measurement(
         share(paid, billed),
-        [ended_input(period), _bills_input(period, totals["count"])],
+        [ended_input(period), _bills_input(period, count)],
         note=text(gettext_noop("Rp%(paid)s paid of Rp%(billed)s billed"), paid=number(paid), billed=number(billed)),
     )
 
 
-def cashless_share(period):
+def payment_totals(period):
+    """(amount paid by QRIS, amount paid) of the levy payments made in the period."""
     start, end = period.moments()
     totals = Payment.objects.filter(paid_at__gte=start, paid_at__lt=end).aggregate(
         all=Sum("amount"), qris=Sum("amount", filter=Q(channel=PaymentChannel.QRIS))
     )
-    paid, qris = totals["all"] or 0, totals["qris"] or 0
+    return totals["qris"] or 0, totals["all"] or 0
+
+
+def cashless_share(period):
+    qris, paid = payment_totals(period)
     return Measurement(
         share(qris, paid),
         [ended_input(period)],

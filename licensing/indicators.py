@@ -85,18 +85,19 @@ def _submitted(period):
     return PermitApplication.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
 
 
-@shared_per_run
-def submitted_by_month(period):
-    """{local month: {"total", "online", "returned"}} of the applications submitted in the period, "returned"
-    counting those returned at least once for a wrong or missing file. One grouped query; within a recompute
-    the whole year is read once for both indicators and every period of the year."""
+SUBMITTED_COUNTS = ("total", "online", "returned")
+
+
+def submitted_by_type_and_month(period):
+    """[{"month", "permit_type_id", "total", "online", "returned"}] of the applications submitted in the period,
+    "returned" counting those returned at least once for a wrong or missing file. One grouped query."""
     wrong_file = PermitStatusChange.objects.filter(
         application=OuterRef("pk"), to_status=S.RETURNED, reason=ReturnReason.WRONG_OR_MISSING_FILE
     )
-    rows = (
+    return list(
         _submitted(period)
         .annotate(month=ExtractMonth("submitted_at"))  # in the current time zone (WITA)
-        .values("month")
+        .values("month", "permit_type_id")
         .annotate(
             total=Count("id"),
             online=Count("id", filter=Q(channel__in=ONLINE_CHANNELS)),
@@ -104,7 +105,19 @@ def submitted_by_month(period):
         )
         .order_by()
     )
-    return {row["month"]: row for row in rows}
+
+
+@shared_per_run
+def submitted_by_month(period):
+    """{local month: {"total", "online", "returned"}} of the applications submitted in the period (the permit types
+    of ``submitted_by_type_and_month`` added up). Within a recompute the whole year is read once for both
+    indicators and every period of the year."""
+    by_month = {}
+    for row in submitted_by_type_and_month(period):
+        month = by_month.setdefault(row["month"], dict.fromkeys(SUBMITTED_COUNTS, 0) | {"month": row["month"]})
+        for key in SUBMITTED_COUNTS:
+            month[key] += row[key]
+    return by_month
 
 
 def _submitted_counts(period, *keys):
@@ -138,11 +151,9 @@ def returned_share(period):
 CLOCK_STATUSES = (S.SUBMITTED, S.RESUBMITTED, S.RETURNED, *DECISIONS)
 
 
-@shared_per_run
-def decided_by_month(period):
-    """{local month: [(working days, service level days)]} of the applications decided in the period: one read
-    of their steps. Within a recompute the whole year is read once and shared by both working-day indicators
-    and every period of the year; outside one, only the period asked for is read."""
+def decided_with_days(period):
+    """[(local month, permit type id, working days, service level days)] of the applications decided in the
+    period: one read of their steps."""
     start, end = period.moments()
     rows = (
         PermitStatusChange.objects.filter(
@@ -155,21 +166,33 @@ def decided_by_month(period):
             TruncDate("at"),
             "application__permit_type__service_level_days",
             ExtractMonth("application__decided_at"),  # in the current time zone (WITA)
+            "application__permit_type_id",
         )
     )
     by_application = {}
-    for application_id, status, day, service_level, month in rows:
-        by_application.setdefault(application_id, (month, service_level, []))[2].append((status, day))
-    by_month = {}
+    for application_id, status, day, service_level, month, permit_type in rows:
+        by_application.setdefault(application_id, (month, permit_type, service_level, []))[3].append((status, day))
+    decided = []
     if not by_application:
-        return by_month
-    days = [day for _month, _level, changes in by_application.values() for _status, day in changes]
+        return decided
+    days = [day for *_key, changes in by_application.values() for _status, day in changes]
     holidays = holiday_dates(min(days), max(days))
     counter = WorkingDayCounter(min(days), max(days), holidays)
-    for month, service_level, changes in by_application.values():
+    for month, permit_type, service_level, changes in by_application.values():
         if any(status in DECISIONS for status, _day in changes):
             working_days = processing_working_days(changes, holidays, between=counter.between)
-            by_month.setdefault(month, []).append((working_days, service_level))
+            decided.append((month, permit_type, working_days, service_level))
+    return decided
+
+
+@shared_per_run
+def decided_by_month(period):
+    """{local month: [(working days, service level days)]} of the applications decided in the period
+    (``decided_with_days``). Within a recompute the whole year is read once and shared by both working-day
+    indicators and every period of the year; outside one, only the period asked for is read."""
+    by_month = {}
+    for month, _permit_type, working_days, service_level in decided_with_days(period):
+        by_month.setdefault(month, []).append((working_days, service_level))
     return by_month
 
 
@@ -196,9 +219,13 @@ def median_processing_days(period):
     )
 
 
+def within_service_level(working_days, service_level):
+    return working_days <= service_level
+
+
 def within_service_level_share(period):
     decided, inputs = decided_processing(period)
-    within = sum(1 for days, level in decided if days <= level)
+    within = sum(1 for days, level in decided if within_service_level(days, level))
     return Measurement(
         share(within, len(decided)),
         inputs,

@@ -159,10 +159,15 @@ def trainings_held(period):
     return Measurement(_trainings_in(period).count(), [ended_input(period)])
 
 
-def quota_fill(period):
-    trainings = _trainings_in(period)
+def quota_and_selected(trainings):
+    """(sum of the quotas, selected participants) of some trainings."""
     quota = trainings.aggregate(q=Sum("quota"))["q"] or 0
     selected = TrainingParticipant.objects.filter(training__in=trainings, status=ParticipantStatus.SELECTED).count()
+    return quota, selected
+
+
+def quota_fill(period):
+    quota, selected = quota_and_selected(_trainings_in(period))
     return Measurement(
         share(selected, quota),
         [ended_input(period)],
@@ -190,12 +195,11 @@ def training_coverage(period):
     )
 
 
-def post_training_adoption(period):
-    """Attendees of the trainings that started in the period who adopted QRIS or listed a product on Sobat UMKM
-    within the training's follow-up window after its last day."""
-    attendees = TrainingParticipant.objects.filter(training__in=_trainings_in(period), attended=True).select_related(
-        "training"
-    )
+def adoption_counts(trainings):
+    """(attendees who adopted, attendees, whether every follow-up window has closed) of some trainings: an attendee
+    adopted who adopted QRIS or listed a product on Sobat UMKM within the training's follow-up window after its
+    last day."""
+    attendees = TrainingParticipant.objects.filter(training__in=trainings, attended=True).select_related("training")
     rows = list(attendees.values_list("msme_id", "qris_adopted_on", "training__ends_on", "training__follow_up_days"))
     listings = {}
     for msme_id, listed_on in Listing.objects.filter(msme_id__in=[r[0] for r in rows]).values_list(
@@ -209,18 +213,25 @@ def post_training_adoption(period):
         windows_closed = windows_closed and last < timezone.localdate()
         if (qris_on and ends_on <= qris_on <= last) or any(ends_on <= d <= last for d in listings.get(msme_id, ())):
             adopted += 1
+    return adopted, len(rows), windows_closed
+
+
+def post_training_adoption(period):
+    """Attendees of the trainings that started in the period who adopted QRIS or listed a product on Sobat UMKM
+    within the training's follow-up window after its last day."""
+    adopted, total, windows_closed = adoption_counts(_trainings_in(period))
     follow_up = {
         "name": text(gettext_noop("Follow-up windows have closed")),
         "present": windows_closed,
         "detail": "" if windows_closed else text(gettext_noop("still following up")),
     }
     return Measurement(
-        share(adopted, len(rows)),
+        share(adopted, total),
         [ended_input(period), follow_up],
         note=text(
             gettext_noop("%(adopted)d of %(total)d attendees adopted QRIS or listed a product"),
             adopted=adopted,
-            total=len(rows),
+            total=total,
         ),
     )
 

@@ -1,0 +1,164 @@
+"""The public datasets of DPMPTSP (open-data portal): permit applications by type and month with their service-level
+compliance, and the hours of online-service disruption per month.
+
+Aggregates only (counts, shares, hours; never an application, an applicant's name, NIK, NIB or address), computed
+through the same functions as the licensing indicators (``indicators``)."""
+
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from analytics.registry import Period, share
+from opendata.registry import Column, Dataset, register
+from smarteconomy.choices import Role
+
+from .indicators import (
+    application_periods,
+    decided_with_days,
+    disruption_hours,
+    disruption_periods,
+    submitted_by_type_and_month,
+    within_service_level,
+)
+from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
+
+CONTACT = "DPMPTSP Kota Balikpapan — Bidang Pengolahan Data dan Sistem Informasi"
+CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
+TOPIC = _("Licensing")
+
+
+def _percent(part, total):
+    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
+    value = share(part, total)
+    return None if value is None else round(value, 2)
+
+
+def _last_change(*models):
+    moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
+    moments = [moment for moment in moments if moment]
+    return max(moments) if moments else None
+
+
+def _months_of(periods):
+    months = [str(period) for period in periods if period.is_month]
+    return (months[0], months[-1]) if months else (None, None)
+
+
+# --- Permits by type and month ---------------------------------------------------------------------------------------
+
+
+def permit_rows():
+    """Per month and permit type: the applications submitted (and of them online), the applications decided, and
+    of those the ones decided within the permit type's service level in working days (the indicators'
+    ``submitted_by_type_and_month`` and ``decided_with_days``, read one year at a time)."""
+    types = {pk: (code, name) for pk, code, name in PermitType.objects.values_list("pk", "code", "name")}
+    rows = []
+    for year in sorted({period.year for period in application_periods()}):
+        cells = {}
+
+        def cell(month, permit_type, year=year, cells=cells):
+            return cells.setdefault(
+                (month, permit_type),
+                {"applications": 0, "online": 0, "decided": 0, "within": 0, "year": year},
+            )
+
+        for row in submitted_by_type_and_month(Period(year)):
+            counts = cell(row["month"], row["permit_type_id"])
+            counts["applications"] += row["total"]
+            counts["online"] += row["online"]
+        for month, permit_type, working_days, service_level in decided_with_days(Period(year)):
+            counts = cell(month, permit_type)
+            counts["decided"] += 1
+            counts["within"] += within_service_level(working_days, service_level)
+        for (month, permit_type), counts in sorted(cells.items(), key=lambda item: (item[0][0], types[item[0][1]])):
+            code, name = types[permit_type]
+            rows.append(
+                {
+                    "month": str(Period(year, month)),
+                    "permit_type_code": code,
+                    "permit_type_name": name,
+                    "applications": counts["applications"],
+                    "applications_online": counts["online"],
+                    "decided": counts["decided"],
+                    "decided_within_service_level": counts["within"],
+                    "within_service_level_percent": _percent(counts["within"], counts["decided"]),
+                }
+            )
+    return rows
+
+
+register(
+    Dataset(
+        code="licensing-permits-by-type-and-month",
+        title=_("Permit applications by type and month with service-level compliance"),
+        description=_(
+            "Per month and permit type: the applications submitted to DPMPTSP (online through Spontan or OSS and at "
+            "the counter), the applications decided (approved or rejected) and how many of them were decided within "
+            "the permit type's service level, counted in working days without weekends, public holidays, cuti "
+            "bersama and the time an application was returned to the applicant."
+        ),
+        producer=Role.DPMPTSP,
+        frequency="monthly",
+        unit=_("applications, percent"),
+        columns=(
+            Column("month", _("Month"), type="period"),
+            Column("permit_type_code", _("Permit type code")),
+            Column("permit_type_name", _("Permit type")),
+            Column("applications", _("Applications submitted"), type="integer", unit=_("applications")),
+            Column("applications_online", _("Submitted online"), type="integer", unit=_("applications")),
+            Column("decided", _("Applications decided"), type="integer", unit=_("applications")),
+            Column(
+                "decided_within_service_level",
+                _("Decided within the service level"),
+                type="integer",
+                unit=_("applications"),
+            ),
+            Column("within_service_level_percent", _("Share within the service level (%)"), type="decimal", unit="%"),
+        ),
+        rows=permit_rows,
+        period_covered=lambda: _months_of(application_periods()),
+        last_updated=lambda: _last_change(PermitApplication, PermitStatusChange, PermitType),
+        reference_codes=(CITY_CODE,),
+        keywords=("perizinan", "DPMPTSP", "OSS", "Spontan", "standar pelayanan"),
+        contact=CONTACT,
+        topic=TOPIC,
+    )
+)
+
+
+# --- Disruption hours by month ---------------------------------------------------------------------------------------
+
+
+def disruption_rows():
+    """Per month, the hours in which Spontan, OSS or the network was disrupted (the indicator's
+    ``disruption_hours``)."""
+    return [
+        {"month": str(period), "disruption_hours": disruption_hours(period).value}
+        for period in disruption_periods()
+        if period.is_month
+    ]
+
+
+register(
+    Dataset(
+        code="licensing-disruption-hours",
+        title=_("Hours of online licensing service disruption by month"),
+        description=_(
+            "Per month, the hours in which the online licensing services (Spontan, OSS) or the network were disrupted, "
+            "as logged by DPMPTSP. A disruption still going on counts up to the end of the month or up to now."
+        ),
+        producer=Role.DPMPTSP,
+        frequency="monthly",
+        unit=_("hours"),
+        columns=(
+            Column("month", _("Month"), type="period"),
+            Column("disruption_hours", _("Hours of disruption"), type="decimal", unit=_("hours")),
+        ),
+        rows=disruption_rows,
+        period_covered=lambda: _months_of(disruption_periods()),
+        last_updated=lambda: _last_change(ServiceDisruption),
+        reference_codes=(CITY_CODE,),
+        keywords=("perizinan", "gangguan layanan", "OSS", "Spontan"),
+        contact=CONTACT,
+        topic=TOPIC,
+    )
+)
