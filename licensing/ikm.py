@@ -30,8 +30,8 @@ CATEGORIES = (("A", Decimal("88.31")), ("B", Decimal("76.61")), ("C", Decimal("6
 CATEGORY_LABELS = {
     "A": _("Very good"),
     "B": _("Good"),
-    "C": _("Fair"),
-    "D": _("Poor"),
+    "C": _("Less than good"),
+    "D": _("Not good"),
 }
 ELEMENT_NAMES = {
     "u1": _("Requirements"),

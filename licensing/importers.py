@@ -237,30 +237,23 @@ class SurveyResponseImporter(Importer):
     )
     key = ("registration_number",)
 
-    def clean_all(self, rows):
-        numbers = [values["registration_number"] for _number, values in rows]
-        applications = {
-            application.registration_number: application
-            for application in PermitApplication.objects.filter(registration_number__in=numbers).select_related(
-                "survey"
-            )
-        }
-        errors = []
-        for number, values in rows:
-            application = applications.get(values["registration_number"])
-            if application is None:
-                message = _("No application with registration number %(number)s.") % {
-                    "number": values["registration_number"]
-                }
-                errors.append(RowError(number, "registration_number", message))
-                continue
-            refusal = survey_refusal(application, values["submitted_at"])
-            if refusal:
-                field, message = refusal
-                column = "submitted_at" if field == "submitted_at" else "registration_number"
-                errors.append(RowError(number, column, message))
-            values["application"] = application
-        return errors
+    def clean_row(self, values, row_number):
+        # One query per row (a quarter's paper forms are a few hundred rows), so that an unknown, undecided or
+        # answered application is reported along with the bad cells of other rows, not only once they are fixed.
+        application = (
+            PermitApplication.objects.select_related("survey")
+            .filter(registration_number=values["registration_number"])
+            .first()
+        )
+        if application is None:
+            message = _("No application with registration number %(number)s.")
+            return [("registration_number", message % {"number": values["registration_number"]})]
+        refusal = survey_refusal(application, values["submitted_at"])
+        if refusal:
+            field, message = refusal
+            return [("submitted_at" if field == "submitted_at" else "registration_number", message)]
+        values["application"] = application
+        return []
 
     def save(self, rows):
         by = self.ctx.user if getattr(self.ctx.user, "pk", None) else None
