@@ -21,6 +21,7 @@ from .choices import ApplicantKind, Channel, PermitStatus, RejectReason, SurveyC
 from .models import SURVEY_ELEMENTS, PermitApplication, PermitType
 from .services import (
     APPLICATIONS_SOURCE,
+    SURVEY_SOURCE,
     permit_application_create,
     permit_application_transition,
     survey_refusal,
@@ -229,6 +230,8 @@ class SurveyResponseImporter(Importer):
     )
     office = Role.DPMPTSP
     permission = "licensing.add_surveyresponse"
+    lock_source = SURVEY_SOURCE
+    lock_columns = ("submitted_at",)
     columns = (
         TextColumn("registration_number", max_length=40, example="SPT/2025/000123"),
         DateTimeColumn("submitted_at", example="2025-03-20 10:00"),
