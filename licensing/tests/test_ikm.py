@@ -188,3 +188,42 @@ def test_full_precision_nrr(db):
 def test_ikm_report_refuses_bad_arguments(db, args, message):
     with pytest.raises(CommandError, match=message):
         report(*args)
+
+
+# The scorecard and the public dataset ------------------------------------------------------------------------------
+
+
+def test_the_scorecard_indicator_is_the_year_ikm(answers):
+    from analytics.registry import get_indicator
+    from smarteconomy.periods import Period
+
+    indicator = get_indicator("licensing.service_satisfaction_index")
+    assert indicator.frequency == "yearly"
+    assert indicator.periods() == [Period(2025)]
+    # The five answers of 2025: the four above (NRR sum 31) and one of all 4s. Totals 14+4, 14+4, 11+4, 16+4, 15+4,
+    # 15+4, 16+4, 10+4, 13+4 = 124 + 36 = 160 over 5 answers: the NRRs sum to 32, IKM = 25 × 32 / 9 = 88.89 (A).
+    measurement = indicator.compute(Period(2025))
+    assert measurement.value == 88.89
+    assert indicator.compute(Period(2024)).value is None
+
+
+def test_the_public_dataset_per_quarter(answers):
+    from licensing.datasets import _ikm_covered  # registers the dataset
+    from opendata.registry import get_dataset
+
+    dataset = get_dataset("licensing-ikm-by-quarter")
+    rows = dataset.rows()
+    assert [row["period"] for row in rows] == ["2025-Q1", "2025-Q2"]
+    q1, q2 = rows
+    assert (q1["responses"], q1["u8"], q1["ikm"], q1["category"], q1["lowest_element"]) == (
+        4,
+        Decimal("2.5000"),
+        Decimal("86.11"),
+        "B",
+        "U8",
+    )
+    # One answer in Q2: "<3", and its scores are not published.
+    assert (q2["responses"], q2["u1"], q2["ikm"], q2["category"]) == ("<3", None, None, "")
+    assert set(q1) == {column.key for column in dataset.columns}
+    assert _ikm_covered() == ("2025-Q1", "2025-Q2")
+    assert dataset.last_updated() is not None
