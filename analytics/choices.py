@@ -32,6 +32,7 @@ class Unit(models.TextChoices):
     RUPIAH = "rupiah", "Rp"
     DAYS = "days", _("days")
     HOURS = "hours", _("hours")
+    INDEX = "index", _("index points")
 
 
 class IndicatorKind(models.TextChoices):

@@ -16,6 +16,8 @@ class LicensingConfig(AppConfig):
         "permitapplication": {Role.DPMPTSP: ALL_ACTIONS, Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
         "permitstatuschange": {Role.DPMPTSP: ("view", "add"), Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
         "servicedisruption": {Role.DPMPTSP: ALL_ACTIONS, Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
+        # An answer is the applicant's: DPMPTSP records paper forms but never changes an answer.
+        "surveyresponse": {Role.DPMPTSP: ("view", "add"), Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
     }
 
     # DPMPTSP works the queue and records disruptions; Bappeda and the administrators see the lists only.
@@ -27,6 +29,7 @@ class LicensingConfig(AppConfig):
                 MenuItem(_("Add application"), "licensing:application_add", "licensing.add_permitapplication"),
                 MenuItem(_("Service disruptions"), "licensing:disruption_list", "licensing.view_servicedisruption"),
                 MenuItem(_("Permit types"), "licensing:permittype_list", "licensing.view_permittype"),
+                MenuItem(_("Service satisfaction (IKM)"), "licensing:ikm", "licensing.view_surveyresponse"),
             ),
             order=30,
         ),

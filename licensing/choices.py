@@ -88,3 +88,14 @@ TRANSITIONS = {
 }
 DECISIONS = (PermitStatus.APPROVED, PermitStatus.REJECTED)
 OPEN_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.VERIFICATION, PermitStatus.RETURNED, PermitStatus.RESUBMITTED)
+
+
+class SurveyChannel(models.TextChoices):
+    """How a service satisfaction survey (SKM) answer reached DPMPTSP."""
+
+    ONLINE = "online", _("Online (public link)")
+    PAPER = "paper", _("Paper form (counter)")
+
+
+# The statuses after a decision: the applicant may then answer the satisfaction survey.
+SURVEY_STATUSES = (PermitStatus.APPROVED, PermitStatus.ISSUED, PermitStatus.REJECTED)

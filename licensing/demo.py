@@ -5,6 +5,7 @@ through the services so that every application has its status history. Idempoten
 import random
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -117,16 +118,18 @@ def _last_twelve_months(today):
 
 
 def seed(stdout):
-    if PermitApplication.objects.filter(permit_type__code__startswith="demo-").exists():
-        stdout.write("Licensing demo data: already there.")
-        return
     User = get_user_model()
     officer = User.objects.filter(username="dpmptsp").first()
+    if PermitApplication.objects.filter(permit_type__code__startswith="demo-").exists():
+        stdout.write("Licensing demo data: already there.")
+        _seed_survey(officer, stdout)
+        return
     with stop_if_locked("licensing demo"), transaction.atomic():  # through the services, which check the lock
         count = _seed_records(officer)
     stdout.write(
         f"Licensing demo data: {count} applications in the last 12 months, {len(PERMIT_TYPES)} demo permit types."
     )
+    _seed_survey(officer, stdout)
     _seed_targets(User.objects.filter(username="bappeda").first())
 
 
@@ -137,6 +140,7 @@ TARGETS = {
     "licensing.within_service_level_share": 90,
     "licensing.returned_share": 10,
     "licensing.disruption_hours": 36,
+    "licensing.service_satisfaction_index": Decimal("88.31"),  # category A (PermenPANRB 14/2017)
 }
 
 
@@ -233,3 +237,71 @@ def _seed_records(officer):
             responsible_unit="Bidang Data dan Sistem Informasi (demo)",
         )
     return count
+
+
+# The SKM answers: about 60% of the decided applicants answer, within ten days of the decision (online for an
+# online application, mostly on paper at the counter otherwise). Scores are mostly 3 and 4; the completion time (U3)
+# is the weak element and complaint handling (U8) the next, as in DPMPTSP's published surveys.
+SURVEY_SHARE = 0.6
+# Per element: the chances of a score of 1, 2, 3 (the rest is 4).
+SURVEY_WEIGHTS = {
+    "u1": (0.0, 0.05, 0.45),
+    "u2": (0.0, 0.06, 0.5),
+    "u3": (0.02, 0.22, 0.56),
+    "u4": (0.0, 0.02, 0.28),
+    "u5": (0.0, 0.04, 0.46),
+    "u6": (0.0, 0.04, 0.44),
+    "u7": (0.0, 0.03, 0.37),
+    "u8": (0.01, 0.14, 0.55),
+    "u9": (0.0, 0.08, 0.52),
+}
+SURVEY_COMMENTS = [
+    "Petugas ramah dan membantu.",
+    "Proses agak lama, mohon dipercepat.",
+    "Informasi persyaratan sudah jelas.",
+    "Ruang tunggu nyaman.",
+    "Mohon status permohonan lebih sering diperbarui.",
+]
+
+
+def _score(rng, weights):
+    roll = rng.random()
+    total = 0.0
+    for score, chance in enumerate(weights, start=1):
+        total += chance
+        if roll < total:
+            return score
+    return 4
+
+
+def _seed_survey(officer, stdout):
+    from .choices import SURVEY_STATUSES, SurveyChannel
+    from .models import SURVEY_ELEMENTS, SurveyResponse
+    from .services import survey_response_create
+
+    demo = PermitApplication.objects.filter(permit_type__code__startswith="demo-")
+    if SurveyResponse.objects.filter(application__in=demo).exists():
+        stdout.write("Licensing demo survey answers: already there.")
+        return
+    rng = random.Random(1416)  # its own seed: the applications stay as they were
+    now = timezone.now()
+    count = 0
+    with stop_if_locked("licensing demo survey"), transaction.atomic():
+        decided = demo.filter(status__in=SURVEY_STATUSES, decided_at__isnull=False).order_by("pk")
+        for application in decided:
+            if rng.random() >= SURVEY_SHARE:
+                continue
+            at = application.decided_at + timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 6))
+            if at > now:
+                continue
+            counter = application.channel == Channel.COUNTER
+            survey_response_create(
+                application=application,
+                scores=[_score(rng, SURVEY_WEIGHTS[code]) for code in SURVEY_ELEMENTS],
+                channel=SurveyChannel.PAPER if counter and rng.random() < 0.8 else SurveyChannel.ONLINE,
+                submitted_at=at,
+                comment=rng.choice(SURVEY_COMMENTS) if rng.random() < 0.25 else "",
+                by=officer,
+            )
+            count += 1
+    stdout.write(f"Licensing demo survey answers: {count}.")

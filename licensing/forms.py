@@ -9,6 +9,7 @@ from smarteconomy.forms import DateTimeLocalInput, ModelForm, style_form
 from smarteconomy.models import Kelurahan
 
 from .choices import REJECT_REASONS_FOR_OFFICERS, ReturnReason
+from .ikm import ELEMENT_NAMES
 from .models import (
     TRACKING_CODE_ALPHABET,
     TRACKING_CODE_LENGTH,
@@ -141,3 +142,78 @@ class TrackingForm(forms.Form):
                 params={"length": TRACKING_CODE_LENGTH},
             )
         return code
+
+
+# The nine questions of the SKM with their four answers, worst (1) to best (4), as PermenPANRB 14/2017 words them.
+NOT_SUITABLE = (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable"))
+SURVEY_QUESTIONS = {
+    "u1": (_("How well do the service requirements match the type of service?"), NOT_SUITABLE),
+    "u2": (
+        _("How easy is the service procedure at this unit?"),
+        (_("Not easy"), _("Less easy"), _("Easy"), _("Very easy")),
+    ),
+    "u3": (
+        _("How fast was the service delivered?"),
+        (_("Not fast"), _("Less fast"), _("Fast"), _("Very fast")),
+    ),
+    "u4": (
+        _("How fair is the cost or tariff of the service?"),
+        (_("Very expensive"), _("Fairly expensive"), _("Cheap"), _("Free of charge")),
+    ),
+    "u5": (
+        _("How well does the service product match what the service standard promises?"),
+        NOT_SUITABLE,
+    ),
+    "u6": (
+        _("How competent were the staff in delivering the service?"),
+        (_("Not competent"), _("Less competent"), _("Competent"), _("Very competent")),
+    ),
+    "u7": (
+        _("How polite and friendly were the staff?"),
+        (
+            _("Not polite and friendly"),
+            _("Less polite and friendly"),
+            _("Polite and friendly"),
+            _("Very polite and friendly"),
+        ),
+    ),
+    "u8": (
+        _("How are complaints from service users handled?"),
+        (_("No complaint handling"), _("Exists but does not work"), _("Works but not fully"), _("Well managed")),
+    ),
+    "u9": (
+        _("What is the quality of the facilities and infrastructure?"),
+        (_("Poor"), _("Adequate"), _("Good"), _("Very good")),
+    ),
+}
+
+
+class SurveyForm(forms.Form):
+    """The public SKM form: the nine elements, each answered 1-4, and an optional comment."""
+
+    comment = forms.CharField(
+        label=_("Comments and suggestions (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        comment = self.fields.pop("comment")
+        for code, (question, answers) in SURVEY_QUESTIONS.items():
+            self.fields[code] = forms.TypedChoiceField(
+                label=question,
+                choices=[(str(score), answer) for score, answer in enumerate(answers, start=1)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose one answer.")},
+            )
+        self.fields["comment"] = comment
+
+    def questions(self):
+        """(element code, element name, bound field) in order, for the template."""
+        return [(code.upper(), ELEMENT_NAMES[code], self[code]) for code in SURVEY_QUESTIONS]
+
+    def scores(self):
+        return [self.cleaned_data[code] for code in SURVEY_QUESTIONS]

@@ -9,6 +9,7 @@ from smarteconomy.importing import (
     ChoiceColumn,
     DateTimeColumn,
     Importer,
+    IntegerColumn,
     LookupColumn,
     TextColumn,
     register,
@@ -16,9 +17,16 @@ from smarteconomy.importing import (
 from smarteconomy.importing.base import RowError
 from smarteconomy.models import Kelurahan
 
-from .choices import ApplicantKind, Channel, PermitStatus, RejectReason
-from .models import PermitApplication, PermitType
-from .services import APPLICATIONS_SOURCE, permit_application_create, permit_application_transition
+from .choices import ApplicantKind, Channel, PermitStatus, RejectReason, SurveyChannel
+from .models import SURVEY_ELEMENTS, PermitApplication, PermitType
+from .services import (
+    APPLICATIONS_SOURCE,
+    SURVEY_SOURCE,
+    permit_application_create,
+    permit_application_transition,
+    survey_refusal,
+    survey_response_create,
+)
 
 S = PermitStatus
 IMPORT_STATUSES = [
@@ -207,3 +215,58 @@ class PermitApplicationImporter(Importer):
                     )
             created += 1
         return created, 0
+
+
+@register
+class SurveyResponseImporter(Importer):
+    """The paper SKM forms collected at the counter, typed in: one answer per decided application."""
+
+    code = "skm"
+    label = gettext_lazy("Service satisfaction survey (SKM) paper forms")
+    description = gettext_lazy(
+        "One row per paper form: the application's registration number, when the form was filled in, the nine "
+        "elements U1-U9 scored 1 (worst) to 4 (best) and the comment. An application is answered once: a number "
+        "already answered, twice in the file, not yet decided or a form dated before the decision refuses the file."
+    )
+    office = Role.DPMPTSP
+    permission = "licensing.add_surveyresponse"
+    lock_source = SURVEY_SOURCE
+    lock_columns = ("submitted_at",)
+    columns = (
+        TextColumn("registration_number", max_length=40, example="SPT/2025/000123"),
+        DateTimeColumn("submitted_at", example="2025-03-20 10:00"),
+        *(IntegerColumn(name, min_value=1, max_value=4, example="4") for name in SURVEY_ELEMENTS),
+        TextColumn("comment", max_length=2000, required=False, example="Petugas ramah"),
+    )
+    key = ("registration_number",)
+
+    def clean_row(self, values, row_number):
+        # One query per row (a quarter's paper forms are a few hundred rows), so that an unknown, undecided or
+        # answered application is reported along with the bad cells of other rows, not only once they are fixed.
+        application = (
+            PermitApplication.objects.select_related("survey")
+            .filter(registration_number=values["registration_number"])
+            .first()
+        )
+        if application is None:
+            message = _("No application with registration number %(number)s.")
+            return [("registration_number", message % {"number": values["registration_number"]})]
+        refusal = survey_refusal(application, values["submitted_at"])
+        if refusal:
+            field, message = refusal
+            return [("submitted_at" if field == "submitted_at" else "registration_number", message)]
+        values["application"] = application
+        return []
+
+    def save(self, rows):
+        by = self.ctx.user if getattr(self.ctx.user, "pk", None) else None
+        for _number, values in rows:
+            survey_response_create(
+                application=values["application"],
+                scores=[values[name] for name in SURVEY_ELEMENTS],
+                channel=SurveyChannel.PAPER,
+                submitted_at=values["submitted_at"],
+                comment=values["comment"] or "",
+                by=by,
+            )
+        return len(rows), 0

@@ -32,9 +32,10 @@ from smarteconomy.choices import Role
 from smarteconomy.periods import HOLIDAYS_SOURCE
 
 from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
-from .models import PermitApplication, PermitStatusChange, ServiceDisruption
+from .ikm import ikm_for
+from .models import PermitApplication, PermitStatusChange, ServiceDisruption, SurveyResponse
 from .selectors import holiday_dates
-from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE, PERMIT_TYPES_SOURCE
+from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE, PERMIT_TYPES_SOURCE, SURVEY_SOURCE
 from .workingdays import WorkingDayCounter, processing_working_days
 
 S = PermitStatus
@@ -375,5 +376,61 @@ register(
         periods=disruption_periods,
         records_url=_disruption_records,
         **COMMON,
+    )
+)
+
+
+# Service satisfaction (IKM, PermenPANRB 14/2017) -----------------------------------------------------------------
+# Yearly on the scorecard: the scorecard knows months and years only (analytics.choices.Frequency). The quarters
+# the regulation reports are in ikm_report, the IKM page and the public dataset (licensing.ikm).
+
+
+def survey_years():
+    tz = timezone.get_current_timezone()
+    return sorted(
+        {Period(moment.year) for moment in SurveyResponse.objects.datetimes("submitted_at", "year", tzinfo=tz)},
+        key=lambda p: p.sort_key,
+    )
+
+
+def service_satisfaction_index(period):
+    result = ikm_for(period)
+    if not result.responses:
+        return Measurement(None, [ended_input(period)], note=text(gettext_noop("No survey answer in the period.")))
+    return Measurement(
+        float(result.ikm_rounded),
+        [ended_input(period)],
+        note=text(
+            gettext_noop("%(count)d survey answers; quality category %(category)s"),
+            count=result.responses,
+            category=result.category,
+        ),
+    )
+
+
+register(
+    Indicator(
+        code="licensing.service_satisfaction_index",
+        pillar=Pillar.ONLINE_LICENSING,
+        name=_("Service satisfaction index (IKM)"),
+        definition=_(
+            "The Indeks Kepuasan Masyarakat of DPMPTSP's licensing service (PermenPANRB 14/2017), from the survey "
+            "answered by applicants after the decision on their application (online or on paper), in the period. "
+            "Quality categories: A 88.31-100, B 76.61-88.30, C 65.00-76.60, D 25.00-64.99."
+        ),
+        formula=_(
+            "For each of the nine service elements U1-U9 the mean score 1-4 of the answers (NRR); IKM = Σ (NRR × 1/9) "
+            "× 25, rounded to 2 decimals."
+        ),
+        unit=Unit.INDEX,
+        kind=IndicatorKind.RATE,
+        direction=Direction.HIGHER,
+        frequency=Frequency.YEARLY,
+        source_office=Role.DPMPTSP,
+        sources=(SURVEY_SOURCE,),
+        state_at_end=False,
+        compute=service_satisfaction_index,
+        periods=survey_years,
+        decimals=2,
     )
 )

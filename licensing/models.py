@@ -4,7 +4,7 @@ service disruptions: the records behind indicator 2, online licensing."""
 import secrets
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,7 +15,7 @@ from smarteconomy.choices import Role
 from smarteconomy.models import Kelurahan, OfficeScopedQuerySet
 from smarteconomy.numbers import WORKING_DAYS
 
-from .choices import STEP_REASONS, ApplicantKind, Channel, DisruptedSystem, PermitStatus, RiskLevel
+from .choices import STEP_REASONS, ApplicantKind, Channel, DisruptedSystem, PermitStatus, RiskLevel, SurveyChannel
 
 nib_validator = RegexValidator(r"^\d{13}$", _("An NIB has exactly 13 digits."))
 kbli_validator = RegexValidator(
@@ -197,3 +197,53 @@ class ServiceDisruption(models.Model):
     @property
     def duration(self):
         return self.ended_at - self.started_at if self.ended_at else None
+
+
+# The nine service elements of the SKM (PermenPANRB 14/2017): U1 ... U9, each scored 1 (worst) to 4 (best).
+SURVEY_ELEMENTS = tuple(f"u{number}" for number in range(1, 10))
+SURVEY_SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class SurveyResponse(models.Model):
+    """One applicant's answer to the service satisfaction survey (Survei Kepuasan Masyarakat, PermenPANRB 14/2017)
+    about one decided application: the nine service elements scored 1-4 and an optional comment. One answer per
+    application, online through the signed public link or from the paper form at the counter (import_skm)."""
+
+    application = models.OneToOneField(
+        PermitApplication, on_delete=models.CASCADE, related_name="survey", verbose_name=_("application")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    u1 = models.PositiveSmallIntegerField(_("U1 requirements"), validators=SURVEY_SCORE_VALIDATORS)
+    u2 = models.PositiveSmallIntegerField(_("U2 procedure"), validators=SURVEY_SCORE_VALIDATORS)
+    u3 = models.PositiveSmallIntegerField(_("U3 service time"), validators=SURVEY_SCORE_VALIDATORS)
+    u4 = models.PositiveSmallIntegerField(_("U4 cost"), validators=SURVEY_SCORE_VALIDATORS)
+    u5 = models.PositiveSmallIntegerField(_("U5 service product"), validators=SURVEY_SCORE_VALIDATORS)
+    u6 = models.PositiveSmallIntegerField(_("U6 staff competence"), validators=SURVEY_SCORE_VALIDATORS)
+    u7 = models.PositiveSmallIntegerField(_("U7 staff behaviour"), validators=SURVEY_SCORE_VALIDATORS)
+    u8 = models.PositiveSmallIntegerField(_("U8 complaint handling"), validators=SURVEY_SCORE_VALIDATORS)
+    u9 = models.PositiveSmallIntegerField(_("U9 facilities"), validators=SURVEY_SCORE_VALIDATORS)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=10, choices=SurveyChannel.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    # Free text from the public: it may quote a NIK or phone number.
+    free_text_fields = ("comment",)
+    history = HistoricalRecords()
+    objects = DpmptspQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__gte": 1}) & Q(**{f"{name}__lte": 4}), name=f"survey_{name}_between_1_and_4"
+            )
+            for name in SURVEY_ELEMENTS
+        ]
+
+    def __str__(self):
+        return f"SKM {self.application}"
+
+    def scores(self):
+        return [getattr(self, name) for name in SURVEY_ELEMENTS]

@@ -8,8 +8,15 @@ from django.utils.translation import gettext as _
 
 from smarteconomy.periods import changed_span, mark_dirty, months_between
 
-from .choices import DECISIONS, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
-from .models import PermitApplication, PermitStatusChange, ServiceDisruption, new_tracking_code
+from .choices import DECISIONS, SURVEY_STATUSES, TRANSITIONS, PermitStatus, RejectReason, ReturnReason
+from .models import (
+    SURVEY_ELEMENTS,
+    PermitApplication,
+    PermitStatusChange,
+    ServiceDisruption,
+    SurveyResponse,
+    new_tracking_code,
+)
 
 APPLICATIONS_SOURCE = "licensing.applications"
 DISRUPTIONS_SOURCE = "licensing.disruptions"
@@ -164,3 +171,62 @@ def service_disruption_save(*, disruption=None, by=None, **fields):
     changed = changed_span(stored.ended_at, disruption.ended_at) if only_end else [*before, *after]
     mark_dirty(DISRUPTIONS_SOURCE, changed, consequences=[*before, *after])
     return disruption
+
+
+# The survey's answers feed the IKM (licensing.ikm): a new answer makes its month dirty. No data source is declared
+# for it in the reporting calendar: applicants answer when they choose, nobody owes DPMPTSP a month of answers.
+SURVEY_SOURCE = "licensing.survey"
+
+
+def _has_survey(application):
+    try:
+        application.survey  # noqa: B018 (read through select_related when the caller did)
+    except SurveyResponse.DoesNotExist:
+        return False
+    return True
+
+
+def survey_refusal(application, submitted_at=None):
+    """Why ``application`` cannot take a survey answer (submitted at ``submitted_at``): (the field at fault,
+    "application" or "submitted_at", and the message), or None when it can."""
+    if application.status not in SURVEY_STATUSES or application.decided_at is None:
+        return "application", _("The application %(number)s has no decision yet; the survey follows the decision.") % {
+            "number": application.registration_number
+        }
+    if _has_survey(application):
+        return "application", _(
+            "The survey for application %(number)s has already been answered; it is answered once."
+        ) % {"number": application.registration_number}
+    if submitted_at is not None and submitted_at < application.decided_at:
+        return "submitted_at", _("The answer is dated before the decision on application %(number)s (%(decided)s).") % {
+            "number": application.registration_number,
+            "decided": timezone.localtime(application.decided_at).strftime("%d/%m/%Y %H:%M"),
+        }
+    return None
+
+
+@transaction.atomic
+def survey_response_create(*, application, scores, channel, submitted_at=None, comment="", by=None):
+    """Record the one survey answer of a decided application: ``scores`` are the nine scores U1..U9 (1-4).
+    Refused (ValidationError, nothing written) before the decision, when the application already has an answer,
+    or for a score outside 1-4."""
+    application = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    submitted_at = submitted_at or timezone.now()
+    refusal = survey_refusal(application, submitted_at)
+    if refusal:
+        raise ValidationError(refusal[1])
+    scores = list(scores)
+    if len(scores) != len(SURVEY_ELEMENTS):
+        raise ValidationError(_("The survey has nine elements, U1 to U9."))
+    response = SurveyResponse(
+        application=application,
+        submitted_at=submitted_at,
+        channel=channel,
+        comment=comment.strip(),
+        **dict(zip(SURVEY_ELEMENTS, scores, strict=True)),
+    )
+    response._history_user = by
+    response.full_clean()
+    response.save()
+    mark_dirty(SURVEY_SOURCE, [submitted_at])
+    return response

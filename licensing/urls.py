@@ -23,4 +23,7 @@ urlpatterns = [
     path("disruptions/<int:pk>/", views.ServiceDisruptionDetailView.as_view(), name="disruption_detail"),
     path("disruptions/<int:pk>/edit/", views.ServiceDisruptionUpdateView.as_view(), name="disruption_edit"),
     path("permit-types/", views.PermitTypeListView.as_view(), name="permittype_list"),
+    path("ikm/", views.IkmView.as_view(), name="ikm"),
+    # Public (no login): the applicant's survey, reached through the signed link shown on the application's page.
+    path("survey/<str:token>/", views.SurveyView.as_view(), name="survey"),
 ]

@@ -3,8 +3,10 @@ disruptions and permit types. Every write goes through licensing.services."""
 
 import segno
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 
 from smarteconomy.choices import Role
 from smarteconomy.lists import ObjectListView
@@ -20,16 +23,18 @@ from smarteconomy.roles import user_role
 from smarteconomy.views import ObjectDetailView, RecordActionView, RecordEditMixin, RecordFormMixin, ServiceFormView
 
 from . import filtersets, tables
-from .choices import OPEN_STATUSES, PermitStatus, ReturnReason
+from .choices import OPEN_STATUSES, PermitStatus, ReturnReason, SurveyChannel
 from .forms import (
     PermitApplicationCorrectionForm,
     PermitApplicationForm,
     RejectForm,
     ServiceDisruptionForm,
+    SurveyForm,
     TrackingForm,
     TransitionForm,
 )
-from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
+from .ikm import CATEGORIES, CATEGORY_LABELS, ikm_table, periods_between, survey_months
+from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption, SurveyResponse
 from .selectors import (
     application_list,
     application_tracked,
@@ -44,7 +49,9 @@ from .services import (
     permit_application_transition,
     permit_application_update,
     service_disruption_save,
+    survey_response_create,
 )
+from .survey import application_pk_of, survey_url
 
 # The button label of each step of the workflow, as the officer says it.
 TRANSITION_LABELS = {
@@ -134,6 +141,10 @@ class PermitApplicationDetailView(ObjectDetailView):
             ]
         context["return_reasons"] = ReturnReason.choices
         context["can_edit"] = self.request.user.has_perm("licensing.change_permitapplication")
+        # The public survey link, to hand to the applicant after the decision (DPMPTSP only).
+        if self.request.user.has_perm("licensing.add_surveyresponse"):
+            context["survey_link"] = survey_url(application, self.request)
+        context["survey"] = SurveyResponse.objects.filter(application=application).first()
         # The applicant's tracking code is for the office that serves them (on the receipt), not for Bappeda.
         context["shows_tracking_code"] = user_role(self.request.user) == Role.DPMPTSP
         return context
@@ -383,3 +394,87 @@ class PermitTypeListView(ObjectListView):
     title = gettext_lazy("Permit types")
     default_sort = "code"
     export_name = "permit-types"
+
+
+# --- Service satisfaction survey (SKM) and index (IKM) ----------------------------------------------------------
+
+
+class SurveyView(TemplateView):
+    """The public SKM form of one decided application, reached through its signed link (no login: the applicant
+    has no account). A tampered or unknown link is 404; an application already answered shows a message and takes
+    no second answer."""
+
+    template_name = "licensing/survey.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = application_pk_of(kwargs["token"])
+        self.application = (
+            PermitApplication.objects.select_related("permit_type").filter(pk=pk).first() if pk is not None else None
+        )
+        if self.application is None or not survey_url(self.application):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def answered(self):
+        return SurveyResponse.objects.filter(application=self.application).exists()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["application"] = self.application
+        context["title"] = _("Service satisfaction survey")
+        context.setdefault("answered", self.answered())
+        context.setdefault("form", SurveyForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.answered():
+            return self.render_to_response(self.get_context_data(answered=True))
+        form = SurveyForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            survey_response_create(
+                application=self.application,
+                scores=form.scores(),
+                channel=SurveyChannel.ONLINE,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form, answered=self.answered()), status=400)
+        return self.render_to_response(self.get_context_data(thanks=True, answered=True))
+
+
+class IkmView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """The IKM per quarter (PermenPANRB 14/2017) with the nine elements from the lowest NRR to the highest: the
+    lowest are what to improve. Optionally for one permit type."""
+
+    permission_required = "licensing.view_surveyresponse"
+    template_name = "licensing/ikm.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        permit_types = list(PermitType.objects.order_by("name"))
+        chosen = self.request.GET.get("permit_type", "")
+        if chosen not in {permit_type.code for permit_type in permit_types}:
+            chosen = ""
+        span = survey_months()
+        table = []
+        if span is not None:
+            periods = periods_between(*span, "quarter")
+            table = [
+                {
+                    "period": period,
+                    "result": result,
+                    "elements": result.elements_lowest_first(),
+                }
+                for period, result in reversed(ikm_table(periods, chosen or None))
+            ]
+        context.update(
+            title=_("Service satisfaction index (IKM)"),
+            table=table,
+            permit_types=permit_types,
+            chosen=chosen,
+            categories=[(name, lowest, CATEGORY_LABELS[name]) for name, lowest in CATEGORIES],
+        )
+        return context

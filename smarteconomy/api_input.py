@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination, parsers, status
 from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .sources import PeriodLocked
 
@@ -116,4 +115,8 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, PeriodLocked):  # a Django ValidationError, which DRF would leave to a server error
         return period_locked_response(exc)
+    # Imported here: rest_framework.views reads the API settings, which name this module's parser and paginator,
+    # so importing it at the top makes the import order decide whether this module loads (a circular import).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)

@@ -8,8 +8,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from licensing.models import PermitType, ServiceDisruption
-from licensing.services import permit_application_create
-from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case
+from licensing.services import permit_application_create, permit_application_transition
+from licensing.survey import survey_token
+from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, everyone
 
 READ = {"*": FORBIDDEN, "anonymous": LOGIN, "dpmptsp": OK, "bappeda": OK, "admin": OK}
 WRITE_FORM = {"*": FORBIDDEN, "anonymous": LOGIN, "dpmptsp": OK}
@@ -33,6 +34,26 @@ def application(users):
         submitted_at=timezone.make_aware(datetime(2025, 8, 4, 9)),
     )
     return {"pk": created.pk}
+
+
+def decided_application(users):
+    created = permit_application_create(
+        registration_number=f"REG-SKM-{timezone.now().timestamp()}",
+        applicant_name="CV Maju",
+        applicant_kind="company",
+        permit_type=permit_type(),
+        channel="spontan",
+        submitted_at=timezone.make_aware(datetime(2025, 8, 4, 9)),
+    )
+    for status, day in (("verification", 5), ("approved", 6)):
+        permit_application_transition(
+            application=created, to_status=status, at=timezone.make_aware(datetime(2025, 8, day, 9))
+        )
+    return created
+
+
+def survey_link(users):
+    return {"token": survey_token(decided_application(users))}
 
 
 def disruption(users):
@@ -104,6 +125,17 @@ MATRIX = [
         label="disruption_edit (POST)",
     ),
     Case("licensing:permittype_list", READ),
+    Case("licensing:ikm", READ),
+    # The applicant's survey is public: every role, signed in or not, may open and answer it.
+    Case("licensing:survey", everyone(OK, anonymous=OK), kwargs=survey_link),
+    Case(
+        "licensing:survey",
+        everyone(OK, anonymous=OK),
+        kwargs=survey_link,
+        method="post",
+        data={**{f"u{n}": "3" for n in range(1, 10)}, "comment": ""},
+        label="survey (POST)",
+    ),
     # The printable receipt with the tracking code: the office that records applications (not Bappeda).
     Case("licensing:application_receipt", WRITE_FORM, kwargs=application),
     # The public tracking page: everyone, logged in or not; a wrong pair is answered on the page itself.
