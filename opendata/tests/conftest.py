@@ -1,0 +1,20 @@
+import pytest
+from django.core.cache import cache
+
+from opendata import registry
+from opendata.testing import sample_dataset
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sample():
+    """The sample dataset, registered for one test (under its own code, beside whatever the apps declare)."""
+    dataset = registry.register(sample_dataset("opendata-test-sample"))
+    yield dataset
+    registry._DATASETS.pop(dataset.code, None)
