@@ -1,15 +1,7 @@
 import pytest
-from django.core.cache import cache
 
 from opendata import registry
 from opendata.testing import sample_dataset
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
