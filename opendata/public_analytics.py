@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from analytics import economics as ec
 from analytics import registry as indicators
-from analytics.choices import Direction, Frequency, Pillar, PriceBasis, source_label
+from analytics.choices import Direction, Frequency, Pillar, PriceBasis, Unit, source_label
 from analytics.models import EditionEntry, ScorecardEdition
 from analytics.narrative import CLASS_LABELS, KLASSEN_LABELS
 from analytics.selectors import grdp_years_of, leading_sectors, regions_with_grdp
@@ -36,6 +36,7 @@ def edition_pillars(edition):
     for entry in edition.entries.order_by("position"):
         block = blocks.setdefault(entry.pillar, PillarBlock(entry.pillar, str(labels.get(entry.pillar, entry.pillar))))
         entry.shown_name = _(entry.name) if entry.name else entry.indicator_code
+        entry.shown_unit = unit_label(entry.unit)
         entry.has_sheet = indicator_or_none(entry.indicator_code) is not None
         block.entries.append(entry)
     order = list(labels)
@@ -55,11 +56,15 @@ def indicator_sheet(indicator):
         (_("Pillar"), dict(Pillar.choices).get(indicator.pillar, indicator.pillar)),
         (_("Definition"), indicator.definition),
         (_("Formula"), indicator.formula),
-        (_("Unit"), indicator.unit),
+        (_("Unit"), unit_label(indicator.unit)),
         (_("Source"), office_label(indicator.source_office)),
         (_("Frequency"), dict(Frequency.choices).get(indicator.frequency, indicator.frequency)),
         (_("Direction"), dict(Direction.choices).get(indicator.direction, indicator.direction)),
     ]
+
+
+def unit_label(unit):
+    return dict(Unit.choices).get(unit, unit)
 
 
 def office_label(office):

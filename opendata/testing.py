@@ -4,6 +4,8 @@ datasets.py are merged) so that every page and download can be exercised."""
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from . import registry
 
 SAMPLE_CODE = "opendata-sample"
@@ -12,17 +14,17 @@ SAMPLE_CODE = "opendata-sample"
 def sample_dataset(code=SAMPLE_CODE):
     return registry.Dataset(
         code=code,
-        title="Sample: MSME registrations by kelurahan",
-        description="A sample aggregate for the portal's tests.",
+        title=_("Sample: MSME registrations by kelurahan"),
+        description=_("A sample aggregate for the portal's tests."),
         producer="dkumkmp",
         frequency="yearly",
-        unit="registrations",
+        unit=_("registrations"),
         columns=(
-            registry.Column("year", "Year", type="year"),
-            registry.Column("kelurahan_code", "Kelurahan (Kemendagri code)"),
-            registry.Column("registrations", "Registrations", type="integer", suppress=True),
-            registry.Column("share", "Share", type="decimal", unit="%"),
-            registry.Column("as_of", "As of", type="date"),
+            registry.Column("year", _("Year"), type="year"),
+            registry.Column("kelurahan_code", _("Kelurahan")),
+            registry.Column("registrations", _("Registrations"), type="integer", suppress=True),
+            registry.Column("share", _("Share"), type="decimal", unit="%"),
+            registry.Column("as_of", _("As of"), type="date"),
         ),
         rows=lambda: [
             {
@@ -44,7 +46,7 @@ def sample_dataset(code=SAMPLE_CODE):
         period_covered=lambda: ("2024", "2024"),
         last_updated=lambda: date(2025, 1, 15),
         reference_codes=("Kemendagri region",),
-        keywords=("UMKM", "MSME"),
+        keywords=("UMKM",),
         contact="dkumkmp@balikpapan.go.id",
         topic="UMKM",
     )

@@ -1,4 +1,4 @@
-"""No personal data in any public response: on the demo data, every page, dataset page, download (the XLSX
+"""No personal data in any public response, and each public page in one language: on the demo data, every page, dataset page, download (the XLSX
 unzipped), the DCAT catalogue and the CKAN answers are scanned for 16-digit numbers (an NIK), Indonesian phone
 numbers (08…, +62 8…, 62 8…), the demo users' names and every person's name, NIK, phone and address stored in
 the apps' records."""
@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from analytics import registry as indicators
 from opendata import registry
+from smarteconomy.language_check import foreign_sentences
 from smarteconomy.management.commands.seed_demo import DEMO_USERS
 
 NIK = re.compile(r"(?<![\w.,])\d{16}(?![\w])")
@@ -92,7 +93,11 @@ def test_no_public_response_or_download_carries_personal_data(client, sample):
         for url in public_urls(client):
             response = client.get(url)
             assert response.status_code == 200, url
-            problems = findings(text_of(response), values)
+            text = text_of(response)
+            problems = findings(text, values)
             assert not problems, f"{language} {url}: {problems[:5]}"
+            if response["Content-Type"].startswith("text/html"):  # one language per page (guard 4)
+                foreign = foreign_sentences(text, language)
+                assert not foreign, f"{language} {url}: {foreign[:5]}"
             scanned += 1
     assert scanned >= 2 * (7 + len(indicators.all_indicators()) + 5 * len(registry.all_datasets()))
