@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from . import public_analytics, publishing, registry
 
@@ -51,7 +51,7 @@ def public_cache(view):
         response["X-Cache"] = "MISS"
         return response
 
-    return require_GET(wrapped)
+    return require_safe(wrapped)
 
 
 def cors(view):
