@@ -79,6 +79,7 @@ def test_the_dataset_page_shows_the_full_satu_data_metadata_and_a_suppressed_pre
     assert "Kemendagri region" in html and "CC BY 4.0" in html and "2025-01-15" in html
     assert "<td>&lt;3</td>" in html  # the count of 2
     assert "<td>14</td>" in html
+    assert "<td>2024</td>" in html and "<td>12.5</td>" in html  # as in the downloads (no 2.024)
 
 
 def test_csv_is_utf8_with_the_header_first_and_small_counts_suppressed(client, db, sample):

@@ -20,8 +20,9 @@ from smarteconomy.management.commands.seed_demo import DEMO_USERS
 
 NIK = re.compile(r"(?<![\w.,])\d{16}(?![\w])")
 PHONE = re.compile(r"(?<![\w.,])(?:\+62|62|0)[\s-]?8\d(?:[\s-]?\d){6,10}(?![\w])")
-# The fields of the apps' records that hold a person's data (a business's name is public, its owner's is not).
-PERSONAL_FIELDS = {"owner_name", "applicant_name", "owner_nik", "phone", "address", "first_name", "last_name"}
+# The fields of the apps' records that hold a person's data (a business's name is public, its owner's is not; the
+# users' names are checked whole, "first last": a parking operator's "last name" is its location's name).
+PERSONAL_FIELDS = {"owner_name", "applicant_name", "owner_nik", "phone", "address"}
 
 
 def personal_values():
