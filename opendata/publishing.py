@@ -273,8 +273,8 @@ def dcat_dataset(request, dataset):
         }
     if updated:
         node["dct:modified"] = {"@value": updated.isoformat(), "@type": "xsd:date"}
-    if dataset.topic:
-        node["dcat:theme"] = str(dataset.topic)
+    if dataset.topic:  # DCAT-AP's dcat:theme takes a concept URI; the portal's topics are words, so keywords
+        node["dcat:keyword"].append(str(dataset.topic))
     return node
 
 
