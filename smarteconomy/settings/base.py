@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "industry_center",
     "msme",
     "cashless",
+    "opendata",  # last: it discovers the other apps' datasets.py
 ]
 
 MIDDLEWARE = [

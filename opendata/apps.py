@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    name = "opendata"
+    verbose_name = _("Open data portal")
+
+    def ready(self):
+        from . import registry
+
+        registry.autodiscover()
