@@ -65,6 +65,15 @@ RECONSTRUCTED_SOURCE = gettext_noop("Reconstructed from published tables, not of
 KNOWN_SOURCES = frozenset({RECONSTRUCTED_SOURCE})
 
 
+# The units GRDP values are stored in (the BPS tables' own words), as shown in the reader's language.
+UNIT_LABELS = {"juta rupiah": gettext_noop("million rupiah")}
+
+
+def unit_label(unit):
+    """A stored GRDP unit as shown: translated when it is one the product knows, as it is otherwise."""
+    return gettext(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
+
+
 def source_label(source):
     """A GRDP source as shown: translated when the product wrote it, as it is otherwise."""
     return gettext(source) if source in KNOWN_SOURCES else source

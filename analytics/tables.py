@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from smarteconomy.tables import YearColumn
 from smarteconomy.templatetags.formatting import number, percent
 
-from .choices import source_label
+from .choices import source_label, unit_label
 from .models import GrdpValue, Region
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -46,6 +46,12 @@ class GrdpValueTable(tables.Table):
 
     def value_source(self, value):
         return source_label(value)
+
+    def render_unit(self, value):
+        return unit_label(value)
+
+    def value_unit(self, value):
+        return unit_label(value)
 
 
 class RegionTable(tables.Table):

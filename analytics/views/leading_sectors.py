@@ -16,7 +16,7 @@ from smarteconomy.views import ObjectDetailView
 
 from .. import charts, tables
 from .. import economics as ec
-from ..choices import source_label
+from ..choices import source_label, unit_label
 from ..filtersets import GrdpValueFilterSet, RegionFilterSet
 from ..forms import METHOD_LABELS, VARIANT_LABELS, LeadingSectorsForm
 from ..models import GrdpValue, Region
@@ -43,8 +43,11 @@ class GrdpValueDetailView(ObjectDetailView):
     fields = ("region", "sector", "year", "price_basis", "value", "unit", "source")
 
     def field_rows(self):
-        source = self.model._meta.get_field("source").verbose_name
-        return [(label, source_label(value) if label == source else value) for label, value in super().field_rows()]
+        shown = {
+            self.model._meta.get_field("source").verbose_name: source_label,
+            self.model._meta.get_field("unit").verbose_name: unit_label,
+        }
+        return [(label, shown[label](value) if label in shown else value) for label, value in super().field_rows()]
 
 
 class RegionListView(ObjectListView):
