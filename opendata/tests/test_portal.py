@@ -3,6 +3,7 @@ suppression, the downloads' formats, the DCAT-AP catalogue (parsed with rdflib),
 CORS and caching, the public scorecard (published editions only) and the language switch."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -97,6 +98,7 @@ def test_xlsx_has_the_header_and_the_suppressed_rows(client, db, sample):
     assert values[0] == ("year", "kelurahan_code", "registrations", "share", "as_of")
     assert values[1][:4] == (2024, "64.71.01.1001", "<3", 12.5)
     assert values[2][2] == 14
+    assert values[1][4] == datetime.datetime(2024, 12, 31)  # a date cell, not text
 
 
 def test_json_has_the_metadata_and_the_rows(client, db, sample):
