@@ -273,3 +273,8 @@ def test_the_leading_sectors_page_names_its_data_source(client, analytics_demo):
 def test_the_leading_sectors_page_says_when_there_is_no_grdp(client, db):
     html = get(client, reverse("opendata:leading_sectors")).content.decode()
     assert 'data-testid="no-leading-sectors"' in html
+
+
+def test_the_login_page_leads_a_citizen_to_the_portal(client, db):
+    html = get(client, reverse("login")).content.decode()
+    assert f'href="{reverse("opendata:landing")}"' in html
