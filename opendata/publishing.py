@@ -183,9 +183,16 @@ def csv_bytes(dataset):
     return out.getvalue().encode("utf-8")
 
 
+def _xlsx_cell(column, value):
+    """As published, but dates and times stay date cells in the workbook (not ISO text)."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value
+    return published_value(column, value)
+
+
 def xlsx_bytes(dataset):
     rows = [[column.key for column in dataset.columns]]
-    rows += [list(row.values()) for row in published_rows(dataset)]
+    rows += [[_xlsx_cell(c, row.get(c.key)) for c in dataset.columns] for row in dataset.rows()]
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:

@@ -31,8 +31,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 # is submitted. The values of the format ones are part of a URL's shape.
 OPTION_NAME = re.compile(r"(^|_)(period|format|export|year|years|month|start|end|basis)($|_)")
 FORMAT_NAME = re.compile(r"^(format|export)$")
-# Never visited: logging out would end the session being crawled; static and media files are not pages.
-SKIPPED_PATHS = re.compile(r"^/(accounts/logout/|static/|media/|i18n/)")
+# Never visited: logging out would end the session being crawled; static and media files are not pages; the
+# language switches (the officers' form under /i18n/, the public portal's links) would change the crawl's language.
+SKIPPED_PATHS = re.compile(r"^/(accounts/logout/|static/|media/|i18n/|open-data/language/)")
 # The Django admin is crawled down to each model's list (``/admin/<app>/<model>/``, where our ModelAdmins'
 # columns and filters run), not into its object, history, delete-confirmation and filter pages: those are
 # Django's own generic views, and with dozens of models they would be most of the crawl's requests.

@@ -3,6 +3,7 @@ suppression, the downloads' formats, the DCAT-AP catalogue (parsed with rdflib),
 CORS and caching, the public scorecard (published editions only) and the language switch."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -97,6 +98,7 @@ def test_xlsx_has_the_header_and_the_suppressed_rows(client, db, sample):
     assert values[0] == ("year", "kelurahan_code", "registrations", "share", "as_of")
     assert values[1][:4] == (2024, "64.71.01.1001", "<3", 12.5)
     assert values[2][2] == 14
+    assert values[1][4] == datetime.datetime(2024, 12, 31)  # a date cell, not text
 
 
 def test_json_has_the_metadata_and_the_rows(client, db, sample):
@@ -271,3 +273,8 @@ def test_the_leading_sectors_page_names_its_data_source(client, analytics_demo):
 def test_the_leading_sectors_page_says_when_there_is_no_grdp(client, db):
     html = get(client, reverse("opendata:leading_sectors")).content.decode()
     assert 'data-testid="no-leading-sectors"' in html
+
+
+def test_the_login_page_leads_a_citizen_to_the_portal(client, db):
+    html = get(client, reverse("login")).content.decode()
+    assert f'href="{reverse("opendata:landing")}"' in html
