@@ -248,3 +248,24 @@ def test_paper_forms_of_an_approved_month_are_refused(role_users, db):
     assert [(error["row"], error["column"]) for error in batch.errors] == [(2, "submitted_at")]
     assert says_locked(batch.errors[0]["message"], "2025-02")
     assert not SurveyResponse.objects.exists() and dirty_periods() == before
+
+
+def test_scores_outside_1_to_4_are_refused_by_the_service_and_the_database(application):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from licensing.services import survey_response_create
+
+    with pytest.raises(ValidationError):
+        survey_response_create(application=application, scores=[4] * 8 + [5], channel="online")
+    with pytest.raises(ValidationError):
+        survey_response_create(application=application, scores=[4] * 8, channel="online")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SurveyResponse.objects.create(
+            application=application,
+            submitted_at=moment(2025, 2, 11, 9),
+            channel="online",
+            **{f"u{n}": 4 for n in range(1, 9)},
+            u9=0,
+        )
+    assert not SurveyResponse.objects.exists()
