@@ -233,3 +233,39 @@ def test_the_ikm_page_lists_the_elements_lowest_first(client, role_users, db):
     assert "IKM 83,33" in text and ">B · Baik<" in text
     table = text[text.index('data-testid="ikm-elements"') :]
     assert table.index("U8") < table.index("U3") < table.index("U9") < table.index("U1")
+
+
+def test_paper_forms_of_an_approved_month_are_refused(role_users, db):
+    from licensing.services import SURVEY_SOURCE
+    from smarteconomy.testing_locks import dirty_periods, lock_period, says_locked
+
+    decided("L-1", decided_at=moment(2025, 2, 10, 10))
+    decided("L-2", decided_at=moment(2025, 2, 10, 10))
+    lock_period(SURVEY_SOURCE, "2025-02", role_users)
+    before = dirty_periods()
+    batch = do_import(csv("L-1,2025-02-11 09:00,4,4,4,4,4,4,4,4,4,", "L-2,2025-03-02 09:00,4,4,4,4,4,4,4,4,4,"))
+    assert batch.status == ImportStatus.REFUSED
+    assert [(error["row"], error["column"]) for error in batch.errors] == [(2, "submitted_at")]
+    assert says_locked(batch.errors[0]["message"], "2025-02")
+    assert not SurveyResponse.objects.exists() and dirty_periods() == before
+
+
+def test_scores_outside_1_to_4_are_refused_by_the_service_and_the_database(application):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from licensing.services import survey_response_create
+
+    with pytest.raises(ValidationError):
+        survey_response_create(application=application, scores=[4] * 8 + [5], channel="online")
+    with pytest.raises(ValidationError):
+        survey_response_create(application=application, scores=[4] * 8, channel="online")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SurveyResponse.objects.create(
+            application=application,
+            submitted_at=moment(2025, 2, 11, 9),
+            channel="online",
+            **{f"u{n}": 4 for n in range(1, 9)},
+            u9=0,
+        )
+    assert not SurveyResponse.objects.exists()

@@ -90,7 +90,7 @@ def test_bappeda_sees_every_office_and_the_states_of_2025(login, role_users):
 def test_an_office_sees_only_its_own_sources_and_an_operator_only_its_location(login, locations):
     response = login("dpmptsp").get(OVERVIEW, {"year": 2025})
     codes = {row.source.code for o in response.context["offices"] for row in o["rows"]}
-    assert codes == {"licensing.applications", "licensing.disruptions"}
+    assert codes == {"licensing.applications", "licensing.disruptions", "licensing.survey"}
     response = login("operator_airport").get(OVERVIEW, {"year": 2025})
     rows = [(row.source.code, row.part.key) for o in response.context["offices"] for row in o["rows"]]
     assert rows == [("cashless.parking", "SEPINGGAN")]
@@ -121,8 +121,12 @@ def test_the_grid_exports_as_csv_and_xlsx_and_is_logged(login, role_users):
     applications = next(row for row in rows if row[2] == APPLICATIONS_SOURCE)
     assert applications[header.index("2025-10")] == "Submitted late"
     assert applications[header.index("2025-09")] == "Not reported"
-    assert {row[2] for row in rows[1:-1]} == {"licensing.applications", "licensing.disruptions"}  # its own only
-    assert rows[-1][0] == "Total" and rows[-1][header.index("Expected")] == "24"
+    assert {row[2] for row in rows[1:-1]} == {
+        "licensing.applications",
+        "licensing.disruptions",
+        "licensing.survey",
+    }  # its own only
+    assert rows[-1][0] == "Total" and rows[-1][header.index("Expected")] == "36"  # 3 sources × 12 months
     response = client.get(OVERVIEW, {"year": 2025, "export": "xlsx"})
     assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
     assert ExportLog.objects.filter(list_name="reporting:overview").count() == 2
@@ -250,4 +254,3 @@ def test_every_period_links_to_its_records_on_a_page_that_opens(login, locations
                 location = ParkingLocation.objects.get(code=part.key)
                 assert f"location={location.pk}" in url, url
             assert client.get(url).status_code == 200, (source.code, url)
-
