@@ -1,4 +1,4 @@
-"""The permit importer, fuzzed by smarteconomy/tests/test_importer_fuzz.py: a permit type to refer to and one
+"""The permit and SKM importers, fuzzed by smarteconomy/tests/test_importer_fuzz.py: a permit type to refer to and one
 application already recorded (a row with its number is unchanged, or refused)."""
 
 from datetime import datetime, timedelta
@@ -27,6 +27,20 @@ def setup():
     )
 
 
+def setup_survey():
+    """Two decided applications to answer and one already answered (its row is refused as a second answer)."""
+    from licensing.tests.skm import answered, decided, moment
+
+    decided("SKM-1", decided_at=moment(2025, 2, 10, 10))
+    decided("SKM-2", decided_at=moment(2025, 2, 10, 10), status="rejected")
+    answered("SKM-3", [3] * 9, at=moment(2025, 2, 12, 9))
+
+
+def answered_after_the_decision(draw, values):
+    """A clean answer comes after its application's decision (10 February 2025, 10:00)."""
+    values["submitted_at"] = datetime(2025, 2, 10, 11) + timedelta(hours=draw(st.integers(0, 2000)))
+
+
 def consistent_steps(draw, values):
     """A clean row has the decision and issue times its status needs, in order."""
     status = draw(st.sampled_from(["", "submitted", "approved", "rejected", "issued"]))
@@ -44,5 +58,11 @@ FUZZ = [
         setup=setup,
         cells={"registration_number": st.sampled_from([EXISTING, "SPT/2025/000002", "OSS-3", "SPT-4"])},
         fix=consistent_steps,
+    ),
+    FuzzCase(
+        "skm",
+        setup=setup_survey,
+        cells={"registration_number": st.sampled_from(["SKM-1", "SKM-2", "SKM-3", "SKM-UNKNOWN"])},
+        fix=answered_after_the_decision,
     ),
 ]
