@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from smarteconomy.admin import MarksDirtyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
-from .choices import source_label
+from .choices import source_label, unit_label
 from .models import EditionEntry, GrdpValue, IndicatorSnapshotHistory, Region, ScorecardEdition
 from .services import GRDP_SOURCE
 
@@ -19,7 +19,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     """A value changed here makes its year dirty, as an import does, and is refused in a locked (approved) year."""
 
-    list_display = ("region", "sector", "year", "price_basis", "value", "unit", "source_name")
+    list_display = ("region", "sector", "year", "price_basis", "value", "unit_name", "source_name")
     list_filter = ("region", "year", "price_basis")
     search_fields = ("sector__code", "source")
     dirty_source = GRDP_SOURCE
@@ -30,6 +30,10 @@ class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryA
     @admin.display(description=GrdpValue._meta.get_field("source").verbose_name, ordering="source")
     def source_name(self, obj):
         return source_label(obj.source)
+
+    @admin.display(description=GrdpValue._meta.get_field("unit").verbose_name, ordering="unit")
+    def unit_name(self, obj):
+        return unit_label(obj.unit)
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

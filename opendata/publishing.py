@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smarteconomy.choices import Role
-from smarteconomy.exporting import neutralize, write_xlsx
+from smarteconomy.exporting import neutralize, plain, write_xlsx
 
 from . import registry
 
@@ -168,6 +168,8 @@ def metadata_dict(dataset, request):
 def _csv_cell(value):
     if value is None:
         return ""
+    if isinstance(value, bool):  # Ya/Tidak (Yes/No in English), as every CSV of the product writes a yes/no
+        return plain(value)
     if isinstance(value, str):
         return neutralize(value)
     return value

@@ -62,7 +62,7 @@ def test_dpmptsp_submits_october_and_bappeda_approves_it(browser, live_server, o
         assert page.url.endswith("/reporting/")
         page.goto("/reporting/?year=2025")
         rows = page.get_by_test_id("grid-row")
-        assert rows.count() == 2  # its own two sources, nothing of the other offices
+        assert rows.count() == 3  # its own three sources (applications, disruptions, survey), nothing of the others
         october_cell = page.locator(f'tr[data-source="{APPLICATIONS_SOURCE}"] td[data-period="2025-10"]')
         assert october_cell.get_attribute("data-state") == "overdue"
         assert "Data masuk, belum dikirim" in october_cell.text_content()
