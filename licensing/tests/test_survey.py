@@ -2,8 +2,10 @@
 importer (all or nothing, every bad row with its row and column), and the IKM page."""
 
 import io
+import time
 
 import pytest
+from django.core import signing
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
@@ -70,11 +72,21 @@ def test_an_incomplete_or_out_of_range_answer_is_refused(client, application):
 def test_a_tampered_or_foreign_link_is_not_found(client, application):
     token = survey_token(application)
     other = decided("SPT/2025/000002")
-    forged = str(other.pk) + token[len(str(application.pk)) :]  # another pk with the first one's signature
+    payload, signature = token.split(":")
+    forged = survey_token(other).split(":")[0] + ":" + signature  # another pk with the first one's signature
     for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), forged, "1", "abc:def"):
         assert client.get(reverse("licensing:survey", args=[bad])).status_code == 404
         assert client.post(reverse("licensing:survey", args=[bad]), ALL_THREES).status_code == 404
     assert not SurveyResponse.objects.exists()
+
+
+def test_the_link_stays_the_same_and_earlier_timestamped_links_still_open(client, application, monkeypatch):
+    first = survey_url(application)
+    later = time.time() + 3 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert survey_url(application) == first
+    earlier_kind = signing.dumps(application.pk, salt="licensing.survey", compress=False)
+    assert client.get(reverse("licensing:survey", args=[earlier_kind])).status_code == 200
 
 
 def test_no_survey_before_the_decision(client, db):
