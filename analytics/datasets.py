@@ -8,7 +8,7 @@ live snapshots, which may still be drafts)."""
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from opendata.registry import Column, Dataset, register
+from opendata.registry import CITY_CODE, Column, Dataset, register
 from smarteconomy.choices import Role
 from smarteconomy.models import Sector
 
@@ -311,7 +311,7 @@ register(
         rows=scorecard_rows,
         period_covered=_edition_periods,
         last_updated=_last_edition,
-        reference_codes=(_("Kemendagri region code 64.71 (Kota Balikpapan)"),),
+        reference_codes=(CITY_CODE,),
         keywords=("smart economy", "scorecard", "indikator", "capaian", "target"),
         contact=CONTACT,
         topic=_("Development planning"),

@@ -7,7 +7,7 @@ summaries through the same selectors as the indicators and the summary page (``s
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from opendata.registry import Column, Dataset, register
+from opendata.registry import CITY_CODE, Column, Dataset, months_covered, register
 from smarteconomy.choices import Role
 
 from . import selectors
@@ -17,11 +17,6 @@ from .models import DailySummary, ParkingLocation
 
 def _rounded(value):
     return None if value is None else round(value, 2)
-
-
-def _months():
-    months = [str(period) for period in summary_periods() if period.is_month]
-    return (months[0], months[-1]) if months else (None, None)
 
 
 def _last_update():
@@ -74,9 +69,9 @@ register(
             Column("failure_rate_percent", _("Failure rate (%)"), type="decimal", unit="%"),
         ),
         rows=location_rows,
-        period_covered=_months,
+        period_covered=lambda: months_covered(summary_periods()),
         last_updated=_last_update,
-        reference_codes=(_("Kemendagri region code 64.71 (Kota Balikpapan)"),),
+        reference_codes=(CITY_CODE,),
         keywords=("parkir elektronik", "e-parking", "QRIS", "uang elektronik", "nontunai"),
         contact="Bappeda Kota Balikpapan — Bidang Data dan Statistik (menghimpun log operator parkir)",
         topic=_("Cashless society"),

@@ -4,11 +4,9 @@ by month.
 Aggregates only (counts, amounts, rates; never a tenant, a bill or a payment), computed through the same functions as
 the indicators (``indicators``)."""
 
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from analytics.registry import share
-from opendata.registry import Column, Dataset, register
+from opendata.registry import CITY_CODE, Column, Dataset, last_change, months_covered, percent, register
 from smarteconomy.choices import Role
 
 from .indicators import levy_periods, levy_totals, occupancy_counts, payment_totals
@@ -16,23 +14,6 @@ from .models import LevyBill, Payment, ProductionHouse, Tenancy
 
 CONTACT = "DKUMKMP Kota Balikpapan — UPTD Sentra Industri Kecil"
 RUPIAH = _("rupiah")
-
-
-def _percent(part, total):
-    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
-    value = share(part, total)
-    return None if value is None else round(value, 2)
-
-
-def _last_change(*models):
-    moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
-    moments = [moment for moment in moments if moment]
-    return max(moments) if moments else None
-
-
-def _months():
-    months = [str(period) for period in levy_periods() if period.is_month]
-    return (months[0], months[-1]) if months else (None, None)
 
 
 def centre_rows():
@@ -51,14 +32,14 @@ def centre_rows():
                 "month": str(period),
                 "houses_in_use": houses,
                 "houses_let": let,
-                "occupancy_percent": _percent(let, houses),
+                "occupancy_percent": percent(let, houses),
                 "bills": bills,
                 "levy_billed": float(billed),
                 "levy_collected": float(collected),
-                "collection_rate_percent": _percent(collected, billed),
+                "collection_rate_percent": percent(collected, billed),
                 "payments_received": float(paid),
                 "payments_by_qris": float(qris),
-                "cashless_share_percent": _percent(qris, paid),
+                "cashless_share_percent": percent(qris, paid),
             }
         )
     return rows
@@ -91,9 +72,9 @@ register(
             Column("cashless_share_percent", _("Cashless share of the payments (%)"), type="decimal", unit="%"),
         ),
         rows=centre_rows,
-        period_covered=_months,
-        last_updated=lambda: _last_change(LevyBill, Payment, Tenancy, ProductionHouse),
-        reference_codes=(_("Kemendagri region code 64.71 (Kota Balikpapan)"),),
+        period_covered=lambda: months_covered(levy_periods()),
+        last_updated=lambda: last_change(LevyBill, Payment, Tenancy, ProductionHouse),
+        reference_codes=(CITY_CODE,),
         keywords=("sentra industri", "retribusi", "rumah produksi", "QRIS", "IKM"),
         contact=CONTACT,
         topic=_("Industry"),

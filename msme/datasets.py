@@ -8,8 +8,7 @@ in a kecamatan is published as "<3" (small-cell suppression)."""
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from analytics.registry import share
-from opendata.registry import Column, Dataset, register, suppress
+from opendata.registry import CITY_CODE, Column, Dataset, last_change, months_covered, percent, register, suppress
 from smarteconomy.choices import Role
 from smarteconomy.models import Kecamatan
 
@@ -25,25 +24,7 @@ from .models import Listing, MarketplaceCategory, Msme, Training, TrainingPartic
 from .selectors import msme_count_by_district
 
 CONTACT = "DKUMKMP Kota Balikpapan — Bidang Usaha Mikro"
-CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
 TOPIC = _("MSMEs")
-
-
-def _percent(part, total):
-    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
-    value = share(part, total)
-    return None if value is None else round(value, 2)
-
-
-def _last_change(*models):
-    moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
-    moments = [moment for moment in moments if moment]
-    return max(moments) if moments else None
-
-
-def _months_of(periods):
-    months = [str(period) for period in periods if period.is_month]
-    return (months[0], months[-1]) if months else (None, None)
 
 
 # --- New registrations by kecamatan and year -------------------------------------------------------------------------
@@ -95,7 +76,7 @@ register(
         ),
         rows=registration_rows,
         period_covered=_registration_span,
-        last_updated=lambda: _last_change(Msme),
+        last_updated=lambda: last_change(Msme),
         reference_codes=(_("Kemendagri region codes (kecamatan 64.71.NN)"),),
         keywords=("UMKM", "MSME", "registrasi", "kecamatan"),
         contact=CONTACT,
@@ -147,8 +128,8 @@ register(
             Column("active_listings", _("Active listings"), type="integer", unit=_("listings")),
         ),
         rows=listing_rows,
-        period_covered=lambda: _months_of(listing_periods()),
-        last_updated=lambda: _last_change(Listing, MarketplaceCategory),
+        period_covered=lambda: months_covered(listing_periods()),
+        last_updated=lambda: last_change(Listing, MarketplaceCategory),
         reference_codes=(CITY_CODE,),
         keywords=("UMKM", "Sobat UMKM", "marketplace", "produk"),
         contact=CONTACT,
@@ -177,10 +158,10 @@ def training_rows():
                 "trainings_held": trainings.count(),
                 "quota": quota,
                 "participants_selected": selected,
-                "quota_fill_percent": _percent(selected, quota),
+                "quota_fill_percent": percent(selected, quota),
                 "attendees": attendees,
                 "adopted": adopted,
-                "adoption_percent": _percent(adopted, attendees),
+                "adoption_percent": percent(adopted, attendees),
                 "follow_up_closed": closed,
             }
         )
@@ -212,8 +193,8 @@ register(
             Column("follow_up_closed", _("Follow-up windows closed")),
         ),
         rows=training_rows,
-        period_covered=lambda: _months_of(training_periods()),
-        last_updated=lambda: _last_change(Training, TrainingParticipant),
+        period_covered=lambda: months_covered(training_periods()),
+        last_updated=lambda: last_change(Training, TrainingParticipant),
         reference_codes=(CITY_CODE,),
         keywords=("UMKM", "pelatihan", "training", "QRIS", "literasi digital"),
         contact=CONTACT,

@@ -8,11 +8,14 @@ nothing personal can reach the portal. A count below ``SUPPRESS_BELOW`` in a cel
 
 from dataclasses import dataclass, field
 
+from django.db.models import Max
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 SUPPRESS_BELOW = 3
 SUPPRESSED = "<3"
 LICENCE = "CC-BY-4.0"
+CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
 
 _DATASETS = {}
 
@@ -89,3 +92,27 @@ def suppress(count):
     if count is None or count == 0:
         return count
     return SUPPRESSED if count < SUPPRESS_BELOW else count
+
+
+# Helpers of the apps' datasets.py ------------------------------------------------------------------------------------
+
+
+def percent(part, total):
+    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
+    from analytics.registry import share
+
+    value = share(part, total)
+    return None if value is None else round(value, 2)
+
+
+def last_change(*models):
+    """The last moment any record of ``models`` changed (their django-simple-history tables), or None."""
+    moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
+    moments = [moment for moment in moments if moment]
+    return max(moments) if moments else None
+
+
+def months_covered(periods):
+    """The first and the last month among ``periods`` as texts ("2023-01", "2025-10"), or (None, None)."""
+    months = [str(period) for period in periods if period.is_month]
+    return (months[0], months[-1]) if months else (None, None)
