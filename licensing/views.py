@@ -312,6 +312,10 @@ class PermitTrackingView(View):
         context = {
             "form": form,
             "title": _("Track your permit application"),
+            "description": _(
+                "Follow your permit application at DPMPTSP Balikpapan with the registration number and the tracking "
+                "code of your receipt."
+            ),
             "attempts": TRACKING_ATTEMPTS,
             "minutes": TRACKING_WINDOW_SECONDS // 60,
             **context,
@@ -422,6 +426,8 @@ class SurveyView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["application"] = self.application
         context["title"] = _("Service satisfaction survey")
+        context["description"] = _("Service satisfaction survey of DPMPTSP Kota Balikpapan (PermenPANRB 14/2017).")
+        context["noindex"] = True  # one applicant's link
         context.setdefault("answered", self.answered())
         context.setdefault("form", SurveyForm())
         return context

@@ -4,7 +4,9 @@ published editions.
 
 Caching: every public response is cached whole in the Django cache for ``OPENDATA_CACHE_SECONDS`` (default 300 s)
 under its language and full path (``public_cache``); the pages carry no CSRF token or session data, so one cached
-copy serves every visitor. The language switch is a GET link (``language``) for that reason. Harvesting and
+copy serves every visitor. Publishing (or withdrawing) a scorecard edition empties the portal's cache at once (a
+generation number in every key, ``invalidate``): the published figures appear the moment Bappeda publishes them;
+the datasets' live aggregates may lag an import by at most the cache time. The language switch is a GET link (``language``) for that reason. Harvesting and
 download responses are open to any origin (CORS ``Access-Control-Allow-Origin: *``)."""
 
 import functools
@@ -13,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,10 +27,29 @@ from django.views.decorators.http import require_GET, require_safe
 from . import public_analytics, publishing, registry
 
 CACHE_PREFIX = "opendata:"
+GENERATION_KEY = "opendata:generation"
 
 
 def cache_seconds():
-    return getattr(settings, "OPENDATA_CACHE_SECONDS", 300)
+    return settings.OPENDATA_CACHE_SECONDS
+
+
+def _generation():
+    return cache.get(GENERATION_KEY) or 0
+
+
+def _bump():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(GENERATION_KEY, _generation() + 1, None)
+
+
+def invalidate(**_signal):
+    """Empty the portal's cache once the current transaction commits (a request served between the change and the
+    commit would otherwise cache the old figures under the new generation): every cached key carries the generation
+    this bumps."""
+    transaction.on_commit(_bump)
 
 
 def public_cache(view):
@@ -35,7 +57,7 @@ def public_cache(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        key = f"{CACHE_PREFIX}{get_language()}:{request.get_full_path()}"
+        key = f"{CACHE_PREFIX}{_generation()}:{get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             status, content, headers = cached
@@ -45,7 +67,7 @@ def public_cache(view):
             response["X-Cache"] = "HIT"
             return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        if response.status_code == 200 and not response.streaming and cache_seconds() > 0:
             headers = {name: value for name, value in response.items() if name.lower() != "vary"}
             cache.set(key, (response.status_code, response.content, headers), cache_seconds())
         response["X-Cache"] = "MISS"

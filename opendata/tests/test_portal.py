@@ -9,6 +9,7 @@ import json
 
 import openpyxl
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
@@ -225,6 +226,20 @@ def test_public_responses_are_cached_per_language_and_path(client, db, sample):
     response = client.get(url)
     assert response["X-Cache"] == "MISS" and "Producer" in response.content.decode()
     assert client.post(url).status_code == 405
+
+
+def test_publishing_an_edition_reaches_the_cached_portal_at_once(client, analytics_demo, settings):
+    settings.OPENDATA_CACHE_SECONDS = 3600
+    url = reverse("opendata:scorecard")
+    assert 'data-testid="no-edition"' in client.get(url).content.decode()
+    assert client.get(url)["X-Cache"] == "HIT"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        edition = editions.publish("2023", "Evaluasi Smart Economy 2023", analytics_demo["bappeda"])
+    response = client.get(url)
+    assert response["X-Cache"] == "MISS" and edition.content_hash in response.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        edition.delete()
+    assert 'data-testid="no-edition"' in client.get(url).content.decode()
 
 
 def test_the_language_switch_sets_the_cookie_and_returns_to_the_page_only_on_this_site(client, db):

@@ -289,6 +289,9 @@ IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "9
 # "My exports"); smaller ones stream at once. A user has one background export at a time.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
 EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("EXPORT_FILE_RETENTION_DAYS", "7"))
+# The open-data portal's public responses are cached whole for this long (0: not cached); a published edition
+# reaches the portal at once whatever this is (opendata.views.public_cache).
+OPENDATA_CACHE_SECONDS = int(os.environ.get("OPENDATA_CACHE_SECONDS", "300"))
 # A background export with no progress for this long is taken as stopped (its worker died): marked failed, so that
 # its user can start another.
 EXPORT_JOB_STALE_AFTER = timedelta(minutes=30)
