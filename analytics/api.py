@@ -116,7 +116,7 @@ class ErrorSerializer(serializers.Serializer):
 
 # The shapes of the snapshot filters, stated in the schema and checked: a value that cannot match is a 400.
 INDICATOR_PATTERN = r"^[a-z_]+\.[a-z0-9_]+$"
-PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2})?$"
+PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2}|-Q[1-4])?$"
 
 
 class SnapshotFilterSerializer(serializers.Serializer):
@@ -189,7 +189,12 @@ class IndicatorViewSet(viewsets.ViewSet):
                 "indicator", OpenApiTypes.STR, pattern=INDICATOR_PATTERN, description="An indicator code."
             ),
             OpenApiParameter("pillar", OpenApiTypes.STR, enum=Pillar.values),
-            OpenApiParameter("period", OpenApiTypes.STR, pattern=PERIOD_PATTERN, description="YYYY or YYYY-MM."),
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                pattern=PERIOD_PATTERN,
+                description="YYYY, YYYY-MM or YYYY-Qn (quarterly indicators).",
+            ),
             OpenApiParameter("status", OpenApiTypes.STR, enum=SnapshotStatus.values),
         ],
         responses={200: SnapshotSerializer(many=True), 400: BAD_FILTER_OR_CURSOR, **REFUSALS},

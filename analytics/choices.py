@@ -48,6 +48,7 @@ class Direction(models.TextChoices):
 
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
     YEARLY = "yearly", _("yearly")
 
 

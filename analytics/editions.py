@@ -124,7 +124,7 @@ def parse_period(text):
         period = registry.Period.parse(str(text).strip())
     except registry.RegistryError:
         period = None
-    if period is None or not 1990 <= period.year <= 2100:
+    if period is None or period.is_quarter or not 1990 <= period.year <= 2100:
         raise EditionError(
             gettext_noop("“%(period)s” is not a period: use a year (YYYY, e.g. 2025) or a month (YYYY-MM)."),
             period=text,

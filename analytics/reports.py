@@ -59,8 +59,13 @@ TARGET_COLOUR = "#fd7e14"
 
 
 def period_label(text, *, long=False):
-    """ "2023" → "2023"; "2023-05" → "Mei 2023" (long: the full month name)."""
+    """ "2023" → "2023"; "2023-05" → "Mei 2023" (long: the full month name); "2023-Q2" → "Triwulan II 2023"."""
     period = registry.Period.parse(text)
+    if period.is_quarter:
+        return _("Quarter %(roman)s %(year)s") % {
+            "roman": ("I", "II", "III", "IV")[period.quarter - 1],
+            "year": period.year,
+        }
     if not period.is_month:
         return str(period.year)
     month = (MONTHS if long else MONTHS_3)[period.month]
@@ -209,13 +214,18 @@ def _is_year(snapshot):
 
 
 def _choose(indicator, snapshots, period):
-    """The snapshot a report of ``period`` shows for the indicator, and the trend leading to it."""
+    """The snapshot a report of ``period`` shows for the indicator, and the trend leading to it. A quarterly
+    indicator in a report of a month shows its last quarter ended by the end of that month."""
     years = [s for s in snapshots if _is_year(s)]
     months = [s for s in snapshots if not _is_year(s)]
     chosen = None
-    if not period.is_month:
+    if indicator.frequency == Frequency.QUARTERLY and period.is_month:
+        ended = [s for s in months if registry.Period.parse(s.period).end <= period.end]
+        with_value = [s for s in ended if s.value is not None]
+        chosen = (with_value or ended or [None])[-1]
+    elif not period.is_month:
         chosen = next((s for s in years if s.period == str(period)), None)
-        if chosen is None and indicator.frequency == Frequency.MONTHLY:
+        if chosen is None and indicator.frequency != Frequency.YEARLY:
             in_year = [s for s in months if s.period.startswith(f"{period.year}-")]
             chosen = in_year[-1] if in_year else None
     elif indicator.frequency == Frequency.MONTHLY:
@@ -973,7 +983,7 @@ class MonitoringReportView(LoginRequiredMixin, PermissionRequiredMixin, View):
                 period = registry.Period.parse(text)
             except registry.RegistryError:
                 period = None
-            if period is None or not 1990 <= period.year <= 2100:
+            if period is None or period.is_quarter or not 1990 <= period.year <= 2100:
                 return _bad_request(
                     _("“%(period)s” is not a period: use a year (YYYY, e.g. 2023) or a month (YYYY-MM, e.g. 2023-05).")
                     % {"period": text}

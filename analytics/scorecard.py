@@ -24,12 +24,12 @@ SNAPSHOT_FIELDS = ("pillar", "period_start", "value", "target", "achievement", "
 
 
 def target_for(indicator, period, targets):
-    """The target of a period: the year's target; a monthly flow gets a twelfth of it."""
+    """The target of a period: the year's target; a monthly flow gets a twelfth of it, a quarterly one a quarter."""
     yearly = targets.get((indicator.code, period.year))
     if yearly is None:
         return None
-    if period.is_month and indicator.kind == IndicatorKind.FLOW:
-        return yearly / 12
+    if indicator.kind == IndicatorKind.FLOW and not period.is_year:
+        return yearly / (12 if period.is_month else 4)
     return yearly
 
 
@@ -130,8 +130,8 @@ def _missing(cell):
 @registry.shared_per_run
 def reporting_calendar():
     """The reporting calendar (smarteconomy.sources) of every source that feeds an indicator, read once per recompute
-    run: {source code: {period text: [cells]}}, a month's cells also under its year (a yearly indicator period
-    gathers its months), and {source code: whether it ever reported (data or a submission)}."""
+    run: {source code: {period text: [cells]}}, a month's cells also under its year and its quarter (a yearly or
+    quarterly indicator period gathers its months), and {source code: whether it ever reported (data or a submission)}."""
     from smarteconomy.sources import all_sources, calendar_cells
 
     by_source, reported = {}, {}
@@ -140,6 +140,7 @@ def reporting_calendar():
         periods.setdefault(str(cell.period), []).append(cell)
         if cell.period.is_month:
             periods.setdefault(str(cell.period.year), []).append(cell)
+            periods.setdefault(str(registry.Period.quarter_of(cell.period)), []).append(cell)
         if cell.has_data or cell.submitted:
             reported[cell.source.code] = True
     return by_source, reported
@@ -200,7 +201,7 @@ def indicator_periods(indicator, targets, known=()):
         periods.setdefault(text, registry.Period.parse(text))
     today = timezone.localdate()
     for code, year in targets:
-        if code == indicator.code and year <= today.year and indicator.frequency == Frequency.YEARLY:
+        if code == indicator.code and year <= today.year and indicator.frequency != Frequency.MONTHLY:
             periods.setdefault(str(year), registry.Period(year))
     current = registry.Period.month_of(today)
     last_ended = _month_before(current)

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from analytics.registry import Period, share
-from opendata.registry import Column, Dataset, register, suppress
+from analytics.registry import Period
+from opendata.registry import CITY_CODE, Column, Dataset, last_change, months_covered, percent, register, suppress
 from smarteconomy.choices import Role
 
 from .indicators import (
@@ -24,25 +24,7 @@ from .indicators import (
 from .models import PermitApplication, PermitStatusChange, PermitType, ServiceDisruption
 
 CONTACT = "DPMPTSP Kota Balikpapan — Bidang Pengolahan Data dan Sistem Informasi"
-CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
 TOPIC = _("Licensing")
-
-
-def _percent(part, total):
-    """A share in % rounded to 2 decimals as published (None when there is nothing to divide by)."""
-    value = share(part, total)
-    return None if value is None else round(value, 2)
-
-
-def _last_change(*models):
-    moments = [model.history.aggregate(last=Max("history_date"))["last"] for model in models]
-    moments = [moment for moment in moments if moment]
-    return max(moments) if moments else None
-
-
-def _months_of(periods):
-    months = [str(period) for period in periods if period.is_month]
-    return (months[0], months[-1]) if months else (None, None)
 
 
 # --- Permits by type and month ---------------------------------------------------------------------------------------
@@ -82,7 +64,7 @@ def permit_rows():
                     "applications_online": counts["online"],
                     "decided": counts["decided"],
                     "decided_within_service_level": counts["within"],
-                    "within_service_level_percent": _percent(counts["within"], counts["decided"]),
+                    "within_service_level_percent": percent(counts["within"], counts["decided"]),
                 }
             )
     return rows
@@ -117,8 +99,8 @@ register(
             Column("within_service_level_percent", _("Share within the service level (%)"), type="decimal", unit="%"),
         ),
         rows=permit_rows,
-        period_covered=lambda: _months_of(application_periods()),
-        last_updated=lambda: _last_change(PermitApplication, PermitStatusChange, PermitType),
+        period_covered=lambda: months_covered(application_periods()),
+        last_updated=lambda: last_change(PermitApplication, PermitStatusChange, PermitType),
         reference_codes=(CITY_CODE,),
         keywords=("perizinan", "DPMPTSP", "OSS", "Spontan", "standar pelayanan"),
         contact=CONTACT,
@@ -156,8 +138,8 @@ register(
             Column("disruption_hours", _("Hours of disruption"), type="decimal", unit=_("hours")),
         ),
         rows=disruption_rows,
-        period_covered=lambda: _months_of(disruption_periods()),
-        last_updated=lambda: _last_change(ServiceDisruption),
+        period_covered=lambda: months_covered(disruption_periods()),
+        last_updated=lambda: last_change(ServiceDisruption),
         reference_codes=(CITY_CODE,),
         keywords=("perizinan", "gangguan layanan", "OSS", "Spontan"),
         contact=CONTACT,
@@ -177,7 +159,7 @@ def _ikm_rows():
         return []
     rows = []
     for period, result in ikm_table(periods_between(*span, "quarter")):
-        row = {"period": period.label, "responses": suppress(result.responses)}
+        row = {"period": str(period), "responses": suppress(result.responses)}
         # Fewer than 3 answers in a quarter: their scores would be one or two applicants' own; not published.
         shown = result.responses >= 3
         for code in SURVEY_ELEMENTS:
@@ -195,7 +177,7 @@ def _ikm_covered():
     span = survey_months()
     if span is None:
         return (None, None)
-    first, last = (period_containing(p.year, p.month, "quarter").label for p in span)
+    first, last = (str(period_containing(p.year, p.month, "quarter")) for p in span)
     return (first, last)
 
 

@@ -11,7 +11,6 @@ table, so that its intervals leave no gap: A 88,31-100,00, B 76,61-88,30, C 65,0
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -124,39 +123,15 @@ def ikm_of_scores(rows):
 # Periods ------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SurveyPeriod:
-    """A month, a quarter or a year: [start, end) dates and its label ("2025-03", "2025-Q1", "2025")."""
-
-    label: str
-    start: date
-    end: date
-
-    def moments(self):
-        """[start, end) as aware datetimes at local (WITA) midnight."""
-        return (
-            timezone.make_aware(datetime.combine(self.start, time.min)),
-            timezone.make_aware(datetime.combine(self.end, time.min)),
-        )
-
-
-def _month_after(year, month, months=1):
-    index = year * 12 + month - 1 + months
-    return index // 12, index % 12 + 1
-
-
 def period_containing(year, month, length):
+    """The month, quarter or year (a Period) containing month ``month`` of ``year``."""
     if length == "month":
-        start, label, months = (year, month), f"{year}-{month:02d}", 1
-    elif length == "quarter":
-        quarter = (month - 1) // 3 + 1
-        start, label, months = (year, 3 * quarter - 2), f"{year}-Q{quarter}", 3
-    elif length == "year":
-        start, label, months = (year, 1), f"{year}", 12
-    else:
-        raise IkmError(f"Unknown period length {length!r}; use one of {', '.join(PERIOD_LENGTHS)}.")
-    end = _month_after(*start, months)
-    return SurveyPeriod(label, date(*start, 1), date(*end, 1))
+        return Period(year, month)
+    if length == "quarter":
+        return Period.quarter_of(Period(year, month))
+    if length == "year":
+        return Period(year)
+    raise IkmError(f"Unknown period length {length!r}; use one of {', '.join(PERIOD_LENGTHS)}.")
 
 
 def parse_month(text):
@@ -223,7 +198,7 @@ def report_rows(table):
     to 2 decimals, the value the category is decided on), category. Empty values for a period without responses."""
     rows = []
     for period, result in table:
-        row = {"period": period.label, "responses": result.responses}
+        row = {"period": str(period), "responses": result.responses}
         for code in SURVEY_ELEMENTS:
             row[code] = "" if not result.responses else str(to_decimal(result.nrr[code]))
         row["ikm"] = "" if not result.responses else str(result.ikm_rounded)

@@ -28,10 +28,23 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    """A year ("2023") or a month ("2023-05")."""
+    """A year ("2023"), a month ("2023-05") or a quarter ("2023-Q2", for the indicators reported by quarter, such
+    as the IKM of PermenPANRB 14/2017)."""
 
     year: int
     month: int | None = None
+    quarter: int | None = None
+
+    def __post_init__(self):
+        if self.month is not None and self.quarter is not None:
+            raise PeriodError("A period is a year, a month or a quarter, not both a month and a quarter.")
+        if (
+            self.month is not None
+            and not 1 <= self.month <= 12
+            or self.quarter is not None
+            and not 1 <= self.quarter <= 4
+        ):
+            raise PeriodError(f"No month {self.month} or quarter {self.quarter}.")
 
     @classmethod
     def parse(cls, text):
@@ -40,12 +53,17 @@ class Period:
             if len(text) == 4:
                 return cls(int(text))
             if len(text) == 7 and text[4] == "-":
-                month = int(text[5:])
-                if 1 <= month <= 12:
-                    return cls(int(text[:4]), month)
+                if text[5] in "Qq":
+                    quarter = int(text[6])
+                    if 1 <= quarter <= 4:
+                        return cls(int(text[:4]), quarter=quarter)
+                else:
+                    month = int(text[5:])
+                    if 1 <= month <= 12:
+                        return cls(int(text[:4]), month)
         except ValueError:
             pass
-        raise PeriodError(f"{text!r} is not a period; use YYYY or YYYY-MM.")
+        raise PeriodError(f"{text!r} is not a period; use YYYY, YYYY-MM or YYYY-Qn.")
 
     @classmethod
     def month_of(cls, day):
@@ -54,23 +72,46 @@ class Period:
             day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
         return cls(day.year, day.month)
 
+    @classmethod
+    def quarter_of(cls, day):
+        """The quarter of a date, a moment (WITA) or a month."""
+        month = day if isinstance(day, Period) else cls.month_of(day)
+        return cls(month.year, quarter=(month.start.month - 1) // 3 + 1)
+
     def __str__(self):
+        if self.quarter is not None:
+            return f"{self.year}-Q{self.quarter}"
         return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
 
     @property
+    def first_month(self):
+        if self.quarter is not None:
+            return 3 * self.quarter - 2
+        return self.month or 1
+
+    @property
     def start(self):
-        return date(self.year, self.month or 1, 1)
+        return date(self.year, self.first_month, 1)
 
     @property
     def is_month(self):
         return self.month is not None
 
     @property
+    def is_quarter(self):
+        return self.quarter is not None
+
+    @property
+    def is_year(self):
+        return self.month is None and self.quarter is None
+
+    @property
     def end(self):
         """The first day after the period."""
-        if self.month is None:
+        if self.is_year:
             return date(self.year + 1, 1, 1)
-        return date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+        last = self.month if self.month is not None else 3 * self.quarter
+        return date(self.year + (last == 12), last % 12 + 1, 1)
 
     @property
     def last_day(self):
@@ -78,6 +119,9 @@ class Period:
 
     @property
     def sort_key(self):
+        """Chronological, a year first (before its months and quarters), a quarter after its last month."""
+        if self.quarter is not None:
+            return (self.year, 3 * self.quarter, 1)
         return (self.year, self.month or 0)
 
     def moments(self):
@@ -91,7 +135,7 @@ class Period:
         return self.end <= timezone.localdate()
 
     def contains(self, other):
-        """Whether ``other`` (a month or a year) lies within this period."""
+        """Whether ``other`` (a month, a quarter or a year) lies within this period."""
         return self.start <= other.start and other.end <= self.end
 
 

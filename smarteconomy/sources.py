@@ -99,7 +99,7 @@ class DataSource:
     def parse_period(self, text):
         """A period typed by a person: a month for a monthly or daily source, a year for a yearly one."""
         period = Period.parse(text)
-        if self.yearly and period.is_month:
+        if self.yearly and not period.is_year:
             raise PeriodError(_("%(source)s reports yearly: give a year (YYYY).") % {"source": self.name})
         if not self.yearly and not period.is_month:
             raise PeriodError(_("%(source)s reports monthly: give a month (YYYY-MM).") % {"source": self.name})

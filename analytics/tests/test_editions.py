@@ -237,6 +237,7 @@ def test_refusals_leave_nothing(scorecard):
         (("2031", TITLE, bappeda), "The scorecard has no snapshots for 2031: recompute it before publishing."),
         (("2023-13", TITLE, bappeda), "“2023-13” is not a period"),
         (("tahun ini", TITLE, bappeda), "is not a period"),
+        (("2023-Q1", TITLE, bappeda), "“2023-Q1” is not a period: use a year (YYYY, e.g. 2025) or a month"),
         (("2023", "x" * 201, bappeda), "The title is too long"),
     ]
     for args, message in cases:

@@ -46,11 +46,20 @@ def format_value(indicator, value):
     return {Unit.DAYS: _("%(n)s days"), Unit.HOURS: _("%(n)s hours")}.get(indicator.unit, "%(n)s") % {"n": text}
 
 
+def of_frequency(indicator, period):
+    """Whether ``period`` (a Period) is of the indicator's own frequency: a month of a monthly indicator, a quarter
+    of a quarterly one, a year of a yearly one."""
+    if indicator.frequency == Frequency.MONTHLY:
+        return period.is_month
+    if indicator.frequency == Frequency.QUARTERLY:
+        return period.is_quarter
+    return period.is_year
+
+
 def _series(indicator, snapshots):
-    """The snapshots of the indicator's own frequency (a monthly indicator's months; its years are kept for the
-    tables), so that a trend never mixes a year's value among the months."""
-    length = 7 if indicator.frequency == Frequency.MONTHLY else 4
-    return [s for s in snapshots if len(s.period) == length]
+    """The snapshots of the indicator's own frequency (a monthly indicator's months, a quarterly one's quarters;
+    their years are kept for the tables), so that a trend never mixes a year's value among the months."""
+    return [s for s in snapshots if of_frequency(indicator, registry.Period.parse(s.period))]
 
 
 def _row(indicator, snapshots):
@@ -234,10 +243,11 @@ class IndicatorDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateV
                 "style": STATUS_STYLE.get(s.status, "light"),
                 "status_label": SnapshotStatus(s.status).label,
                 "missing": [item for item in s.shown_completeness["inputs"] if not item["present"]],
-                # A monthly indicator's year, recomputed from the year's records, stands out among its months.
-                "is_year_total": indicator.frequency == Frequency.MONTHLY and len(s.period) == 4,
+                # A monthly (quarterly) indicator's year, recomputed from the year's records, stands out among its
+                # months (quarters).
+                "is_year_total": indicator.frequency != Frequency.YEARLY and len(s.period) == 4,
             }
-            for s in sorted(snapshots, key=lambda s: (s.period_start, len(s.period)), reverse=True)
+            for s in sorted(snapshots, key=lambda s: registry.Period.parse(s.period).sort_key, reverse=True)
         ]
         breakdown = None
         if indicator.breakdown and period:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from licensing.ikm import category, ikm_for, ikm_of_scores, periods_between
 
@@ -101,9 +102,9 @@ def test_no_answers_no_ikm():
 
 
 def test_periods():
-    assert [p.label for p in periods_between("2025-02", "2025-07")] == ["2025-Q1", "2025-Q2", "2025-Q3"]
-    assert [p.label for p in periods_between("2025-11", "2026-01", "month")] == ["2025-11", "2025-12", "2026-01"]
-    assert [p.label for p in periods_between("2024-05", "2025-01", "year")] == ["2024", "2025"]
+    assert [str(p) for p in periods_between("2025-02", "2025-07")] == ["2025-Q1", "2025-Q2", "2025-Q3"]
+    assert [str(p) for p in periods_between("2025-11", "2026-01", "month")] == ["2025-11", "2025-12", "2026-01"]
+    assert [str(p) for p in periods_between("2024-05", "2025-01", "year")] == ["2024", "2025"]
 
 
 # The command ---------------------------------------------------------------------------------------------------
@@ -193,18 +194,39 @@ def test_ikm_report_refuses_bad_arguments(db, args, message):
 # The scorecard and the public dataset ------------------------------------------------------------------------------
 
 
-def test_the_scorecard_indicator_is_the_year_ikm(answers):
+def test_the_scorecard_indicator_is_quarterly_with_its_year(answers):
     from analytics.registry import get_indicator
     from smarteconomy.periods import Period
 
     indicator = get_indicator("licensing.service_satisfaction_index")
-    assert indicator.frequency == "yearly"
-    assert indicator.periods() == [Period(2025)]
-    # The five answers of 2025: the four above (NRR sum 31) and one of all 4s. Totals 14+4, 14+4, 11+4, 16+4, 15+4,
-    # 15+4, 16+4, 10+4, 13+4 = 124 + 36 = 160 over 5 answers: the NRRs sum to 32, IKM = 25 × 32 / 9 = 88.89 (A).
-    measurement = indicator.compute(Period(2025))
-    assert measurement.value == 88.89
-    assert indicator.compute(Period(2024)).value is None
+    assert indicator.frequency == "quarterly"
+    assert [str(p) for p in indicator.periods()] == ["2025", "2025-Q1", "2025-Q2"]
+    # Q1: the four answers above (IKM 86.11, B, as the dataset below); Q2: one answer of all 4s (100.00, A).
+    assert indicator.compute(Period.parse("2025-Q1")).value == 86.11
+    assert indicator.compute(Period.parse("2025-Q2")).value == 100.0
+    # The five answers of 2025: totals 14+4, 14+4, 11+4, 16+4, 15+4, 15+4, 16+4, 10+4, 13+4 = 124 + 36 = 160 over 5
+    # answers: the NRRs sum to 32, IKM = 25 × 32 / 9 = 88.89 (A).
+    assert indicator.compute(Period(2025)).value == 88.89
+    assert indicator.compute(Period.parse("2024-Q4")).value is None
+
+
+def test_the_quarters_on_the_scorecard_and_in_the_monthly_report(answers, role_users, client):
+    from analytics.models import IndicatorSnapshot
+    from analytics.reports import build_report
+    from analytics.scorecard import indicators_recompute
+    from smarteconomy.periods import Period
+
+    indicators_recompute(full=True)
+    code = "licensing.service_satisfaction_index"
+    snapshots = dict(IndicatorSnapshot.objects.filter(indicator_code=code).values_list("period", "value"))
+    assert snapshots == {"2025": 88.89, "2025-Q1": 86.11, "2025-Q2": 100.0}
+    # The report of May 2025 shows the last quarter ended by then (Q1); of June, Q2; of the year, the year.
+    for period, shown in (("2025-05", "2025-Q1"), ("2025-06", "2025-Q2"), ("2025", "2025")):
+        row = next(row for row in build_report(Period.parse(period)).rows if row.indicator.code == code)
+        assert row.snapshot.period == shown, period
+    client.force_login(role_users["bappeda"])
+    html = client.get(reverse("analytics:indicator_detail", args=[code])).content.decode()
+    assert "2025-Q1" in html and "2025-Q2" in html
 
 
 def test_the_public_dataset_per_quarter(answers):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pillar", choices=Pillar.values)
-        parser.add_argument("--period", help="YYYY or YYYY-MM")
+        parser.add_argument("--period", help="YYYY, YYYY-MM or YYYY-Qn (a quarterly indicator such as the IKM)")
         parser.add_argument("--format", default="csv", choices=("csv", "json"))
         parser.add_argument("--edition", type=int, help="the id of a published edition: its frozen entries")
 
