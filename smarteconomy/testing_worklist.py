@@ -7,7 +7,7 @@ import re
 
 from django.urls import reverse
 
-ITEM = re.compile(r'<li[^>]*data-testid="worklist-(?P<code>[\w.-]+)"(?P<body>.*?)</li>', re.DOTALL)
+ITEM = re.compile(r'<li[^>]*data-testid="worklist-(?P<code>[^"]+)"(?P<body>.*?)</li>', re.DOTALL)
 COUNT = re.compile(r'data-testid="worklist-count"[^>]*>(\d+)<')
 FACT = re.compile(r'data-testid="worklist-fact"[^>]*>([^<]*)<')
 LINK = re.compile(r'href="([^"]+)"[^>]*data-testid="worklist-link"')
