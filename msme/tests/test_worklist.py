@@ -1,7 +1,7 @@
 """DKUMKMP's MSME worklist on the home page: each count is the length of the list it links to (possible duplicates,
 trainings this week, MSMEs owed an outlet payout), for DKUMKMP only."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
