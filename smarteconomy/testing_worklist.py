@@ -40,6 +40,10 @@ def listed_rows(client, url):
     assert response.status_code == 200, (url, response.status_code)
     if "cl" in response.context:  # the admin's change list
         return response.context["cl"].result_count
+    if "attention" in response.context:  # the reporting overview's list of periods (``?show=``)
+        return response.content.decode().count('data-testid="attention-row"')
+    if "pillars" in response.context:  # the scorecard's rows of indicators
+        return sum(len(block["rows"]) for block in response.context["pillars"])
     page = response.context["page"]
     assert not page.has_next, f"{url} has more than one page"
     return len(page.rows)

@@ -37,7 +37,8 @@ class Fact:
 class WorkItem:
     """One line of a role's worklist.
 
-    ``records(user)`` returns the queryset whose ``.count()`` is shown; ``url_name`` with ``query`` (a dict, or a
+    ``records(user)`` returns the queryset whose ``.count()`` is shown (or a list, for records that are not rows of
+    a table: the periods of the reporting calendar, the indicators of the scorecard); ``url_name`` with ``query`` (a dict, or a
     callable() returning one, for a query that depends on today) is the list that shows exactly those records.
     ``fact(user)`` replaces ``records`` for an item that is a state, not a set of records."""
 
@@ -45,7 +46,7 @@ class WorkItem:
     label: object  # a lazy translation
     roles: tuple  # smarteconomy.choices.Role values
     group: object  # the heading it is shown under (a lazy translation)
-    records: object = None  # callable(user) -> QuerySet
+    records: object = None  # callable(user) -> QuerySet or list
     fact: object = None  # callable(user) -> Fact
     url_name: str = ""
     query: object = field(default_factory=dict)
@@ -121,7 +122,9 @@ def worklist_for(user):
         if not item.is_for(user):
             continue
         if item.records is not None:
-            entry = Entry(item, item.url(), count=item.records(user).count())
+            records = item.records(user)
+            count = len(records) if isinstance(records, list | tuple) else records.count()
+            entry = Entry(item, item.url(), count=count)
         else:
             entry = Entry(item, item.url(), fact=item.fact(user))
         groups.setdefault(str(item.group), []).append(entry)

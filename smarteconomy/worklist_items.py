@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import Role
+from .reporting_selectors import cells_needing
 from .selectors import accounts_locked, accounts_locked_query, last_backup, task_runs_failing
 from .worklist import Fact, WorkItem, register
 
 GROUP = gettext_lazy("System")
 ADMIN = (Role.ADMIN,)
+REPORTING = gettext_lazy("Official figures")
 # The backup runs nightly (scripts/backup.sh): one older than this calls for a look.
 BACKUP_MAX_AGE = timedelta(hours=26)
 
@@ -67,5 +69,34 @@ register(
         group=GROUP,
         fact=backup_fact,
         order=92,
+    )
+)
+
+
+# Bappeda: the reporting calendar (smarteconomy.sources), listed by the reporting overview's ``?show=``.
+register(
+    WorkItem(
+        code="reporting.waiting_for_approval",
+        label=gettext_lazy("Periods waiting for approval"),
+        roles=(Role.BAPPEDA,),
+        group=REPORTING,
+        records=lambda user: cells_needing(user, "waiting"),
+        url_name="reporting:overview",
+        query={"show": "waiting"},
+        permission="smarteconomy.approve_reportingperiod",
+        order=1,
+    )
+)
+register(
+    WorkItem(
+        code="reporting.not_reported",
+        label=gettext_lazy("Periods past their due day and not submitted"),
+        roles=(Role.BAPPEDA,),
+        group=REPORTING,
+        records=lambda user: cells_needing(user, "late"),
+        url_name="reporting:overview",
+        query={"show": "late"},
+        permission="smarteconomy.view_reportingperiod",
+        order=2,
     )
 )
