@@ -177,3 +177,50 @@ def last_recompute():
         .order_by("-finished_at")
         .first()
     )
+
+
+# --- Bappeda's worklist -----------------------------------------------------------------------------------------
+
+
+def of_frequency(indicator, period):
+    """Whether ``period`` (a Period) is of the indicator's own frequency: a month of a monthly indicator, a quarter
+    of a quarterly one, a year of a yearly one."""
+    from .choices import Frequency
+
+    if indicator.frequency == Frequency.MONTHLY:
+        return period.is_month
+    if indicator.frequency == Frequency.QUARTERLY:
+        return period.is_quarter
+    return period.is_year
+
+
+def scorecard_series(indicator, snapshots, today=None):
+    """(series, running): the snapshots of the indicator's own frequency (a monthly indicator's months, a quarterly
+    one's quarters) whose periods have ended, and the snapshot of the period still running, which the scorecard shows beside the last ended one
+    (a period in progress is incomplete by nature and carries no status). Shared by the scorecard's rows and
+    ``indicators_turned_off_track``."""
+    from django.utils import timezone
+
+    series = [s for s in snapshots if of_frequency(indicator, registry.Period.parse(s.period))]
+    today = today or timezone.localdate()
+    if len(series) > 1 and registry.Period.parse(series[-1].period).end > today:
+        return series[:-1], series[-1]
+    return series, None
+
+
+def indicators_turned_off_track(user, today=None):
+    """The codes of the indicators whose last ended period is off track while the period before it was not (or was
+    the first): the scorecard's ``?turned=off_track`` rows and the count of Bappeda's worklist item."""
+    from .choices import SnapshotStatus
+
+    by_indicator = {}
+    for snapshot in snapshot_list(user=user):
+        by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
+    turned = []
+    for indicator in registry.all_indicators():
+        series, _running = scorecard_series(indicator, by_indicator.get(indicator.code, []), today)
+        if not series or series[-1].status != SnapshotStatus.OFF_TRACK:
+            continue
+        if len(series) == 1 or series[-2].status != SnapshotStatus.OFF_TRACK:
+            turned.append(indicator.code)
+    return turned

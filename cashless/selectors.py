@@ -178,3 +178,58 @@ def month_bounds(year, month):
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
     return start, end
+
+
+# --- The parking operators' worklist ---------------------------------------------------------------------------
+
+MISSING_DAYS_WINDOW = 30  # the days looked back for a day without any upload
+SPIKE_WINDOW = 7  # the recent days checked for a failure-rate spike...
+USUAL_WINDOW = 28  # ...against the failure rate of the days before them
+SPIKE_MIN_ATTEMPTS = 20  # a day with fewer cashless attempts says nothing about the rate
+SPIKE_FACTOR = 2  # a spike: at least twice the usual rate...
+SPIKE_MIN_POINTS = 5  # ...and at least this many percentage points above it
+
+
+def days_without_data(locations, today=None):
+    """[(location, [days])]: the complete days of the last MISSING_DAYS_WINDOW within each location's reporting dates
+    (from its ``reporting_since``, or its first logged day, to its ``reporting_until``) without a single transaction
+    in its log (read from the daily summaries, as the reporting calendar reads them)."""
+    yesterday = (today or timezone.localdate()) - timedelta(days=1)
+    first_window_day = yesterday - timedelta(days=MISSING_DAYS_WINDOW - 1)
+    result = []
+    for location in locations:
+        start = location.reporting_since or summary_date_range(locations=[location])[0]
+        if start is None:
+            continue  # nothing logged yet and no date set: nothing expected of it yet
+        first = max(start, first_window_day)
+        last = min(yesterday, location.reporting_until or yesterday)
+        logged = set(summary_cells(locations=[location], start=first, end=last).values_list("business_date", flat=True))
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        result.append((location, [day for day in days if day not in logged]))
+    return result
+
+
+def last_logged_day(locations):
+    """The latest business date with a transaction in the logs of ``locations``, or None."""
+    return summary_date_range(locations=locations)[1]
+
+
+def failure_rate_spikes(locations, today=None):
+    """[(day, failure rate %, usual rate %)]: the complete days of the last SPIKE_WINDOW whose failure rate of cashless
+    attempts is well above the usual rate of the USUAL_WINDOW days before them (at least SPIKE_FACTOR times it and
+    SPIKE_MIN_POINTS points more), counting days with at least SPIKE_MIN_ATTEMPTS attempts only."""
+    yesterday = (today or timezone.localdate()) - timedelta(days=1)
+    recent_start = yesterday - timedelta(days=SPIKE_WINDOW - 1)
+    usual_start = recent_start - timedelta(days=USUAL_WINDOW)
+    usual = totals(summary_cells(locations=locations, start=usual_start, end=recent_start - timedelta(days=1)))
+    usual_rate = usual["failure_rate"]
+    if usual_rate is None:
+        return []  # no usual rate to compare with
+    spikes = []
+    for row in by_day(summary_cells(locations=locations, start=recent_start, end=yesterday)):
+        rate = row["failure_rate"]
+        if row["cashless_attempts"] < SPIKE_MIN_ATTEMPTS or rate is None:
+            continue
+        if rate >= usual_rate * SPIKE_FACTOR and rate - usual_rate >= SPIKE_MIN_POINTS:
+            spikes.append((row["business_date"], rate, usual_rate))
+    return spikes

@@ -8,6 +8,7 @@ from smarteconomy.filtersets import SearchFilterSet
 
 from .choices import BillKind, BillStatus, Commodity, EquipmentLevel, PaymentChannel, SettlementStatus
 from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
+from .selectors import bills_overdue, settlements_needing_attention
 
 BOOLEAN = forms.NullBooleanSelect(attrs={"class": "form-select form-select-sm"})
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -58,10 +59,29 @@ class LevyBillFilterSet(SearchFilterSet):
     tenant_id = django_filters.ModelChoiceFilter(
         field_name="tenancy__tenant", queryset=Tenant.objects.all(), label=_("Tenant")
     )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Past the due date"), widget=BOOLEAN)
+    aging = django_filters.ChoiceFilter(
+        method="filter_aging",
+        choices=[
+            ("0-30", _("0-30 days")),
+            ("31-60", _("31-60 days")),
+            ("61-90", _("61-90 days")),
+            ("90+", _("More than 90 days")),
+        ],
+        label=_("Days past the due date"),
+    )
 
     class Meta:
         model = LevyBill
-        fields = ["q", "status", "kind", "period_from", "period_to", "tenant_id"]
+        fields = ["q", "status", "kind", "period_from", "period_to", "tenant_id", "overdue", "aging"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return bills_overdue(queryset) if value else queryset.exclude(pk__in=bills_overdue(queryset))
+
+    def filter_aging(self, queryset, name, value):
+        return bills_overdue(queryset, aging=value) if value else queryset
 
 
 class PaymentFilterSet(SearchFilterSet):
@@ -85,10 +105,8 @@ class SettlementRowFilterSet(SearchFilterSet):
         fields = ["q", "status", "needs_attention"]
 
     def filter_attention(self, queryset, name, value):
-        from .choices import OPEN_SETTLEMENT_STATUSES
-
         if value is None:
             return queryset
         if value:
-            return queryset.filter(status__in=OPEN_SETTLEMENT_STATUSES)
-        return queryset.exclude(status__in=OPEN_SETTLEMENT_STATUSES)
+            return settlements_needing_attention(queryset)
+        return queryset.exclude(pk__in=settlements_needing_attention(queryset))

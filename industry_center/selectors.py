@@ -1,13 +1,15 @@
 """Reads of the industry-centre app."""
 
 import hashlib
+from datetime import timedelta
 
 import segno
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from . import qris
-from .choices import OPEN_SETTLEMENT_STATUSES
+from .choices import OPEN_BILL_STATUSES, OPEN_SETTLEMENT_STATUSES
 from .models import LevyBill, Payment, ProductionHouse, SettlementRow, Tenancy, Tenant
 
 
@@ -36,7 +38,32 @@ def settlement_list():
 
 
 def open_settlement_count():
-    return SettlementRow.objects.filter(status__in=OPEN_SETTLEMENT_STATUSES).count()
+    return settlements_needing_attention(SettlementRow.objects.all()).count()
+
+
+def settlements_needing_attention(queryset):
+    """The rows of the bank's QRIS settlement file that a person must look at: unmatched, ambiguous or to review."""
+    return queryset.filter(status__in=OPEN_SETTLEMENT_STATUSES)
+
+
+# Arrears by age: days past the due date, from the first day after it. The bill list's ``aging`` filter and the
+# DKUMKMP worklist both read bills_overdue.
+AGING_BUCKETS = {"0-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+
+
+def bills_overdue(queryset, *, aging=None, today=None):
+    """The bills of ``queryset`` still open after their due date; with ``aging`` (a key of AGING_BUCKETS), only
+    those that many days past it. Read from the due date, not from the overdue status that the nightly task sets,
+    so a bill is late on the first day after its due date whether or not the task ran."""
+    today = today or timezone.localdate()
+    queryset = queryset.filter(status__in=OPEN_BILL_STATUSES, due_date__lt=today)
+    if aging is None:
+        return queryset
+    first, last = AGING_BUCKETS[aging]
+    queryset = queryset.filter(due_date__lte=today - timedelta(days=first))
+    if last is not None:
+        queryset = queryset.filter(due_date__gte=today - timedelta(days=last))
+    return queryset
 
 
 def bill_qris_payload(bill):

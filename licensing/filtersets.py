@@ -7,9 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from smarteconomy.filtersets import SearchFilterSet
 from smarteconomy.models import Kecamatan
 
-from .choices import OPEN_STATUSES, Channel, DisruptedSystem, PermitStatus, RiskLevel
+from .choices import Channel, DisruptedSystem, PermitStatus, RiskLevel
 from .models import PermitApplication, PermitType, ServiceDisruption
-from .selectors import holiday_dates, working_days_left
+from .selectors import (
+    applications_due_soon,
+    applications_not_overdue,
+    applications_overdue,
+    applications_waiting_for_applicant,
+    disruptions_open,
+)
 
 
 class PermitApplicationFilterSet(SearchFilterSet):
@@ -27,6 +33,16 @@ class PermitApplicationFilterSet(SearchFilterSet):
         label=_("Past the service level"),
         widget=forms.NullBooleanSelect(attrs={"class": "form-select form-select-sm"}),
     )
+    due = django_filters.ChoiceFilter(
+        method="filter_due",
+        choices=[("2d", _("Within 2 working days"))],
+        label=_("Service level runs out"),
+    )
+    waiting = django_filters.ChoiceFilter(
+        method="filter_waiting",
+        choices=[("14d", _("Returned more than 14 days ago"))],
+        label=_("Waiting for the applicant"),
+    )
     submitted_after = django_filters.DateFilter(
         field_name="submitted_at", lookup_expr="date__gte", label=_("Submitted from")
     )
@@ -43,29 +59,24 @@ class PermitApplicationFilterSet(SearchFilterSet):
             "channel",
             "kecamatan_id",
             "overdue",
+            "due",
+            "waiting",
             "submitted_after",
             "submitted_before",
         ]
 
     def filter_overdue(self, queryset, name, value):
-        """Open applications past their service level (or, for "no", every other one).
-
-        The service level counts working days (weekends and public holidays excluded) and stops while an
-        application is returned to the applicant, so the deadline cannot be computed in SQL from
-        submitted_at: a calendar-day approximation would be wrong around holidays and returns. Instead the
-        clock of each *open* application is computed in Python with selectors.working_days_left, the one
-        definition the table's deadline column shows too. Open applications are a small working queue
-        (decided ones are never overdue), so this is three queries (open applications, their status changes,
-        the holidays) whatever the page, and the result narrows the queryset by id.
-        """
+        """Open applications past their service level (or, for "no", every other one): selectors.applications_overdue,
+        which the DPMPTSP worklist counts too."""
         if value is None:
             return queryset
-        holidays = holiday_dates()
-        candidates = queryset.filter(status__in=OPEN_STATUSES).select_related("permit_type").prefetch_related("changes")
-        overdue_ids = [
-            application.pk for application in candidates if (working_days_left(application, holidays) or 0) < 0
-        ]
-        return queryset.filter(pk__in=overdue_ids) if value else queryset.exclude(pk__in=overdue_ids)
+        return applications_overdue(queryset) if value else applications_not_overdue(queryset)
+
+    def filter_due(self, queryset, name, value):
+        return applications_due_soon(queryset) if value else queryset
+
+    def filter_waiting(self, queryset, name, value):
+        return applications_waiting_for_applicant(queryset) if value else queryset
 
 
 class ServiceDisruptionFilterSet(SearchFilterSet):
@@ -74,9 +85,20 @@ class ServiceDisruptionFilterSet(SearchFilterSet):
     started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("From"))
     started_before = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label=_("Until"))
 
+    ongoing = django_filters.BooleanFilter(
+        method="filter_ongoing",
+        label=_("Still ongoing"),
+        widget=forms.NullBooleanSelect(attrs={"class": "form-select form-select-sm"}),
+    )
+
     class Meta:
         model = ServiceDisruption
-        fields = ["q", "system", "started_after", "started_before"]
+        fields = ["q", "system", "ongoing", "started_after", "started_before"]
+
+    def filter_ongoing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return disruptions_open(queryset) if value else queryset.exclude(pk__in=disruptions_open(queryset))
 
 
 class PermitTypeFilterSet(SearchFilterSet):

@@ -1,13 +1,21 @@
 """Reads of the licensing app."""
 
 import hmac
+from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from smarteconomy.models import PublicHoliday
 
-from .choices import OPEN_STATUSES
-from .models import TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH, PermitApplication, ServiceDisruption
+from .choices import OPEN_STATUSES, PermitStatus
+from .models import (
+    TRACKING_CODE_ALPHABET,
+    TRACKING_CODE_LENGTH,
+    PermitApplication,
+    PermitStatusChange,
+    ServiceDisruption,
+)
 from .workingdays import processing_working_days
 
 
@@ -36,6 +44,62 @@ def working_days_left(application, holidays, today=None):
     changes = [(c.to_status, timezone.localtime(c.at).date()) for c in application.changes.all()]
     used = processing_working_days(changes, holidays, until=today)
     return application.permit_type.service_level_days - used
+
+
+# --- The worklist's subsets: the list's filter and the home page's count call the same function -----------------
+
+DUE_SOON_WORKING_DAYS = 2
+WAITING_FOR_APPLICANT_DAYS = 14
+
+
+def _open_ids(queryset, keep, today=None):
+    """The ids of the open applications of ``queryset`` whose working days left satisfy ``keep(days_left)``.
+
+    The service level counts working days (weekends and public holidays excluded) and stops while an application
+    is returned to the applicant, so a deadline cannot be computed in SQL from submitted_at: a calendar-day
+    approximation would be wrong around holidays and returns. The clock of each *open* application is computed in
+    Python with working_days_left, the one definition the table's deadline column shows too. Open applications are
+    a small working queue (decided ones are never late), so this is three queries (open applications, their status
+    changes, the holidays)."""
+    holidays = holiday_dates()
+    candidates = queryset.filter(status__in=OPEN_STATUSES).select_related("permit_type").prefetch_related("changes")
+    return [
+        application.pk
+        for application in candidates
+        if keep(application, working_days_left(application, holidays, today=today) or 0)
+    ]
+
+
+def applications_overdue(queryset, today=None):
+    """The open applications of ``queryset`` past their service level."""
+    return queryset.filter(pk__in=_open_ids(queryset, lambda application, left: left < 0, today))
+
+
+def applications_not_overdue(queryset, today=None):
+    return queryset.exclude(pk__in=_open_ids(queryset, lambda application, left: left < 0, today))
+
+
+def applications_due_soon(queryset, *, days=DUE_SOON_WORKING_DAYS, today=None):
+    """The open applications with the office (not returned: the applicant has those) whose service level runs out
+    within ``days`` working days, today's included (0 to ``days`` working days left)."""
+
+    def keep(application, left):
+        return application.status != PermitStatus.RETURNED and 0 <= left <= days
+
+    return queryset.filter(pk__in=_open_ids(queryset, keep, today))
+
+
+def applications_waiting_for_applicant(queryset, *, days=WAITING_FOR_APPLICANT_DAYS, now=None):
+    """The applications returned for correction more than ``days`` calendar days ago and not resubmitted since (the
+    return is their last step: any later step changes the status)."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    later_step = PermitStatusChange.objects.filter(application=OuterRef("pk"), at__gt=cutoff)
+    return queryset.filter(status=PermitStatus.RETURNED).exclude(Exists(later_step))
+
+
+def disruptions_open(queryset):
+    """The service disruptions that have not ended yet."""
+    return queryset.filter(ended_at__isnull=True)
 
 
 # Compared with the typed code when the number is unknown, so that both answers cost the same work.

@@ -9,6 +9,7 @@ from smarteconomy.models import Kecamatan, Kelurahan
 
 from .choices import BusinessCategory, MsmeStatus, OutletMovementKind, ParticipantStatus, PayoutMethod, Scale
 from .models import Listing, MarketplaceCategory, Msme, OutletMovement, OutletPayout, OutletProduct, Training
+from .selectors import msme_duplicate_candidates, msmes_with_outlet_payout_due, trainings_this_week
 
 BOOLEAN = {"widget": forms.NullBooleanSelect(attrs={"class": "form-select form-select-sm"})}
 
@@ -31,6 +32,8 @@ class MsmeFilterSet(SearchFilterSet):
         field_name="registered_on", lookup_expr="lte", label=_("Registered until")
     )
     has_active_listing = django_filters.BooleanFilter(label=_("On Sobat UMKM"), **BOOLEAN)
+    duplicates = django_filters.BooleanFilter(method="filter_duplicates", label=_("Possible duplicate"), **BOOLEAN)
+    payout_due = django_filters.BooleanFilter(method="filter_payout_due", label=_("Outlet payout due"), **BOOLEAN)
 
     class Meta:
         model = Msme
@@ -44,7 +47,21 @@ class MsmeFilterSet(SearchFilterSet):
             "registered_after",
             "registered_before",
             "has_active_listing",
+            "duplicates",
+            "payout_due",
         ]
+
+    def filter_duplicates(self, queryset, name, value):
+        if value is None:
+            return queryset
+        found = msme_duplicate_candidates(queryset)
+        return found if value else queryset.exclude(pk__in=found.values("pk"))
+
+    def filter_payout_due(self, queryset, name, value):
+        if value is None:
+            return queryset
+        found = msmes_with_outlet_payout_due(queryset)
+        return found if value else queryset.exclude(pk__in=found.values("pk"))
 
 
 class ListingFilterSet(SearchFilterSet):
@@ -66,10 +83,17 @@ class TrainingFilterSet(SearchFilterSet):
     search_fields = ("title", "partner", "topics", "location")
     starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label=_("From"))
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("Until"))
+    this_week = django_filters.BooleanFilter(method="filter_this_week", label=_("Held this week"), **BOOLEAN)
 
     class Meta:
         model = Training
-        fields = ["q", "starts_after", "starts_before"]
+        fields = ["q", "starts_after", "starts_before", "this_week"]
+
+    def filter_this_week(self, queryset, name, value):
+        if value is None:
+            return queryset
+        found = trainings_this_week(queryset)
+        return found if value else queryset.exclude(pk__in=found.values("pk"))
 
 
 class ParticipantFilterSet(SearchFilterSet):

@@ -1,10 +1,11 @@
 """Reads of the msme app."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from smarteconomy.models import Kecamatan
 
@@ -115,3 +116,41 @@ def outlet_balances():
         o, p = owed.get(msme_id, 0), paid.get(msme_id, 0)
         result.append((msme, o, p, o - p))
     return result
+
+
+# --- The worklist's subsets: the list's filter and the home page's count call the same function -----------------
+
+
+def msme_duplicate_candidates(queryset):
+    """The MSMEs of ``queryset`` that another registered MSME may duplicate and that nobody has merged yet: the same
+    NIB (one business, one NIB), or the same normalized name in the same kelurahan. The owner's NIK alone is not a
+    duplicate: an owner may run several businesses (the entry step lets the officer confirm that)."""
+    others = Msme.objects.exclude(pk=OuterRef("pk"))
+    same_nib = others.filter(nib=OuterRef("nib")).exclude(nib="")
+    same_name = others.filter(name_key=OuterRef("name_key"), kelurahan=OuterRef("kelurahan"))
+    return queryset.filter(Exists(same_nib) | Exists(same_name))
+
+
+def trainings_this_week(queryset, today=None):
+    """The trainings held on at least one day of this week (Monday to Sunday)."""
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    return queryset.filter(starts_on__lte=monday + timedelta(days=6), ends_on__gte=monday)
+
+
+def msmes_with_outlet_payout_due(queryset, today=None):
+    """The MSMEs of ``queryset`` that the SME Center outlet owes a payout: their owners' share of the sales of the
+    months that have ended is more than what they were paid."""
+    from .services import owner_share
+
+    first_of_month = (today or timezone.localdate()).replace(day=1)
+    owed, paid = {}, {}
+    sales = OutletMovement.objects.filter(kind=OutletMovementKind.SALE, on__lt=first_of_month)
+    for msme_id, quantity, price, commission in sales.values_list(
+        "product__msme_id", "quantity", "unit_price", "commission_percent"
+    ):
+        owed[msme_id] = owed.get(msme_id, 0) + owner_share(quantity, price, commission)
+    for msme_id, amount in OutletPayout.objects.values("msme_id").annotate(s=Sum("amount")).values_list("msme_id", "s"):
+        paid[msme_id] = amount
+    due = [msme_id for msme_id, amount in owed.items() if amount > paid.get(msme_id, 0)]
+    return queryset.filter(pk__in=due)

@@ -100,5 +100,11 @@ class SmartEconomyConfig(AppConfig):
         from .sources import autodiscover as discover_sources
 
         discover_sources()
+        # Every app's worklist.py declares the items of the roles' worklists (the home page).
+        from .worklist import autodiscover as discover_worklist
+
+        discover_worklist()
+        from . import worklist_items  # noqa: F401 - the administrators' own items
+
         post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")
         user_logged_in.connect(flag_export_jobs_at_login, dispatch_uid="smarteconomy.flag_export_jobs")

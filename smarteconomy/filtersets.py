@@ -137,7 +137,20 @@ class ExportLogFilterSet(SearchFilterSet):
 class TaskRunFilterSet(SearchFilterSet):
     search_fields = ("task", "error")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
+    failing = django_filters.BooleanFilter(
+        method="filter_failing",
+        label=_("Failed, not repaired since"),
+        widget=forms.NullBooleanSelect(attrs={"class": "form-select form-select-sm"}),
+    )
 
     class Meta:
         model = TaskRun
-        fields = ["q", "status"]
+        fields = ["q", "status", "failing"]
+
+    def filter_failing(self, queryset, name, value):
+        from .selectors import task_runs_failing
+
+        if value is None:
+            return queryset
+        found = task_runs_failing(queryset)
+        return found if value else queryset.exclude(pk__in=found.values("pk"))

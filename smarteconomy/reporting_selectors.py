@@ -242,6 +242,31 @@ def to_submit_count(user):
     return count
 
 
+# The worklist: the periods that wait for someone ------------------------------------------------------------------
+
+# The states of a cell that call for action, by the name the overview's ``show`` parameter gives them: submitted and
+# waiting for Bappeda's approval; past the due day and not submitted (with or without data).
+ATTENTION_STATES = {"waiting": ("on_time", "submitted_late"), "late": ("overdue", "not_reported")}
+
+
+def cells_needing(user, which, today=None):
+    """[(cell, CellState)] of the periods of the sources and parts ``user`` sees whose state is one of
+    ATTENTION_STATES[which], oldest first: the list the reporting overview shows for ``?show=<which>`` and the count
+    of the worklist's item."""
+    keys = ATTENTION_STATES[which]
+    sources = visible_sources(user)
+    seen = {source.code: {part.key for part in visible_parts(user, source)} for source in sources}
+    found = []
+    for cell in calendar_cells(sources):
+        if cell.part.key not in seen[cell.source.code]:
+            continue
+        state = cell_state(cell, today)
+        if state.key in keys:
+            found.append((cell, state))
+    found.sort(key=lambda item: (str(item[0].period), item[0].source.code, item[0].part.key))
+    return found
+
+
 # period_approval status -----------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -23,6 +24,8 @@ from .exporting import export_response
 from .periods import PeriodError
 from .reporting import STEPS
 from .reporting_selectors import (
+    ATTENTION_STATES,
+    cells_needing,
     grid,
     grid_rows_for_export,
     sees_everything,
@@ -34,6 +37,11 @@ from .reporting_selectors import (
 from .sources import calendar_cells, format_rate, summary
 
 EXPORT_FORMATS = ("csv", "xlsx")
+# The lists of periods the overview shows above its grid for ``?show=`` (the worklist links to them).
+ATTENTION_TITLES = {
+    "waiting": gettext_lazy("Periods waiting for approval"),
+    "late": gettext_lazy("Periods past their due day and not submitted"),
+}
 
 
 def _rates(numbers):
@@ -74,6 +82,9 @@ class ReportingOverviewView(LoginRequiredMixin, PermissionRequiredMixin, Templat
             # Built now, in the request's language (a generator would be read while the response streams).
             rows = list(grid_rows_for_export(request.user, year))
             return export_response(request, rows, name=f"reporting-{year}", fmt=fmt)
+        self.show = request.GET.get("show", "")
+        if self.show and self.show not in ATTENTION_STATES:
+            return self.bad_request(_("Unknown list “%(show)s”.") % {"show": self.show[:20]})
         self.year, self.years = year, years
         return super().get(request, *args, **kwargs)
 
@@ -106,6 +117,12 @@ class ReportingOverviewView(LoginRequiredMixin, PermissionRequiredMixin, Templat
             summary=_rates(total),
             sees_everything=sees_everything(self.request.user),
         )
+        if self.show:
+            context["attention_title"] = ATTENTION_TITLES[self.show]
+            context["attention"] = [
+                {"cell": cell, "state": state, "url": _source_url(cell.source, cell.part.key)}
+                for cell, state in cells_needing(self.request.user, self.show)
+            ]
         return context
 
 

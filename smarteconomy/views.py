@@ -27,13 +27,14 @@ from .lists import ObjectListView, related_table
 from .models import ExportJob, ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
 from .roles import can_see_personal_data, free_text_for, mask_field, redact_for, user_role
 from .templatetags.formatting import yes_no
+from .worklist import worklist_for
 
 logger = logging.getLogger(__name__)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Every role's start page; a role listed in ROLE_HOME_PAGES starts on its own page instead (Bappeda: the
-    scorecard)."""
+    """Every role's start page: its worklist (smarteconomy.worklist: what needs doing today, each item a count that
+    links to its list), then its menu. A role listed in ROLE_HOME_PAGES starts on its own page instead."""
 
     template_name = "smarteconomy/home.html"
 
@@ -58,11 +59,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             for run in TaskRun.objects.order_by("-started_at")[:50]:
                 latest.setdefault(run.task, run)
             context["latest_runs"] = list(latest.values())
-        context["reference_counts"] = {
-            "kecamatan": Kecamatan.objects.count(),
-            "kelurahan": Kelurahan.objects.count(),
-            "sectors": Sector.objects.count(),
-        }
+        context["worklist"] = worklist_for(user)
+        context["is_bappeda"] = role == Role.BAPPEDA
         context["importers"] = importers_for(user)
         if user.has_perm("smarteconomy.view_reportingperiod") and user.has_perm("smarteconomy.submit_reportingperiod"):
             from .reporting_selectors import to_submit_count

@@ -7,7 +7,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
@@ -23,7 +22,14 @@ from .. import charts, registry
 from ..choices import Direction, Frequency, IndicatorKind, Pillar, SnapshotStatus, Unit
 from ..models import IndicatorBaseline, IndicatorTarget
 from ..scorecard import indicator_baseline_set, indicator_target_set
-from ..selectors import indicator_withheld, last_recompute, snapshot_list
+from ..selectors import (
+    indicator_withheld,
+    indicators_turned_off_track,
+    last_recompute,
+    of_frequency,
+    scorecard_series,
+    snapshot_list,
+)
 
 STATUS_STYLE = {
     SnapshotStatus.ON_TRACK: "success",
@@ -46,16 +52,6 @@ def format_value(indicator, value):
     return {Unit.DAYS: _("%(n)s days"), Unit.HOURS: _("%(n)s hours")}.get(indicator.unit, "%(n)s") % {"n": text}
 
 
-def of_frequency(indicator, period):
-    """Whether ``period`` (a Period) is of the indicator's own frequency: a month of a monthly indicator, a quarter
-    of a quarterly one, a year of a yearly one."""
-    if indicator.frequency == Frequency.MONTHLY:
-        return period.is_month
-    if indicator.frequency == Frequency.QUARTERLY:
-        return period.is_quarter
-    return period.is_year
-
-
 def _series(indicator, snapshots):
     """The snapshots of the indicator's own frequency (a monthly indicator's months, a quarterly one's quarters;
     their years are kept for the tables), so that a trend never mixes a year's value among the months."""
@@ -63,15 +59,9 @@ def _series(indicator, snapshots):
 
 
 def _row(indicator, snapshots):
-    snapshots = _series(indicator, snapshots)
     # The period still running (this month, this year) is shown beside the last period that has ended, which
     # carries the status: a month in progress is incomplete by nature and says nothing about the data.
-    today = timezone.localdate()
-    running = snapshots[-1] if snapshots and registry.Period.parse(snapshots[-1].period).end > today else None
-    if running and len(snapshots) > 1:
-        snapshots = snapshots[:-1]
-    else:
-        running = None
+    snapshots, running = scorecard_series(indicator, snapshots)
     latest = snapshots[-1] if snapshots else None
     # When the newest period is still incomplete, the last complete value is shown beside it.
     known = next((s for s in reversed(snapshots) if s.status != SnapshotStatus.INCOMPLETE), None)
@@ -113,15 +103,22 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
             periods.add(snapshot.period)
         revised = revisions(snapshots)  # where the latest edition of a period has another value than today
+        # ?turned=off_track: only the indicators that turned off track (Bappeda's worklist links here).
+        only = None
+        if self.request.GET.get("turned") == SnapshotStatus.OFF_TRACK:
+            only = set(indicators_turned_off_track(self.request.user))
         pillars = []
         for pillar in Pillar:
-            indicators = [i for i in registry.all_indicators() if i.pillar == pillar]
+            indicators = [
+                i for i in registry.all_indicators() if i.pillar == pillar and (only is None or i.code in only)
+            ]
             rows = [_row(indicator, by_indicator.get(indicator.code, [])) for indicator in indicators]
             for row in rows:
                 if indicator_withheld(row["indicator"], self.request.user):
                     row.update(note=WITHHELD_NOTE, status_label=_("Your location only"))
                 row["revision"] = _revision_text(row["indicator"], row["latest"], revised)
-            pillars.append({"pillar": pillar, "rows": rows})
+            if only is None or rows:
+                pillars.append({"pillar": pillar, "rows": rows})
         context.update(
             title=_("Smart Economy scorecard"),
             pillars=pillars,
@@ -130,6 +127,7 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
                 for revision in sorted(revised.values(), key=lambda r: (r.entry.position, r.entry.period))
             ],
             run=last_recompute(),
+            only_turned_off_track=only is not None,
             report_periods=_report_periods(periods),
             counts={
                 status: sum(1 for p in pillars for r in p["rows"] if r["latest"] and r["latest"].status == status)

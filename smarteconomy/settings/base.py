@@ -33,6 +33,8 @@ def env_list(name, default=""):
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
+# Where scripts/backup.sh writes its dumps (the administrators' worklist shows the last one's age).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 
 IS_PRODUCTION = False
 SECRET_KEY = os.environ.get(
@@ -329,8 +331,9 @@ LOGGING = {
 # --- Scorecard -------------------------------------------------------------------------------------------------
 # Achievement (value against target, %) from which an indicator is "at risk" rather than "off track";
 # 100 % and above is "on track".
-# The page each role starts on after logging in ("home" for the others).
-ROLE_HOME_PAGES = {"bappeda": "analytics:scorecard"}
+# The page a role starts on after logging in instead of the home page. Empty: every role starts on its worklist
+# (the home page); Bappeda's links the scorecard first.
+ROLE_HOME_PAGES = {}
 SCORECARD_AT_RISK_FROM = float(os.environ.get("SCORECARD_AT_RISK_FROM", "90"))
 
 # --- Industry-centre levy (industry_center) -----------------------------------------------------------------

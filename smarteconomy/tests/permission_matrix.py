@@ -143,8 +143,8 @@ OWN_OFFICE_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "dkumkmp": OK, "bappeda"
 OWN_OPERATOR_BATCH = {"*": NOT_FOUND, "anonymous": LOGIN, "operator_airport": OK, "bappeda": OK, "admin": OK}
 
 MATRIX = [
-    # Bappeda starts on the scorecard (ROLE_HOME_PAGES); everyone else on the home page.
-    Case("home", everyone(OK, bappeda=REDIRECT)),
+    # Every role starts on its worklist (the home page); Bappeda's links the scorecard first.
+    Case("home", everyone(OK)),
     Case("login", everyone(REDIRECT, anonymous=OK)),
     # For the load balancer: no login, and nothing in it but "ok"/"failing" per part.
     Case("health", everyone(OK, anonymous=OK)),

@@ -1,0 +1,131 @@
+"""The worklist on each role's home page: what needs doing today, each item a count that links to its list.
+
+Each app declares its items in its own ``worklist.py`` (``register(WorkItem(...))``), discovered at start-up like the
+data sources and the indicators; the core imports nothing else from the apps. An item says for which roles it is,
+``records(user)``: the queryset of exactly the records to act on (the user's office's only, through ``visible_to``),
+and the list page that shows them (a URL name and the filter query string). The list's FilterSet narrows its rows with
+the same selector that ``records`` calls, so the count on the home page is the length of the list it links to.
+
+An item about a state rather than records (the last upload, the last backup's age) gives ``fact(user)`` instead: a
+``Fact`` with its text and whether it needs attention."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
+
+from .choices import Role
+from .roles import user_role
+
+_ITEMS = {}
+
+
+class WorklistError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What a fact item shows: a text, and whether it calls for action (shown as a warning)."""
+
+    text: str
+    attention: bool = False
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of a role's worklist.
+
+    ``records(user)`` returns the queryset whose ``.count()`` is shown (or a list, for records that are not rows of
+    a table: the periods of the reporting calendar, the indicators of the scorecard); ``url_name`` with ``query`` (a dict, or a
+    callable() returning one, for a query that depends on today) is the list that shows exactly those records.
+    ``fact(user)`` replaces ``records`` for an item that is a state, not a set of records."""
+
+    code: str
+    label: object  # a lazy translation
+    roles: tuple  # smarteconomy.choices.Role values
+    group: object  # the heading it is shown under (a lazy translation)
+    records: object = None  # callable(user) -> QuerySet or list
+    fact: object = None  # callable(user) -> Fact
+    url_name: str = ""
+    query: object = field(default_factory=dict)
+    url_kwargs: dict = field(default_factory=dict)
+    permission: str = ""  # the user needs it too (e.g. the list's view permission)
+    order: int = 100
+
+    def __post_init__(self):
+        if (self.records is None) == (self.fact is None):
+            raise WorklistError(f"{self.code}: give records or fact, not both or neither.")
+        unknown = set(self.roles) - set(Role.values)
+        if unknown:
+            raise WorklistError(f"{self.code}: unknown roles {sorted(unknown)}")
+
+    def is_for(self, user):
+        if user_role(user) not in self.roles:
+            return False
+        return not self.permission or user.has_perm(self.permission)
+
+    def url(self):
+        if not self.url_name:
+            return ""
+        query = self.query() if callable(self.query) else self.query
+        base = reverse(self.url_name, kwargs=self.url_kwargs)
+        return f"{base}?{urlencode(query)}" if query else base
+
+
+@dataclass
+class Entry:
+    """An item as one user sees it today: its count (or fact) and its link."""
+
+    item: WorkItem
+    url: str
+    count: int | None = None
+    fact: Fact | None = None
+
+    @property
+    def code(self):
+        return self.item.code
+
+    @property
+    def label(self):
+        return self.item.label
+
+    @property
+    def attention(self):
+        return self.fact.attention if self.fact is not None else bool(self.count)
+
+
+def register(item):
+    if item.code in _ITEMS:
+        raise WorklistError(f"Worklist item {item.code} is declared twice.")
+    _ITEMS[item.code] = item
+    return item
+
+
+def autodiscover():
+    autodiscover_modules("worklist")
+
+
+def all_items():
+    return sorted(_ITEMS.values(), key=lambda item: (item.order, item.code))
+
+
+def get_item(code):
+    return _ITEMS[code]
+
+
+def worklist_for(user):
+    """[(group, [Entry])] of the items for ``user``'s role, in their declared order; empty for a user without one."""
+    groups = {}
+    for item in all_items():
+        if not item.is_for(user):
+            continue
+        if item.records is not None:
+            records = item.records(user)
+            count = len(records) if isinstance(records, list | tuple) else records.count()
+            entry = Entry(item, item.url(), count=count)
+        else:
+            entry = Entry(item, item.url(), fact=item.fact(user))
+        groups.setdefault(str(item.group), []).append(entry)
+    return list(groups.items())
