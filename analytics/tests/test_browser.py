@@ -41,10 +41,13 @@ def test_bappeda_sees_the_leading_sectors_with_charts_and_exports(page, demo):
     assert not errors, errors
 
 
-def test_bappeda_starts_on_the_scorecard_and_recomputes_it(page, demo):
+def test_bappeda_opens_the_scorecard_from_the_home_page_and_recomputes_it(page, demo):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     submit_login(page, "bappeda", demo)
+    # Bappeda's home page is its worklist, with the scorecard as the first button.
+    page.get_by_test_id("scorecard-link").click()
+    page.wait_for_load_state()
     assert page.url.endswith("/analytics/scorecard/")
     assert page.locator("h1").inner_text() == "Kartu Kinerja Smart Economy"
     pillar = page.get_by_test_id("pillar-leading_sectors")
@@ -107,6 +110,7 @@ def test_bappeda_publishes_an_edition_and_downloads_its_pdf(page, demo):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     submit_login(page, "bappeda", demo)
+    page.get_by_test_id("scorecard-link").click()
     page.get_by_test_id("editions-link").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Edisi terbitan"
