@@ -237,9 +237,7 @@ def test_a_price_basis_without_data_says_so_and_keeps_the_selects(client, demo, 
     assert response.status_code == 200 and "result" not in response.context
     form = response.context["form"]
     assert list(form.errors) == ["price_basis"]
-    assert form.errors["price_basis"] == [
-        "Belum ada data PDRB ADHB: pilih dasar harga lain, atau impor tabel BPS-nya."
-    ]
+    assert form.errors["price_basis"] == ["Belum ada data PDRB ADHB: pilih dasar harga lain, atau impor tabel BPS-nya."]
     assert form.fields["start"].choices == [(2019, "2019"), (2023, "2023")]
     html = response.content.decode()
     assert "Belum ada data PDRB ADHB" in html and "sah" not in str(form.errors)  # "Pilih pilihan yang sah"

@@ -8,7 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from analytics.demo import DEMO_FILE
@@ -17,6 +21,7 @@ from analytics.selectors import leading_sectors
 from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
 from smarteconomy.models import Sector
+from smarteconomy.testing_fuzz import _xlsx_value, check_outcome, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +278,50 @@ def test_the_upload_page_asks_for_region_and_price_basis(reference_data, role_us
     assert done.status_code == 200, done.content.decode()[-2000:]
     assert GrdpValue.objects.count() == 4
     assert set(GrdpValue.objects.values_list("source", flat=True)) == {"PDRB Kota Balikpapan (Juta Rupiah)"}
+
+
+# --- The wide layout fuzzed: any table is imported or refused with readable messages, never a partial write ---
+
+CELLS = st.one_of(
+    st.sampled_from(["", "-", "–", "1.234,56", "1234.56", "12,5*", "7**", "0", "-3", "1.2.3", "9" * 30, "banyak"]),
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False).map(str),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.text(max_size=12),
+)
+LABEL_POOL = [*LABELS.values(), "PDRB", "Produk Domestik Regional Bruto", "PDRB Tanpa Migas", "1. Sub", "a. Sub"]
+LABEL_CELLS = st.one_of(st.sampled_from(LABEL_POOL + ["Z", "", "Sumber: BPS", "=A1"]), st.text(max_size=20))
+HEADERS = st.one_of(
+    st.sampled_from(["2019", "2020*", "2021**", "2022*)", "2023", 2024, 1800.0, "Tahun", ""]), st.text(max_size=6)
+)
+
+
+@st.composite
+def wide_tables(draw):
+    width = draw(st.integers(min_value=1, max_value=4))
+    rows = [[draw(st.sampled_from(["PDRB (juta rupiah)", "PDRB (miliar rupiah)", "PDRB", ""]))]]
+    rows.append(["Lapangan Usaha", *[draw(HEADERS) for _ in range(width)]])
+    for _ in range(draw(st.integers(min_value=0, max_value=8))):
+        rows.append(
+            [draw(LABEL_CELLS), *[draw(CELLS) for _ in range(draw(st.integers(min_value=0, max_value=width + 1)))]]
+        )
+    return rows
+
+
+def test_random_wide_tables_are_imported_or_refused_cleanly(reference_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    @hypothesis_settings(max_examples=60, deadline=None)
+    @given(rows=wide_tables(), fmt=st.sampled_from(["csv", "csv;", "xlsx"]), unit=st.sampled_from(["", "juta"]))
+    def check(rows, fmt, unit):
+        if fmt == "xlsx":
+            data, name = as_xlsx([[_xlsx_value(cell) for cell in row] for row in rows]), "t.xlsx"
+        else:
+            data, name = as_csv([[str(cell) for cell in row] for row in rows], ";" if fmt == "csv;" else ","), "t.csv"
+        with transaction.atomic():
+            before = table_counts()
+            batch = bps_import(data, name, dry_run=False, unit=unit)
+            check_outcome(batch, before, table_counts(), dry_run=False)
+            transaction.set_rollback(True)
+
+    check()
