@@ -45,6 +45,20 @@ def normalized(text):
     return " ".join(word for word in words if word != "dan")
 
 
+HEADER_LINE_RE = re.compile(r"(?:^|[,;\t])\s*\"?(?:19|20)\d{2}\s*\**\)?\"?\s*(?:[,;\t]|$)")
+
+
+def sniff_delimiter(data):
+    """The delimiter of a CSV table, read on its header line (the first with a year as a field): its title line,
+    the one the shared reader looks at, may hold a comma in a semicolon file ("PDRB Kota Balikpapan, 2019-2023")."""
+    text = data[:65536].decode("utf-8", errors="ignore")
+    for line in text.splitlines():
+        counts = {delimiter: line.count(delimiter) for delimiter in (",", ";", "\t")}
+        if HEADER_LINE_RE.search(line) and any(counts.values()):
+            return max(counts, key=counts.get)
+    return None
+
+
 def _text(cell):
     if cell is None:
         return ""
@@ -108,7 +122,7 @@ class BpsTable:
     # --- The parts of the table ----------------------------------------------------------------------------
 
     def reshape(self, data, filename):
-        header, rows, _decimal_comma = read_table(data, filename)
+        header, rows, _decimal_comma = read_table(data, filename, sniff_delimiter(data))
         table = [(1, list(header))] + [(number, list(cells)) for number, cells in rows]
         start = self.find_header(table)
         if start is None:

@@ -325,3 +325,11 @@ def test_random_wide_tables_are_imported_or_refused_cleanly(reference_data, sett
             transaction.set_rollback(True)
 
     check()
+
+
+def test_a_semicolon_table_whose_title_has_a_comma(reference_data):
+    rows = small_table(title="PDRB Kota Balikpapan, 2022-2023 (Juta Rupiah)")
+    rows[0] = [rows[0][0]]  # the title alone on its line: one comma, no semicolon
+    batch = bps_import(as_csv(rows, delimiter=";"))
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    assert GrdpValue.objects.get(sector__code="B", year=2022).value == Decimal("1000.50")
