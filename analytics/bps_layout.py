@@ -126,6 +126,8 @@ class BpsTable:
         table = [(1, list(header))] + [(number, list(cells)) for number, cells in rows]
         start = self.find_header(table)
         if start is None:
+            if self.errors:  # a header row was found but cannot be read; its problem is reported
+                return self.result([])
             self.error(
                 None,
                 "",

@@ -333,3 +333,8 @@ def test_a_semicolon_table_whose_title_has_a_comma(reference_data):
     batch = bps_import(as_csv(rows, delimiter=";"))
     assert batch.status == ImportStatus.COMMITTED, batch.errors
     assert GrdpValue.objects.get(sector__code="B", year=2022).value == Decimal("1000.50")
+
+
+def test_a_header_without_a_label_column_is_one_problem(reference_data):
+    errors = refused(as_csv([["PDRB (juta rupiah)"], ["2022", "2023"], ["1,00", "2,00"]]))
+    assert [(row, column) for row, column, _message in errors] == [(2, "2022")]
