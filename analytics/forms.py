@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smarteconomy.forms import style_form
+
 from .choices import PriceBasis
+from .models import Region
 from .selectors import grdp_years, regions_with_grdp
 
 METHOD_LABELS = {
@@ -79,3 +82,33 @@ class LeadingSectorsForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", _("The end year must not be before the start year."))
         return cleaned
+
+
+class GrdpBpsOptionsForm(forms.Form):
+    """What a BPS table as published does not say in its rows: whose table it is, its price basis, and its unit
+    when the title does not state it."""
+
+    region = forms.ChoiceField(label=_("Region"))
+    price_basis = forms.ChoiceField(choices=PriceBasis.choices, label=_("Price basis"))
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        required=False,
+        choices=[
+            ("", _("As stated in the title of the table")),
+            ("juta", _("juta rupiah (million)")),
+            ("miliar", _("miliar rupiah (billion)")),
+        ],
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. BPS Kota Balikpapan, PDRB menurut lapangan usaha 2024. Empty: the title of the table."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [
+            (code, f"{code} {name}") for code, name in Region.objects.order_by("code").values_list("code", "name")
+        ]
+        style_form(self)

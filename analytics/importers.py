@@ -12,13 +12,16 @@ from smarteconomy.importing import (
     Importer,
     IntegerColumn,
     LookupColumn,
+    RowError,
     TextColumn,
     register,
 )
 from smarteconomy.models import Sector
 from smarteconomy.services import record_upsert
 
+from .bps_layout import LONG_HEADER, UNITS, BpsTable
 from .choices import PriceBasis, RegionLevel
+from .forms import GrdpBpsOptionsForm
 from .models import DEFAULT_UNIT, GrdpValue, Region
 from .services import GRDP_SOURCE, grdp_value_upsert
 
@@ -178,3 +181,64 @@ class GrdpImporter(Importer):
             for _number, values in rows
         ]
         return outcomes.count("created"), outcomes.count("updated")
+
+
+@register
+class GrdpBpsImporter(GrdpImporter):
+    """The same values from BPS's table as published (one region and price basis; sectors down, years across),
+    reshaped into the rows of the long importer: validated, lock-checked and written by the same code."""
+
+    code = "grdp_bps"
+    label = gettext_lazy("GRDP (PDRB) by sector: BPS table as published")
+    description = gettext_lazy(
+        "One table per region and price basis, as in BPS publications and their downloads: sectors down, years "
+        "across. Choose the region and the price basis below; a re-import replaces the values and keeps the change "
+        "in the history."
+    )
+    options_form = GrdpBpsOptionsForm
+    offers_template = False
+    layout_help = (
+        gettext_lazy("CSV or XLSX (first sheet). Title and note rows above and below the table are skipped."),
+        gettext_lazy(
+            "The header row has the sector label column and one column per year; 2023* (preliminary) and 2024** "
+            "(very preliminary) are accepted, on a year or a value."
+        ),
+        gettext_lazy(
+            "Rows: the 17 categories as BPS labels them (A. Pertanian, Kehutanan, dan Perikanan ... M,N. Jasa "
+            "Perusahaan, R,S,T,U. Jasa lainnya), or their letters or names alone. Sub-category rows (1. ..., "
+            "a. ...) are checked against their category and not imported."
+        ),
+        gettext_lazy("The total row (Produk Domestik Regional Bruto, PDRB) must equal the sum of the categories."),
+        gettext_lazy(
+            "Numbers as 1.234.567,89 or 1234567.89; - or empty for no value. The unit (juta or miliar rupiah) from "
+            "the title, or chosen below; values are stored in juta rupiah."
+        ),
+    )
+
+    def read(self, data, filename):
+        params = self.ctx.params
+        region = Region.objects.filter(code=str(params.get("region") or "").strip()).first()
+        basis = str(params.get("price_basis") or "").strip().upper()
+        unit = str(params.get("unit") or "").strip().casefold().removesuffix(" rupiah")
+        problems = []
+        if region is None:
+            problems.append(("region", _("Choose a registered region (its Kemendagri code, e.g. 64.71).")))
+        if basis not in PriceBasis.values:
+            problems.append(("price_basis", _("Choose the price basis: ADHK or ADHB.")))
+        if unit and unit not in UNITS:
+            problems.append(("unit", _("The unit is juta or miliar (rupiah).")))
+        if problems:
+            self.reading_errors = [RowError(None, column, message) for column, message in problems]
+            return LONG_HEADER, iter(()), False
+        table = BpsTable(
+            {sector.code: sector for sector in Sector.objects.all()},
+            self.columns[self.column_names().index("value")],
+            region=region.code,
+            price_basis=basis,
+            unit=unit,
+            source=str(params.get("source") or "").strip()[:200],
+        )
+        reshaped = table.reshape(data, filename)
+        self.reading_errors = reshaped.errors
+        self.ctx.warnings.extend(reshaped.warnings)
+        return reshaped.header, iter(reshaped.rows), False

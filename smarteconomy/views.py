@@ -208,10 +208,15 @@ class ImportView(ImporterMixin, View):
 
     template_name = "smarteconomy/import.html"
 
-    def context(self, form, batch=None):
+    def options(self, data=None):
+        """The importer's choices for the whole file (e.g. the region of a published table), or None."""
+        return self.importer.options_form(data) if self.importer.options_form else None
+
+    def context(self, form, batch=None, options=None):
         return {
             "importer": self.importer,
             "form": form,
+            "options_form": options if options is not None else self.options(),
             "batch": batch,
             "errors_preview": batch.errors[:200] if batch else [],
             "title": _("Import: %(label)s") % {"label": self.importer.label},
@@ -223,8 +228,9 @@ class ImportView(ImporterMixin, View):
     def post(self, request, importer):
         # (An oversized file or a disk too full for the temporary file is answered by UploadGuardMiddleware.)
         form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, self.context(form), status=400)
+        options = self.options(request.POST)
+        if not form.is_valid() or (options is not None and not options.is_valid()):
+            return render(request, self.template_name, self.context(form, options=options), status=400)
         upload = form.cleaned_data["file"]
         batch = run_import(
             self.importer.code,
@@ -232,13 +238,18 @@ class ImportView(ImporterMixin, View):
             filename=upload.name,
             user=request.user,
             dry_run="dry_run" in request.POST,
+            params=options.cleaned_data if options is not None else None,
         )
         status = 200 if batch.status in (ImportStatus.COMMITTED, ImportStatus.VALIDATED) else 422
-        return render(request, self.template_name, self.context(ImportForm(), batch), status=status)
+        # The choices stay as they were (the next table is often the same region's other price basis).
+        kept = self.options(request.POST) if options is not None else None
+        return render(request, self.template_name, self.context(ImportForm(), batch, kept), status=status)
 
 
 class ImportTemplateView(ImporterMixin, View):
     def get(self, request, importer):
+        if not self.importer.offers_template:
+            raise Http404(_("No such import."))
         response = HttpResponse(
             build_template(self.importer),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

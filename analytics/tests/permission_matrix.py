@@ -39,6 +39,19 @@ MATRIX = [
         kwargs={"importer": "grdp"},
         label="imports:template grdp",
     ),
+    Case(
+        "imports:upload",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": OK},
+        kwargs={"importer": "grdp_bps"},
+        label="imports:upload grdp_bps",
+    ),
+    # A published table has no template to fill in.
+    Case(
+        "imports:template",
+        {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": NOT_FOUND},
+        kwargs={"importer": "grdp_bps"},
+        label="imports:template grdp_bps",
+    ),
 ]
 
 # The read-only JSON API (analytics/api.py): every role reads it; an anonymous request gets 401 (the first

@@ -117,9 +117,20 @@ class Importer:
     # file is refused, nothing written, before ``save`` runs (``mark_dirty`` in ``save`` still checks too).
     lock_source = ""
     lock_columns = ()
+    # A layout other than one row per record (e.g. a published wide table): ``read`` reshapes the file into the
+    # header and rows of ``columns``, which are then validated and saved like any other file. Problems that only
+    # the layout can see (a total that does not add up) go to ``reading_errors`` with their row and column.
+    options_form = None  # a form of the choices fixed for the whole file (passed as ``params``), or None
+    offers_template = True  # False: the file is a published table, not a template to fill in
+    layout_help = ()  # sentences describing the layout, shown on the upload page instead of the column list
 
     def __init__(self, ctx):
         self.ctx = ctx
+        self.reading_errors = []
+
+    def read(self, data, filename):
+        """(header, rows, decimal_comma) of the file; rows yields (row_number, [raw cells])."""
+        return read_table(data, filename)
 
     @classmethod
     def column_names(cls):
@@ -237,13 +248,14 @@ def _check_header(importer_class, header):
 def validate(importer, data, filename):
     """Read and check every row. Nothing is written here."""
     try:
-        header, raw_rows, decimal_comma = read_table(data, filename)
+        header, raw_rows, decimal_comma = importer.read(data, filename)
     except FileRefused as refused:
         return Validation([], [RowError(refused.row, refused.column, refused.message)], 0)
     importer.ctx.decimal_comma = decimal_comma
     positions, errors = _check_header(type(importer), header)
     if errors:
         return Validation([], errors, 0)
+    errors = list(importer.reading_errors)
     columns = [(column, positions.get(column.name)) for column in importer.columns]
     key_seen = {}
     valid_rows = []

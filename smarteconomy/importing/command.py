@@ -18,6 +18,14 @@ class BaseImportCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument("--user", help="user name recorded as the uploader (audit trail)")
 
+    def importer_for(self, options):
+        """The code of the importer that reads the file (a command may offer several layouts)."""
+        return self.importer_code
+
+    def import_params(self, options):
+        """What is fixed for the whole file (see ``run_import``'s ``params``)."""
+        return {}
+
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
@@ -28,18 +36,20 @@ class BaseImportCommand(BaseCommand):
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"No such user: {options['user']}") from None
+        code = self.importer_for(options)
         with path.open("rb") as handle:
             batch = run_import(
-                self.importer_code,
+                code,
                 data=File(handle, name=path.name),  # its size is checked before it is read
                 filename=path.name,
                 user=user,
                 dry_run=options["dry_run"],
                 source="command",
+                params=self.import_params(options),
             )
         report_import(self, batch)
         if batch.status not in (ImportStatus.COMMITTED, ImportStatus.VALIDATED):
-            raise CommandError(f"{get_importer(self.importer_code).code}: {batch.message}")
+            raise CommandError(f"{get_importer(code).code}: {batch.message}")
 
 
 def report_import(command, batch):

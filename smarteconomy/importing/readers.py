@@ -30,13 +30,15 @@ def is_xlsx(data, filename):
     return data[:4] == XLSX_MAGIC or filename.lower().endswith((".xlsx", ".xlsm"))
 
 
-def read_table(data, filename):
-    """Return (header, rows, decimal_comma) where rows yields (row_number, [raw cell values])."""
+def read_table(data, filename, delimiter=None):
+    """Return (header, rows, decimal_comma) where rows yields (row_number, [raw cell values]). A CSV file's
+    delimiter is the most frequent one on its first line unless ``delimiter`` says it (a caller that knows which
+    line is the header: a published table's first line is its title)."""
     if not data:
         raise FileRefused(_("The file is empty."))
     if is_xlsx(data, filename):
         return _read_xlsx(data)
-    return _read_csv(data)
+    return _read_csv(data, delimiter)
 
 
 def _decode(data):
@@ -56,12 +58,13 @@ def _decode(data):
         ) from None
 
 
-def _read_csv(data):
+def _read_csv(data, delimiter=None):
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    # Excel with Indonesian regional settings writes semicolons and decimal commas.
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    if delimiter is None:
+        first_line = text.split("\n", 1)[0]
+        # Excel with Indonesian regional settings writes semicolons and decimal commas.
+        counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
