@@ -87,6 +87,7 @@ urlpatterns = [
     path("api/cashless/", include("cashless.api_urls")),
     path("msme/", include("msme.urls")),
     path("open-data/", include("opendata.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     # Uploaded files, behind the permission checks of the records they belong to (also in production).
     path("media/<path:path>", media.MediaFileView.as_view(), name="media"),
