@@ -259,7 +259,7 @@ def outbox_send(*, now=None, limit=200, connection=None):
                 pk=message.pk, status=OutboxStatus.SENDING, claimed_at=message.claimed_at
             ).update(
                 status=OutboxStatus.FAILED if give_up else OutboxStatus.PENDING,
-                next_attempt_at=timezone.now() + backoff(message.attempts),
+                next_attempt_at=now + backoff(message.attempts),
                 last_error=f"{type(exc).__name__}: {exc}"[:2000],
             )
             logger.warning("e-mail %s not sent (try %s): %s", message.pk, message.attempts, exc)
