@@ -246,7 +246,11 @@ def to_submit_count(user):
 
 # The states of a cell that call for action, by the name the overview's ``show`` parameter gives them: submitted and
 # waiting for Bappeda's approval; past the due day and not submitted (with or without data).
-ATTENTION_STATES = {"waiting": ("on_time", "submitted_late"), "late": ("overdue", "not_reported")}
+ATTENTION_STATES = {
+    "waiting": ("on_time", "submitted_late"),
+    "late": ("overdue", "not_reported"),
+    "due": ("due",),  # ended and not yet past the due day: the offices' reminder (notifications' reporting.due)
+}
 
 
 def cells_needing(user, which, today=None):

@@ -113,6 +113,7 @@ def test_every_rule_of_the_issue_is_declared():
         "licensing.overdue",
         "industry_center.bill_overdue",
         "cashless.upload_missing",
+        "reporting.due",
         "reporting.late",
         "analytics.turned_off_track",
         "system.task_run_failed",

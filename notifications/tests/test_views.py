@@ -86,3 +86,13 @@ def test_the_settings_list_the_rules_of_the_role_and_save(client, dpmptsp):
         "licensing.overdue": "off",
         "licensing.due_soon": "digest",
     }
+
+
+def test_the_period_due_rule_links_to_the_overview_list_of_due_periods(client, role_users):
+    from notifications.rules import get_rule
+
+    rule = get_rule("reporting.due")
+    assert rule.list_link() == "/reporting/?show=due"
+    assert rule.is_for(role_users["dkumkmp"]) and not rule.is_for(role_users["bappeda"])
+    client.force_login(role_users["dkumkmp"])
+    assert client.get(rule.list_link()).status_code == 200
