@@ -164,3 +164,15 @@ def test_a_message_that_keeps_failing_is_shown_to_the_administrators(
     assert response.status_code == 302
     services.outbox_send()
     assert len(smtp.messages) == 1
+
+
+def test_the_e_mail_is_in_the_language_the_recipient_chose(smtp, officer, test_rules, client):
+    client.force_login(officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    officer.refresh_from_db()
+    assert officer.language == "en"
+    test_rules["alpha"] = ["A-1"]
+    tasks.notifications_run.delay()
+    (envelope,) = smtp.messages
+    text = next(part for part in parsed(envelope).walk() if part.get_content_type() == "text/plain")
+    assert "Hello Sari," in text.get_payload(decode=True).decode()
