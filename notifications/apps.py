@@ -21,6 +21,17 @@ class NotificationsConfig(AppConfig):
     }
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import rules
 
         rules.autodiscover()
+        user_logged_in.connect(_count_unread_at_login, dispatch_uid="notifications_count_unread_at_login")
+
+
+def _count_unread_at_login(sender, request, user, **kwargs):
+    """The bell's number counted once at login, so that pages read it from the session (notifications.selectors)."""
+    if request is not None and hasattr(request, "session"):
+        from .selectors import remember_unread_count
+
+        remember_unread_count(request, user)

@@ -48,7 +48,7 @@ class NotificationReadView(LoginRequiredMixin, View):
         pk = request.POST.get("pk")
         if pk and pk.isdigit():
             services.notification_mark_read(user=request.user, pks=[int(pk)])
-            forget_unread_count(request.user.pk)
+            forget_unread_count(request)
             if request.POST.get("open"):
                 # The notification's own link, never one from the form: no open redirect.
                 link = Notification.objects.filter(pk=pk, recipient=request.user).values_list("link", flat=True).first()
@@ -56,7 +56,7 @@ class NotificationReadView(LoginRequiredMixin, View):
                     return redirect(link)
         else:
             count = services.notification_mark_read(user=request.user)
-            forget_unread_count(request.user.pk)
+            forget_unread_count(request)
             messages.success(
                 request,
                 ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count)
