@@ -151,3 +151,20 @@ def test_the_command_dry_run_prints_and_writes_nothing(smtp, officer, test_rules
     call_command("notifications_run", stdout=out)
     assert "1 notifikasi dibuat, 1 surel terkirim, 0 percobaan gagal." in out.getvalue()
     assert len(smtp.messages) == 1
+
+
+def test_the_beat_schedule_runs_the_rules_the_digest_at_seven_wita_and_the_retries(settings):
+    from celery.schedules import crontab
+
+    from smarteconomy.celery import app
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["notifications-digest-daily"]["schedule"] == crontab(hour=7, minute=0)
+    assert app.conf.timezone == "Asia/Makassar"
+    for entry, task in (
+        ("notifications-run", tasks.notifications_run),
+        ("notifications-digest-daily", tasks.notifications_digest),
+        ("notifications-outbox-send", tasks.outbox_send),
+    ):
+        assert schedule[entry]["task"] == task.name
+        assert task.name in app.tasks
