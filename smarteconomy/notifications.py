@@ -1,7 +1,7 @@
-"""The core's notification rules (notifications.rules): periods of the reporting calendar ended and due (to the office
-that reports them, listed by the overview's ``?show=due``), past their due day and not submitted, and waiting for
-Bappeda's approval (the worklist's ``reporting.*`` items); scheduled task runs that failed (the administrators'
-``system.task_runs_failing``)."""
+"""The core's notification rules (notifications.rules): to each office, the periods of the reporting calendar it may
+submit and has not (due or late; the home page's notice counts the same ``cells_to_submit``); to Bappeda, periods past
+their due day and not submitted and periods waiting for approval (the worklist's ``reporting.*`` items); to the
+administrators, scheduled task runs that failed (``system.task_runs_failing``)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.rules import Rule, Subject, register
 
 from .choices import Role
-from .reporting_selectors import cells_needing
+from .reporting_selectors import cells_to_submit
 
 
 def _cell(found, rule):
@@ -22,14 +22,23 @@ def _cell(found, rule):
     )
 
 
+def _to_submit(cell, rule):
+    part = f" ({cell.part.label})" if getattr(cell.part, "label", "") else ""
+    return Subject(
+        f"period:{cell.source.code}:{cell.part.key}:{cell.period}",
+        f"{cell.source.name}{part} {cell.period}",
+        reverse("reporting:source", kwargs={"code": cell.source.code}),
+    )
+
+
 register(
     Rule(
         code="reporting.due",
-        label=_("Period due"),
+        label=_("Period due or late"),
         roles=(Role.DPMPTSP, Role.DKUMKMP, Role.PARKING_OPERATOR),
-        records=lambda user: cells_needing(user, "due"),
-        describe=_cell,
-        link=lambda: reverse("reporting:overview") + "?show=due",
+        records=cells_to_submit,
+        describe=_to_submit,
+        link=lambda: reverse("reporting:overview"),
         default="digest",
         order=59,
     )

@@ -41,7 +41,6 @@ EXPORT_FORMATS = ("csv", "xlsx")
 ATTENTION_TITLES = {
     "waiting": gettext_lazy("Periods waiting for approval"),
     "late": gettext_lazy("Periods past their due day and not submitted"),
-    "due": gettext_lazy("Periods ended and due to be submitted"),
 }
 
 

@@ -88,11 +88,15 @@ def test_the_settings_list_the_rules_of_the_role_and_save(client, dpmptsp):
     }
 
 
-def test_the_period_due_rule_links_to_the_overview_list_of_due_periods(client, role_users):
+def test_the_period_due_or_late_rule_names_the_periods_the_home_page_counts(client, role_users):
     from notifications.rules import get_rule
+    from smarteconomy.reporting_selectors import to_submit_count
 
     rule = get_rule("reporting.due")
-    assert rule.list_link() == "/reporting/?show=due"
-    assert rule.is_for(role_users["dkumkmp"]) and not rule.is_for(role_users["bappeda"])
-    client.force_login(role_users["dkumkmp"])
-    assert client.get(rule.list_link()).status_code == 200
+    dkumkmp = role_users["dkumkmp"]
+    assert rule.is_for(dkumkmp) and not rule.is_for(role_users["bappeda"])
+    subjects = rule.subjects(dkumkmp)
+    assert len(subjects) == to_submit_count(dkumkmp)
+    client.force_login(dkumkmp)
+    for subject in subjects[:3]:
+        assert client.get(subject.link).status_code == 200
