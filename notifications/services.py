@@ -34,6 +34,15 @@ from .rules import all_rules, get_rule
 logger = logging.getLogger(__name__)
 
 
+class RuleFailed(Exception):
+    """Some rules raised: the others' notifications were created (``created``); ``errors`` says which failed."""
+
+    def __init__(self, created, errors):
+        self.created = created
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
 def delivery_for(user, rule, preferences=None):
     """The user's choice for ``rule`` (a NotificationPreference), else the rule's default."""
     if preferences is None:
@@ -81,15 +90,22 @@ def _recipients():
 def notifications_run(*, now=None, dry_run=False):
     """Run every rule for every active user: a notification for each record not yet told today, and the e-mail of
     those whose delivery is "immediately". Returns (created, planned): ``planned`` lists (user, rule, subject,
-    delivery) of the new ones (with ``dry_run`` nothing is written and ``planned`` is what would be)."""
+    delivery) of the new ones (with ``dry_run`` nothing is written and ``planned`` is what would be). A rule that
+    raises is skipped and the others run; RuleFailed is raised at the end."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     created = 0
     planned = []
+    errors = []
     for user in _recipients():
         preferences = dict(NotificationPreference.objects.filter(user=user).values_list("rule", "delivery"))
         for rule in all_rules():
-            subjects = rule.subjects(user)
+            try:
+                subjects = rule.subjects(user)
+            except Exception as exc:  # one broken rule must not silence the others; the run reports it
+                logger.exception("notification rule %s failed for user %s", rule.code, user.pk)
+                errors.append(f"{rule.code}: {type(exc).__name__}: {exc}")
+                continue
             if not subjects:
                 continue
             delivery = delivery_for(user, rule, preferences)
@@ -106,6 +122,8 @@ def notifications_run(*, now=None, dry_run=False):
                     continue
                 if _notify(user=user, rule=rule, subject=subject, delivery=delivery, day=day, now=now):
                     created += 1
+    if errors:
+        raise RuleFailed(created, errors)
     return created, planned
 
 

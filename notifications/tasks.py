@@ -8,7 +8,13 @@ from . import services
 
 def run_rules_and_send(*, now=None, dry_run=False):
     """The rules now, then the e-mails due (those set to "immediately", and any retry due)."""
-    created, planned = services.notifications_run(now=now, dry_run=dry_run)
+    try:
+        created, planned = services.notifications_run(now=now, dry_run=dry_run)
+    except services.RuleFailed:
+        # What the working rules queued still goes out; the run is then recorded as failed, naming the rules.
+        if not dry_run:
+            services.outbox_send(now=now)
+        raise
     if dry_run:
         return 0, {"planned": len(planned)}
     sent, failed = services.outbox_send(now=now)

@@ -176,3 +176,25 @@ def test_the_e_mail_is_in_the_language_the_recipient_chose(smtp, officer, test_r
     (envelope,) = smtp.messages
     text = next(part for part in parsed(envelope).walk() if part.get_content_type() == "text/plain")
     assert "Hello Sari," in text.get_payload(decode=True).decode()
+
+
+def test_a_broken_rule_does_not_silence_the_others_and_fails_the_run(smtp, officer, test_rules, monkeypatch):
+    from notifications import rules
+
+    test_rules["beta"] = ["B-1"]
+
+    def broken(user):
+        raise ValueError("the selector broke")
+
+    monkeypatch.setitem(
+        rules._RULES,
+        "test.alpha",
+        rules._RULES["test.alpha"].__class__(
+            code="test.alpha", label="Aturan alfa", roles=("dpmptsp",), records=broken
+        ),
+    )
+    with pytest.raises(services.RuleFailed):
+        tasks.notifications_run.delay()
+    assert [parsed(envelope)["Subject"] for envelope in smtp.messages] == ["[Smart Economy] Aturan beta: Berkas B-1"]
+    run = TaskRun.objects.get(task="notifications.run")
+    assert run.status == TaskStatus.FAILED and "test.alpha" in run.error and "the selector broke" in run.error
