@@ -8,9 +8,10 @@ import logging
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.contrib.auth import user_login_failed
+from django.contrib.auth import get_user_model, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language as django_set_language
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +47,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def _credentials(self):
         return {settings.AXES_USERNAME_FORM_FIELD: self.request.user.get_username()}
+
+
+def set_language(request):
+    """Django's language switch (a cookie), which also remembers a signed-in user's choice on their account, so that
+    what is sent to them outside a request (the notifications' e-mails) is in their language too."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    available = {code for code, _name in settings.LANGUAGES}
+    if request.method == "POST" and request.user.is_authenticated and language in available:
+        get_user_model().objects.filter(pk=request.user.pk).exclude(language=language).update(language=language)
+    return response

@@ -18,6 +18,9 @@ from .logs import mask_personal_data
 class User(AbstractUser):
     """A person who logs in. The role is the Django group named after it (see smarteconomy.roles)."""
 
+    # The language the user last chose with the language switch: their e-mails are written in it (empty: Indonesian).
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):

@@ -230,16 +230,22 @@ def source_periods_for(user, source, part):
     return result
 
 
+def cells_to_submit(user):
+    """The ended, expected periods the user's office may submit and has not (open, returned or reopened): the home
+    page's notice counts them, the notifications' "period due or late" rule names them."""
+    if sees_everything(user):
+        return []
+    sources = visible_sources(user)
+    return [
+        cell
+        for cell in calendar_cells(sources)
+        if cell.expected and cell.status in SUBMITTABLE and may_submit(user, cell.source, cell.part.key)
+    ]
+
+
 def to_submit_count(user):
     """How many ended, expected periods the user's office may submit and has not (open, returned or reopened)."""
-    if sees_everything(user):
-        return 0
-    count = 0
-    sources = visible_sources(user)
-    for cell in calendar_cells(sources):
-        if cell.expected and cell.status in SUBMITTABLE and may_submit(user, cell.source, cell.part.key):
-            count += 1
-    return count
+    return len(cells_to_submit(user))
 
 
 # The worklist: the periods that wait for someone ------------------------------------------------------------------

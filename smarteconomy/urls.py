@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from . import accounts, health, media, reporting_views, views
 
@@ -34,7 +33,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("reference/", include(reference_patterns)),
     path("imports/", include(import_patterns)),
     path(
@@ -87,6 +86,7 @@ urlpatterns = [
     path("api/cashless/", include("cashless.api_urls")),
     path("msme/", include("msme.urls")),
     path("open-data/", include("opendata.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     # Uploaded files, behind the permission checks of the records they belong to (also in production).
     path("media/<path:path>", media.MediaFileView.as_view(), name="media"),

@@ -8,6 +8,10 @@ Environment variables:
     DJANGO_ALLOWED_HOSTS  comma-separated host names.
     DJANGO_VAR_DIR        where the embedded database, broker folders and uploads live (default ./var).
     DJANGO_TRUSTED_PROXY_COUNT  reverse proxies in front that append X-Forwarded-For (0: none, the default).
+    EMAIL_URL             where e-mail goes (dj-email-url): smtp://user:pass@host:587 (STARTTLS on port 587, or
+                          ?tls=True), smtps://... (TLS from the start); the console when unset (development).
+    DEFAULT_FROM_EMAIL    the sender of the notifications.
+    SITE_URL              the address the links in e-mails start with (https://smarteconomy.balikpapan.go.id).
 """
 
 import os
@@ -16,6 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
     "industry_center",
     "msme",
     "cashless",
+    "notifications",  # after the apps: it discovers their notifications.py
     "opendata",  # last: it discovers the other apps' datasets.py
 ]
 
@@ -102,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smarteconomy.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -186,9 +193,46 @@ CELERY_BEAT_SCHEDULE = {
         "task": "industry_center.levy_bills_mark_overdue",
         "schedule": crontab(hour=0, minute=45),
     },
+    # The notification rules (notifications.rules), then the e-mails of those set to "immediately".
+    "notifications-run": {
+        "task": "notifications.run",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Each user's daily digest, at 07:00 WITA as the issue asks.
+    "notifications-digest-daily": {
+        "task": "notifications.digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Retries of e-mails the mail server refused or a dead worker left half-sent (with backoff, see below).
+    "notifications-outbox-send": {
+        "task": "notifications.outbox_send",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # A run older than this is taken as crashed and no longer blocks the next run of the same task.
 TASK_LOCK_STALE_AFTER = timedelta(hours=6)
+
+# --- E-mail (notifications) ------------------------------------------------------------------------------
+_email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console:")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# Port 587 is the submission port, where servers expect STARTTLS: smtp://...:587 means it, as the issue writes it.
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"] or (EMAIL_PORT == 587 and not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Smart Economy Balikpapan <noreply@balikpapan.go.id>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A message is tried at most this many times, waiting 1, 2, 4, ... minutes (at most 6 hours) between tries; then it
+# is marked failed and shown to the administrators.
+NOTIFICATIONS_MAX_ATTEMPTS = 12
+NOTIFICATIONS_RETRY_BASE = timedelta(minutes=1)
+NOTIFICATIONS_RETRY_MAX = timedelta(hours=6)
+# A message a worker claimed and did not finish within this time (the worker died) is claimed again.
+NOTIFICATIONS_SEND_LEASE = timedelta(minutes=10)
 
 # --- Authentication -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "smarteconomy.User"

@@ -19,7 +19,9 @@ LOG_MODELS |= {"smarteconomy.exportjob"}
 # A published edition and its entries are written once and never changed (analytics.editions refuses any save after
 # creation); the value history is itself the snapshots' audit trail.
 LOG_MODELS |= {"analytics.scorecardedition", "analytics.editionentry", "analytics.indicatorsnapshothistory"}
-PRODUCT_APPS = {"smarteconomy", "analytics", "licensing", "industry_center", "msme", "cashless"}
+# A notification is written once by the rules (only its read time changes); an outbox row is a sending log.
+LOG_MODELS |= {"notifications.notification", "notifications.outboxmessage"}
+PRODUCT_APPS = {"smarteconomy", "analytics", "licensing", "industry_center", "msme", "cashless", "notifications"}
 
 
 def test_every_data_model_of_the_product_has_a_history():
