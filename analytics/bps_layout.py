@@ -27,6 +27,8 @@ YEAR_RE = re.compile(r"((?:19|20)\d{2})(?:\.0)?\s*(\*{0,2})\)?")
 MARK_RE = re.compile(r"\s*(\*{1,2})\)?$")
 NO_VALUE = {"", "-", "–", "—"}  # noqa: RUF001 (BPS writes a dash, sometimes typeset as an en or em dash)
 CENT = Decimal("0.01")
+# The stored value has at most 18 digits before the decimal point (GrdpValue.value: 20 digits, 2 decimals).
+MAX_WHOLE_DIGITS = 18
 PLAIN = SimpleNamespace(decimal_comma=False)  # the context a column needs to check an already parsed number
 
 # The unit as the title states it, and its factor to the stored unit (juta rupiah).
@@ -369,6 +371,14 @@ class BpsTable:
             number = parse_decimal(raw, decimal_comma)
         except CellError as exc:
             self.error(line.number, column, str(exc))
+            return
+        if number.adjusted() >= MAX_WHOLE_DIGITS:  # 9e9999 would break the sums and the unit's conversion
+            self.error(
+                line.number,
+                column,
+                _("Too large: at most %(digits)d digits before the decimal point (got %(value)s).")
+                % {"digits": MAX_WHOLE_DIGITS, "value": raw},
+            )
             return
         line.values[year] = number
         exponent = number.as_tuple().exponent

@@ -283,7 +283,24 @@ def test_the_upload_page_asks_for_region_and_price_basis(reference_data, role_us
 # --- The wide layout fuzzed: any table is imported or refused with readable messages, never a partial write ---
 
 CELLS = st.one_of(
-    st.sampled_from(["", "-", "–", "1.234,56", "1234.56", "12,5*", "7**", "0", "-3", "1.2.3", "9" * 30, "banyak"]),
+    st.sampled_from(
+        [
+            "",
+            "-",
+            "–",
+            "1.234,56",
+            "1234.56",
+            "12,5*",
+            "7**",
+            "0",
+            "-3",
+            "1.2.3",
+            "9" * 30,
+            "banyak",
+            "9e9999",
+            "1e-999",
+        ]
+    ),
     st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False).map(str),
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(min_value=-(10**20), max_value=10**20),
@@ -338,3 +355,12 @@ def test_a_semicolon_table_whose_title_has_a_comma(reference_data):
 def test_a_header_without_a_label_column_is_one_problem(reference_data):
     errors = refused(as_csv([["PDRB (juta rupiah)"], ["2022", "2023"], ["1,00", "2,00"]]))
     assert [(row, column) for row, column, _message in errors] == [(2, "2022")]
+
+
+@pytest.mark.parametrize("cell", ["9e9999", "1e18", "1.000.000.000.000.000.000,00"])
+def test_a_number_too_large_to_store_is_refused_with_its_cell(reference_data, cell):
+    rows = small_table()
+    rows[2][1] = cell  # the first category's 2022 value
+    errors = refused(as_csv(rows))
+    assert (3, "2022") in [(row, column) for row, column, _message in errors]
+    assert any("Terlalu besar" in message for _row, _column, message in errors)
