@@ -170,6 +170,10 @@ class TransactionPushView(APIView):
                 ),
             ),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Not a batch of transactions (field errors)."),
+            413: OpenApiResponse(
+                ErrorSerializer,
+                description="A body over 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE): send fewer transactions at a time.",
+            ),
             **ERRORS,
         },
     )
