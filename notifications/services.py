@@ -83,6 +83,23 @@ def _render(template, user, context):
     return " ".join(subject.split()), text, html
 
 
+def _queue(key, user, rendered, now):
+    """The outbox row of ``key`` (one per notification or per user's daily digest), made once: (message, created)."""
+    subject_line, text, html = rendered
+    return OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "recipient": user,
+            "to": user.email,
+            "subject": subject_line,
+            "text": text,
+            "html": html,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+
+
 def _recipients():
     return get_user_model().objects.filter(is_active=True).order_by("pk")
 
@@ -147,18 +164,7 @@ def _notify(*, user, rule, subject, delivery, day, now):
                     user,
                     {"rule": rule, "notification": notification, "url": absolute(subject.link)},
                 )
-                message, _created = OutboxMessage.objects.get_or_create(
-                    key=key,
-                    defaults={
-                        "recipient": user,
-                        "to": user.email,
-                        "subject": subject_line,
-                        "text": text,
-                        "html": html,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    },
-                )
+                message, _created = _queue(key, user, (subject_line, text, html), now)
                 notification.message = message
                 notification.save(update_fields=["message"])
     except IntegrityError:  # another run told the same user about the same record today
@@ -194,18 +200,7 @@ def digest_queue(*, now=None):
             ]
         subject_line, text, html = _render("digest", user, {"groups": grouped, "count": len(notifications), "day": day})
         with transaction.atomic():
-            message, created = OutboxMessage.objects.get_or_create(
-                key=key,
-                defaults={
-                    "recipient": user,
-                    "to": user.email,
-                    "subject": subject_line,
-                    "text": text,
-                    "html": html,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                },
-            )
+            message, created = _queue(key, user, (subject_line, text, html), now)
             if not created:  # today's digest is already queued: these wait for tomorrow's
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in notifications], message__isnull=True).update(
