@@ -21,11 +21,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import gettext as _
 from django.views import View
 
 from smarteconomy.exporting import neutralize
+from smarteconomy.periods import period_label
 from smarteconomy.templatetags.formatting import number
 
 from . import registry
@@ -56,20 +56,6 @@ TARGET_COLOUR = "#fd7e14"
 # --------------------------------------------------------------------------------------------------
 # The report's content, shared by both formats
 # --------------------------------------------------------------------------------------------------
-
-
-def period_label(text, *, long=False):
-    """ "2023" → "2023"; "2023-05" → "Mei 2023" (long: the full month name); "2023-Q2" → "Triwulan II 2023"."""
-    period = registry.Period.parse(text)
-    if period.is_quarter:
-        return _("Quarter %(roman)s %(year)s") % {
-            "roman": ("I", "II", "III", "IV")[period.quarter - 1],
-            "year": period.year,
-        }
-    if not period.is_month:
-        return str(period.year)
-    month = (MONTHS if long else MONTHS_3)[period.month]
-    return f"{str(month)[:1].upper()}{str(month)[1:]} {period.year}"
 
 
 def local_time(moment):

@@ -37,7 +37,16 @@ def workload_pages():
     from msme.models import Msme
     from smarteconomy.models import Kecamatan
 
+    # Each role's home page with its worklist, and the pages the worklists and the bell lead to: the home page of
+    # DKUMKMP once took 171 s on the demo's 48,000 MSMEs and only a walk through the product found it.
     pages = [
+        (f"home ({username})", username, "/")
+        for username in ("admin", "bappeda", "dpmptsp", "dkumkmp", "operator_airport")
+    ]
+    pages += [
+        ("notifications", "dkumkmp", "/notifications/"),
+        ("reporting overview", "bappeda", "/reporting/"),
+        ("msme duplicate candidates", "dkumkmp", "/msme/registry/?duplicates=true"),
         ("scorecard", "bappeda", "/analytics/scorecard/"),
         ("completeness", "bappeda", "/analytics/scorecard/completeness/"),
         ("leading sectors", "bappeda", "/analytics/leading-sectors/"),

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.translation import gettext
 
 # The core's own data source that indicators read: public holidays and cuti bersama (working days).
 HOLIDAYS_SOURCE = "smarteconomy.holidays"
@@ -137,6 +139,28 @@ class Period:
     def contains(self, other):
         """Whether ``other`` (a month, a quarter or a year) lies within this period."""
         return self.start <= other.start and other.end <= self.end
+
+    def label(self, *, long=False):
+        """As people write it, in the active language: "2023"; "Mei 2023" (long: "Mei 2023" with the full month
+        name, "Agustus 2023" rather than "Agu 2023"); "Triwulan II 2023"."""
+        if self.is_quarter:
+            return gettext("Quarter %(roman)s %(year)s") % {
+                "roman": ("I", "II", "III", "IV")[self.quarter - 1],
+                "year": self.year,
+            }
+        if self.is_year:
+            return str(self.year)
+        month = str((MONTHS if long else MONTHS_3)[self.month])
+        return f"{month[:1].upper()}{month[1:]} {self.year}"
+
+
+def period_label(text, *, long=False):
+    """A period's code as people write it (``Period.label``): "2023-05" → "Mei 2023", "2023-Q2" → "Triwulan II
+    2023". Text that is not a period code is returned as it is, so a label never breaks a page."""
+    try:
+        return Period.parse(text).label(long=long)
+    except PeriodError:
+        return "" if text is None else str(text)
 
 
 def periods_of_months(months):

@@ -288,7 +288,7 @@ def test_a_month_in_progress_is_shown_beside_the_last_ended_month_which_carries_
     assert row["running"].period == str(this_month)
     assert response.context["counts"]["on_track"] == 1 and response.context["counts"]["incomplete"] == 0
     html = response.content.decode()
-    assert f"50,0% pada {this_month} sejauh ini" in html
+    assert f"50,0% pada {this_month.label()} sejauh ini" in html  # "Des 2026", not the code "2026-12"
     chart = str(client.get(reverse("analytics:indicator_detail", args=[code])).context["chart"])
     assert f">{last_month}<" in chart and f">{today.year}<" not in chart  # the months only, no year among them
 

@@ -7,6 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from smarteconomy.numbers import format_number
+from smarteconomy.periods import period_label
 
 register = template.Library()
 
@@ -65,3 +66,10 @@ def yes_no(value):
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     return value
+
+
+@register.filter
+def period(value, style=""):
+    """A period's code as people read it: {{ "2026-Q3"|period }} → Triwulan III 2026, {{ "2026-05"|period }} → Mei
+    2026, {{ "2026-05"|period:"long" }} with the full month name. Codes stay in links, ids and exports."""
+    return period_label(value, long=style == "long")
