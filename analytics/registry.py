@@ -11,16 +11,13 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.utils import translation
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_noop
 
 from smarteconomy import sources
 from smarteconomy.periods import Period, PeriodError, periods_of_months  # noqa: F401 - re-exported for the apps
+from smarteconomy.registries import Registry
 
 from .choices import Direction, Frequency, IndicatorKind
-
-_INDICATORS = {}
-
 
 # One error for a bad period and a bad declaration (callers catch RegistryError for both).
 RegistryError = PeriodError
@@ -216,26 +213,12 @@ def shared_per_run(function):
     return wrapper
 
 
-def register(indicator):
-    if indicator.code in _INDICATORS:
-        raise RegistryError(f"Indicator {indicator.code} is declared twice.")
-    _INDICATORS[indicator.code] = indicator
-    return indicator
-
-
-def autodiscover():
-    autodiscover_modules("indicators")
-
-
-def all_indicators():
-    return list(_INDICATORS.values())
-
-
-def get_indicator(code):
-    try:
-        return _INDICATORS[code]
-    except KeyError:
-        raise RegistryError(f"Unknown indicator {code!r}.") from None
+# Each app's indicators.py declares its indicators; listed in the order of declaration (the scorecard's order).
+INDICATORS = Registry("indicators", noun="Indicator", error=RegistryError)
+register = INDICATORS.register
+autodiscover = INDICATORS.autodiscover
+all_indicators = INDICATORS.all
+get_indicator = INDICATORS.get
 
 
 def aggregate(indicator, values):

@@ -8,15 +8,12 @@ same key every day, so a user is told once a day at most), a title and a link.""
 
 from dataclasses import dataclass, field
 
-from django.utils.module_loading import autodiscover_modules
-
 from smarteconomy.choices import Role
+from smarteconomy.registries import Registry
 from smarteconomy.roles import user_role
 from smarteconomy.worklist import get_item
 
 from .choices import Delivery
-
-_RULES = {}
 
 
 class RuleError(ValueError):
@@ -101,20 +98,9 @@ class Rule:
         return list(found.values())
 
 
-def register(rule):
-    if rule.code in _RULES:
-        raise RuleError(f"Notification rule {rule.code} is declared twice.")
-    _RULES[rule.code] = rule
-    return rule
-
-
-def autodiscover():
-    autodiscover_modules("notifications")
-
-
-def all_rules():
-    return sorted(_RULES.values(), key=lambda rule: (rule.order, rule.code))
-
-
-def get_rule(code):
-    return _RULES.get(code)
+# Each app's notifications.py declares its rules.
+RULES = Registry("notifications", noun="Notification rule", error=RuleError, order=lambda rule: (rule.order, rule.code))
+register = RULES.register
+autodiscover = RULES.autodiscover
+all_rules = RULES.all
+get_rule = RULES.find  # None for a rule no longer declared (a notification kept from an older version)

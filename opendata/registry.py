@@ -9,15 +9,14 @@ nothing personal can reach the portal. A count below ``SUPPRESS_BELOW`` in a cel
 from dataclasses import dataclass, field
 
 from django.db.models import Max
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from smarteconomy.registries import Registry
 
 SUPPRESS_BELOW = 3
 SUPPRESSED = "<3"
 LICENCE = "CC-BY-4.0"
 CITY_CODE = _("Kemendagri region code 64.71 (Kota Balikpapan)")
-
-_DATASETS = {}
 
 
 class DatasetError(ValueError):
@@ -62,29 +61,20 @@ class Dataset:
     extra: dict = field(default_factory=dict)
 
 
-def register(dataset):
-    if dataset.code in _DATASETS:
-        raise DatasetError(f"Dataset {dataset.code} is declared twice.")
+def _check_columns(dataset):
     keys = [column.key for column in dataset.columns]
     if len(keys) != len(set(keys)):
         raise DatasetError(f"Dataset {dataset.code} has a column twice.")
-    _DATASETS[dataset.code] = dataset
-    return dataset
 
 
-def autodiscover():
-    autodiscover_modules("datasets")
-
-
-def all_datasets():
-    return sorted(_DATASETS.values(), key=lambda d: d.code)
-
-
-def get_dataset(code):
-    try:
-        return _DATASETS[code]
-    except KeyError:
-        raise DatasetError(f"No dataset {code!r}.") from None
+# Each app's datasets.py declares its public datasets.
+DATASETS = Registry(
+    "datasets", noun="Dataset", error=DatasetError, order=lambda dataset: dataset.code, check=_check_columns
+)
+register = DATASETS.register
+autodiscover = DATASETS.autodiscover
+all_datasets = DATASETS.all
+get_dataset = DATASETS.get
 
 
 def suppress(count):

@@ -88,22 +88,19 @@ class SmartEconomyConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.utils.module_loading import autodiscover_modules
 
         from . import tables  # noqa: F401 - registers the date columns with django-tables2 before any table is built
         from .exportjobs import flag_export_jobs_at_login
+        from .importing.base import IMPORTERS
         from .roles import sync_roles
+        from .sources import SOURCES
+        from .worklist import ITEMS
 
-        # Every app's importers.py registers its importers (like the admin discovers admin.py).
-        autodiscover_modules("importers")
-        # Every app's sources.py declares its data sources (the reporting calendar and the locks).
-        from .sources import autodiscover as discover_sources
-
-        discover_sources()
-        # Every app's worklist.py declares the items of the roles' worklists (the home page).
-        from .worklist import autodiscover as discover_worklist
-
-        discover_worklist()
+        # Every app's importers.py registers its importers (like the admin discovers admin.py), its sources.py its
+        # data sources (the reporting calendar and the locks), its worklist.py the items of the roles' worklists.
+        IMPORTERS.autodiscover()
+        SOURCES.autodiscover()
+        ITEMS.autodiscover()
         from . import worklist_items  # noqa: F401 - the administrators' own items
 
         post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")

@@ -24,13 +24,13 @@ from django.core.management.base import CommandError
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.formats import date_format
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import ReportingStatus, Role, SourceFrequency
 from .periods import Period, PeriodError
+from .registries import Registry
 
-_SOURCES = {}
 _BY_COVERED_CODE = {}
 
 
@@ -185,31 +185,29 @@ def records_page(url_name, *, after=None, before=None, part_query=None):
     return url
 
 
-def register(source):
-    if source.code in _SOURCES:
-        raise PeriodError(f"Data source {source.code} is declared twice.")
+def _check_covers(source):
     for code in source.covers:
         if code in _BY_COVERED_CODE:
             raise PeriodError(f"{code} is covered by {_BY_COVERED_CODE[code].code} and {source.code}.")
-    _SOURCES[source.code] = source
-    for code in source.covers:
-        _BY_COVERED_CODE[code] = source
+
+
+# Each app's sources.py declares its data sources.
+SOURCES = Registry(
+    "sources",
+    noun="Data source",
+    error=PeriodError,
+    order=lambda source: source.code,
+    check=_check_covers,
+    unknown=gettext_lazy("Unknown data source %(code)r."),
+)
+all_sources = SOURCES.all
+get_source = SOURCES.get
+
+
+def register(source):
+    SOURCES.register(source)
+    _BY_COVERED_CODE.update(dict.fromkeys(source.covers, source))
     return source
-
-
-def autodiscover():
-    autodiscover_modules("sources")
-
-
-def all_sources():
-    return sorted(_SOURCES.values(), key=lambda s: s.code)
-
-
-def get_source(code):
-    try:
-        return _SOURCES[code]
-    except KeyError:
-        raise PeriodError(_("Unknown data source %(code)r.") % {"code": code}) from None
 
 
 def sources_feeding(indicator_code):
@@ -330,7 +328,7 @@ def locks_of(source, periods, part=""):
 
 
 def _source_of(code):
-    return _SOURCES.get(code) or source_covering(code)
+    return SOURCES.find(code) or source_covering(code)
 
 
 def has_locks(code):

@@ -33,7 +33,7 @@ from smarteconomy.importing import (
     TextColumn,
     get_importer,
 )
-from smarteconomy.importing.base import _REGISTRY
+from smarteconomy.importing.base import IMPORTERS
 from smarteconomy.importing.template import build_template
 from smarteconomy.models import ImportBatch
 from smarteconomy.testing import collect_from_apps
@@ -66,7 +66,7 @@ def collect_fuzz_cases():
 
 
 def registered_importers():
-    return sorted(_REGISTRY)
+    return sorted(IMPORTERS.entries)
 
 
 # --- Cell values -------------------------------------------------------------------------------------------------

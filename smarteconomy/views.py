@@ -22,6 +22,7 @@ from .exporting import XLSX_CONTENT_TYPE, _Echo, neutralize
 from .exportjobs import export_jobs_abandon_stale
 from .forms import ImportForm
 from .importing import get_importer, importers_for, run_import
+from .importing.base import UnknownImporter
 from .importing.template import build_template
 from .lists import ObjectListView, related_table
 from .models import ExportJob, ExportLog, ImportBatch, Kecamatan, Kelurahan, Sector, TaskRun
@@ -194,7 +195,7 @@ class ImporterMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         try:
             self.importer = get_importer(kwargs["importer"])
-        except KeyError:
+        except UnknownImporter:
             raise Http404(_("No such import.")) from None
         if not self.importer.shared_upload:
             raise Http404(_("No such import."))  # it has an upload page of its own (e.g. per location)

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.module_loading import autodiscover_modules
 
 from .choices import Role
+from .registries import Registry
 from .roles import user_role
-
-_ITEMS = {}
 
 
 class WorklistError(ValueError):
@@ -96,23 +94,11 @@ class Entry:
         return self.fact.attention if self.fact is not None else bool(self.count)
 
 
-def register(item):
-    if item.code in _ITEMS:
-        raise WorklistError(f"Worklist item {item.code} is declared twice.")
-    _ITEMS[item.code] = item
-    return item
-
-
-def autodiscover():
-    autodiscover_modules("worklist")
-
-
-def all_items():
-    return sorted(_ITEMS.values(), key=lambda item: (item.order, item.code))
-
-
-def get_item(code):
-    return _ITEMS[code]
+# Each app's worklist.py declares its items.
+ITEMS = Registry("worklist", noun="Worklist item", error=WorklistError, order=lambda item: (item.order, item.code))
+register = ITEMS.register
+all_items = ITEMS.all
+get_item = ITEMS.get
 
 
 def worklist_for(user):

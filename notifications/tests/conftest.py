@@ -38,5 +38,5 @@ def test_rules(monkeypatch):
     registered = {}
     registered["test.alpha"] = make("alpha", "Aturan alfa")
     registered["test.beta"] = make("beta", "Aturan beta")
-    monkeypatch.setattr(rules, "_RULES", registered)
+    monkeypatch.setattr(rules.RULES, "entries", registered)
     return records

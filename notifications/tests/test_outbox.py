@@ -187,9 +187,9 @@ def test_a_broken_rule_does_not_silence_the_others_and_fails_the_run(smtp, offic
         raise ValueError("the selector broke")
 
     monkeypatch.setitem(
-        rules._RULES,
+        rules.RULES.entries,
         "test.alpha",
-        rules._RULES["test.alpha"].__class__(
+        rules.RULES.entries["test.alpha"].__class__(
             code="test.alpha", label="Aturan alfa", roles=("dpmptsp",), records=broken
         ),
     )

@@ -9,4 +9,4 @@ def sample():
     """The sample dataset, registered for one test (under its own code, beside whatever the apps declare)."""
     dataset = registry.register(sample_dataset("opendata-test-sample"))
     yield dataset
-    registry._DATASETS.pop(dataset.code, None)
+    registry.DATASETS.entries.pop(dataset.code, None)

@@ -146,7 +146,7 @@ def test_catalogue_search_and_filters(client, db, sample):
         html = get(client, url, q="nothing-like-this").content.decode()
         assert 'data-testid="no-datasets"' in html
     finally:
-        registry._DATASETS.pop(other.code, None)
+        registry.DATASETS.entries.pop(other.code, None)
 
 
 def test_the_dcat_catalogue_parses_as_rdf_and_each_distribution_answers_with_its_media_type(client, db, sample):

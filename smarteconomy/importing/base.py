@@ -19,13 +19,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..choices import ImportStatus
 from ..models import ImportBatch
+from ..registries import Registry
 from ..sources import PeriodLocked, has_locks, locked_hits
 from .columns import CellError
 from .readers import FileRefused, read_table
 
 logger = logging.getLogger(__name__)
-
-_REGISTRY = {}
 
 DISK_FULL_MESSAGE = gettext_lazy(
     "The server has no room to store this file right now; nothing was imported. Please try again later and tell "
@@ -37,19 +36,19 @@ class ImportError_(Exception):
     """Raised by ``Importer.save`` to refuse the whole file after validation (nothing is written)."""
 
 
-def register(importer_class):
-    """Class decorator: make an importer available to the upload page, the commands and the API."""
-    _REGISTRY[importer_class.code] = importer_class
-    return importer_class
+class UnknownImporter(LookupError):
+    """An importer code declared twice, or asked for but not declared."""
 
 
-def get_importer(code):
-    return _REGISTRY[code]
+# Each app's importers.py declares its importers (``@register`` on the class); in the order of declaration.
+IMPORTERS = Registry("importers", noun="Importer", error=UnknownImporter)
+register = IMPORTERS.register  # a class decorator: the upload page, the commands and the API offer the importer
+get_importer = IMPORTERS.get
 
 
 def importers_for(user):
     """The importers the shared upload page offers to ``user`` (not those with an upload page of their own)."""
-    return [cls for cls in _REGISTRY.values() if cls.shared_upload and user.has_perm(cls.permission)]
+    return [cls for cls in IMPORTERS.all() if cls.shared_upload and user.has_perm(cls.permission)]
 
 
 @dataclass
