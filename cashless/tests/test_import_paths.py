@@ -194,3 +194,19 @@ def test_a_file_is_read_in_pieces_not_as_bytes(monkeypatch, tmp_path):
     assert batch.sha256 == hashlib.sha256(content).hexdigest()
     with batch.file.open("rb") as kept:
         assert kept.read() == content
+
+
+def test_a_value_postgresql_refuses_in_a_late_chunk_is_named_by_its_row(monkeypatch):
+    """What pandas lets through but the database refuses (a NUL character in a text) is reported with the
+    file's row, counted across the chunks COPY-ed one by one, and nothing is written."""
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 10)
+    lines = [row(f"V{number}") for number in range(30)]
+    lines[23] = row("V23", gate="G\x00")
+    batch = run(csv_of(*lines))
+    if POSTGRES:
+        assert batch.status == ImportStatus.REFUSED
+        assert batch.errors[0]["row"] == 25 and "0x00" in batch.errors[0]["message"]
+        assert ParkingTransaction.objects.count() == 0
+    else:  # SQLite stores the character as it is (as it did before issue 19)
+        assert batch.status == ImportStatus.COMMITTED
+        assert ParkingTransaction.objects.get(transaction_id="V23").gate == "G\x00"
