@@ -238,7 +238,15 @@ def duplicates(checked):
     false duplicate would need a hash collision (about 1 in 10^7 for a million ids)."""
     if not checked.hashes:
         return []
+    # 8 bytes a row: the chunks' arrays become one (freed), then one sorted copy says whether any id repeats
+    # (the common answer: no). Only then the argsort that names the rows.
     hashes = np.concatenate(checked.hashes)
+    checked.hashes = [hashes]
+    ordered = np.sort(hashes)
+    repeats = bool((ordered[1:] == ordered[:-1]).any())
+    del ordered
+    if not repeats:
+        return []
     order = np.argsort(hashes, kind="stable")
     sorted_hashes = hashes[order]
     del hashes
