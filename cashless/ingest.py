@@ -1,11 +1,18 @@
 """The bulk path of the e-parking import: a million-row log cannot go through per-row validation.
 
-1. pandas reads the CSV in chunks and validates each column at once (vectorised), keeping only what the
-   whole file needs afterwards: a 64-bit hash and the row number of each transaction id (for duplicates
-   within the file) and the business dates seen. Every bad cell is reported with its row and column.
-2. PostgreSQL: the file itself is loaded with ``COPY`` into a temporary staging table (no indexes), the
-   transaction ids already stored with other content are reported as conflicts, and ``INSERT ... SELECT
-   ... ON CONFLICT DO NOTHING`` adds what is new (identical rows are skipped: re-importing adds nothing).
+1. pandas reads the CSV in chunks, from the file itself (never the whole file in memory), and validates each
+   column at once (vectorised), keeping only what the whole file needs afterwards: a 64-bit hash of each
+   transaction id (for duplicates within the file) and the business dates seen. Every bad cell is reported
+   with its row and column.
+2. PostgreSQL, the direct path (a file whose transaction ids are all new: the common case): each validated
+   chunk, with its derived columns (business date and hour), is ``COPY``-ed straight into the log table by a
+   thread while pandas validates the next chunk, inside a savepoint of the import's transaction. Each row is
+   written once.
+   PostgreSQL, the staging path (a re-upload, an overlap): when the direct ``COPY`` meets a transaction id
+   already stored (a unique violation), the savepoint is rolled back and the file is loaded with ``COPY``
+   into a temporary staging table (no indexes), the transaction ids already stored with other content are
+   reported as conflicts, and ``INSERT ... SELECT ... WHERE NOT EXISTS`` adds what is new (identical rows
+   are skipped: re-importing adds nothing).
    SQLite (the embedded default): the validated frames are compared with the stored rows in slices and
    written with ``bulk_create``: the same outcome, slower.
 3. The business dates that got new rows are marked dirty; cashless.services rebuilds their summaries.
@@ -16,6 +23,7 @@ Everything runs in the import's transaction: a bad row, a conflict or a database
 import csv
 import io
 import logging
+import queue
 import re
 import threading
 import time
@@ -26,7 +34,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from smarteconomy.importing import RowError
@@ -78,9 +86,9 @@ class Clock:
         self.laps[name] = now - self.last
         self.last = now
 
-    def log(self, rows):
+    def log(self, rows, path):
         phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps.items())
-        logger.info("parking import of %d rows: %s", rows, phases)
+        logger.info("parking import of %d rows (%s path): %s", rows, path, phases)
 
 
 @dataclass
@@ -90,8 +98,7 @@ class Checked:
     rows_total: int = 0
     errors: list = field(default_factory=list)
     errors_total: int = 0
-    hashes: list = field(default_factory=list)  # uint64 arrays, one per chunk
-    rows: list = field(default_factory=list)  # row-number arrays, one per chunk
+    hashes: list = field(default_factory=list)  # uint64 arrays, one per chunk (row n is at position n - 2)
     dates: set = field(default_factory=set)
     frames: list = field(default_factory=list)  # validated frames (kept only for the SQLite path)
     locked: dict = field(default_factory=dict)  # {"YYYY-MM": locked message} of the location's approved months
@@ -139,11 +146,12 @@ def parse_times(text):
 
 
 def check_chunk(frame, first_row, checked, keep_frame):
-    """Validate one chunk (all cells are text); add its errors and keys to ``checked``.
+    """Validate one chunk (all cells are text); add its errors and keys to ``checked``. Returns the chunk
+    with its parsed and derived columns when ``keep_frame`` and no row of the file so far is bad, else None.
 
     Works on numpy object arrays, one pass per check. The optional free-text columns (issuer, failure
-    reason, gate) are only length-checked here when the frame is kept (SQLite); on PostgreSQL the staging
-    table's column types check them and COPY names the row."""
+    reason, gate) are only length-checked here when they were read (the frames are wanted); otherwise the
+    staging table's column types check them and COPY names the row."""
     rows = np.arange(first_row, first_row + len(frame))
     cells = {name: frame[name].to_numpy(dtype=object) for name in frame.columns}
     empty = {name: values == "" for name, values in cells.items()}
@@ -196,7 +204,6 @@ def check_chunk(frame, first_row, checked, keep_frame):
         )
 
     checked.hashes.append(pd.util.hash_array(cells["transaction_id"]))
-    checked.rows.append(rows)
     moment = times["exit_time"].fillna(times["entry_time"]).dt.tz_convert(WITA)
     if checked.locked:
         # The lock (smarteconomy.sources): a row whose business day falls in an approved month of the location is
@@ -212,15 +219,18 @@ def check_chunk(frame, first_row, checked, keep_frame):
                 bad |= hit
     days = moment[~bad].dt.tz_localize(None).dt.normalize().unique()
     checked.dates.update(day.date() for day in pd.DatetimeIndex(days))
-    if keep_frame and not bad.any():
+    if keep_frame and not checked.errors_total:
+        # Arrays, not Series (their index is not the chunk's), and not to_numpy(): that would make a Python
+        # object of every timestamp.
         frame = frame.copy()
-        frame["entry"] = times["entry_time"].to_numpy()
-        frame["exit"] = times["exit_time"].to_numpy()
+        frame["entry"] = times["entry_time"].array
+        frame["exit"] = times["exit_time"].array
         frame["amount_value"] = np.nan_to_num(amount).astype("int64")
-        frame["business_date"] = moment.dt.date.to_numpy()
+        frame["moment"] = moment.array  # the payment moment in WITA: the business date and hour
         frame["business_hour"] = moment.dt.hour.to_numpy()
         frame["row"] = rows
-        checked.frames.append(frame)
+        return frame
+    return None
 
 
 def duplicates(checked):
@@ -228,10 +238,18 @@ def duplicates(checked):
     false duplicate would need a hash collision (about 1 in 10^7 for a million ids)."""
     if not checked.hashes:
         return []
+    # 8 bytes a row: the chunks' arrays become one (freed), then one sorted copy says whether any id repeats
+    # (the common answer: no). Only then the argsort that names the rows.
     hashes = np.concatenate(checked.hashes)
-    rows = np.concatenate(checked.rows)
+    checked.hashes = [hashes]
+    ordered = np.sort(hashes)
+    repeats = bool((ordered[1:] == ordered[:-1]).any())
+    del ordered
+    if not repeats:
+        return []
     order = np.argsort(hashes, kind="stable")
     sorted_hashes = hashes[order]
+    del hashes
     repeat = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
     if not len(repeat):
         return []
@@ -241,8 +259,8 @@ def duplicates(checked):
         value = sorted_hashes[index]
         if value not in first:
             start = np.searchsorted(sorted_hashes, value)
-            first[value] = int(rows[order[start]])
-        pairs.append((int(rows[order[index]]), first[value]))
+            first[value] = int(order[start]) + 2
+        pairs.append((int(order[index]) + 2, first[value]))
     return sorted(pairs)
 
 
@@ -253,34 +271,62 @@ def rows_of(checked, transaction_ids):
     wanted = pd.Series(list(transaction_ids))
     wanted_hashes = pd.util.hash_pandas_object(wanted, index=False).to_numpy()
     hashes = np.concatenate(checked.hashes)
-    rows = np.concatenate(checked.rows)
     found = {}
     for text, value in zip(wanted, wanted_hashes, strict=True):
         positions = np.flatnonzero(hashes == value)
         if len(positions):
-            found[text] = int(rows[positions[0]])
+            found[text] = int(positions[0]) + 2
     return found
 
 
+@dataclass
+class Source:
+    """The file's CSV text, read from where it lies (an uploaded or stored file is never read whole into
+    memory): a seekable binary file and the offset of its first byte after a BOM."""
+
+    file: object
+    start: int = 0
+
+    def rewind(self):
+        self.file.seek(self.start)
+        return self.file
+
+    def blocks(self, size=1 << 20):
+        file = self.rewind()
+        while block := file.read(size):
+            yield block
+
+
 def _csv_source(data, filename):
-    """(CSV bytes without BOM, delimiter). An XLSX workbook is turned into CSV first."""
-    if is_xlsx(data, filename):
-        check_workbook(data)  # the shared importer's limits: unpacked size, members, ratio, XML entities
+    """(Source of the CSV text, delimiter, first line). ``data`` is bytes or a seekable binary file. An XLSX
+    workbook is turned into CSV first (in memory: the workbook's limits bound it)."""
+    file = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    file.seek(0)
+    head = file.read(4)
+    if is_xlsx(head, filename):
+        file.seek(0)
+        workbook = file.read()
+        check_workbook(workbook)  # the shared importer's limits: unpacked size, members, ratio, XML entities
         try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+            frame = pd.read_excel(io.BytesIO(workbook), dtype=str, keep_default_na=False)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise FileRefused(_("The workbook cannot be opened: %(error)s") % {"error": exc}) from None
-        return frame.to_csv(index=False).encode(), ","
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    first_line = data.split(b"\n", 1)[0]
+        del workbook
+        file = io.BytesIO(frame.to_csv(index=False).encode())
+        head = file.read(4)
+    source = Source(file, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
+    first_line = source.rewind().readline(1 << 16).split(b"\n", 1)[0]
     counts = {delimiter: first_line.count(delimiter.encode()) for delimiter in (",", ";", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    return data, delimiter
+    return source, delimiter, first_line
 
 
-def read_header(data, delimiter):
-    first_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
+def _is_blank(source):
+    return all(not block.strip() for block in source.blocks())
+
+
+def read_header(first_line, delimiter):
+    first_line = first_line.decode("utf-8", errors="replace").strip("\r")
     return [name.strip().strip('"').strip().lower() for name in first_line.split(delimiter)]
 
 
@@ -302,17 +348,17 @@ def check_header(header):
 
 
 def prepare(data, filename):
-    """The file as CSV bytes and its header, checked. Returns (Checked, csv bytes, delimiter, header)."""
+    """The file's Source and its header, checked. Returns (Checked, Source or None, delimiter, header)."""
     checked = Checked()
     try:
-        source, delimiter = _csv_source(data, filename)
+        source, delimiter, first_line = _csv_source(data, filename)
     except FileRefused as refused:
         checked.error(refused.row, refused.column, refused.message)
-        return checked, b"", ",", []
-    if not source[:4096].strip() and not source.strip():
+        return checked, None, ",", []
+    if _is_blank(source):
         checked.error(None, "", _("The file is empty."))
         return checked, source, delimiter, []
-    header = read_header(source, delimiter)
+    header = read_header(first_line, delimiter)
     header_errors = check_header(header)
     if header_errors:
         for error in header_errors:
@@ -322,26 +368,33 @@ def prepare(data, filename):
 
 def _ragged_row(source, delimiter, width):
     """(row number, cells) of the first row with more cells than the header, or (None, 0)."""
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(source), encoding="utf-8", newline=""), delimiter=delimiter)
+    text = io.TextIOWrapper(source.rewind(), encoding="utf-8", newline="")
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
             if len(cells) > width:
                 return number, len(cells)
     except (csv.Error, UnicodeDecodeError):
         return None, 0
+    finally:
+        text.detach()  # the file stays open: it is the caller's
     return None, 0
 
 
-def validate_rows(checked, source, delimiter, header, *, keep_frames):
-    """Read and check every row (pandas, by chunks). Nothing touches the database here."""
-    # On PostgreSQL pandas reads only the columns it checks (COPY checks the others, and the field count);
-    # elsewhere it reads them all, so that a row with too many cells is an error, not silently cut.
-    wanted = COLUMNS if keep_frames else VALIDATED
+def validate_rows(checked, source, delimiter, header, *, keep_frames, sink=None):
+    """Read and check every row (pandas, by chunks, from the file). Nothing touches the database here.
+
+    ``keep_frames``: keep every validated chunk with its derived columns in ``checked.frames`` (SQLite).
+    ``sink``: a callable given each such chunk instead, as soon as it is validated, while no row of the file
+    is bad (the direct COPY on PostgreSQL). With neither, pandas reads only the columns it checks (the
+    staging table's COPY checks the others, and the field count); otherwise it reads them all, so that a
+    row with too many cells is an error, not silently cut."""
+    read_all = keep_frames or sink is not None
+    wanted = COLUMNS if read_all else VALIDATED
     positions = [index for index, name in enumerate(header) if name in wanted]
-    usecols = None if keep_frames else positions
+    usecols = None if read_all else positions
     try:
         reader = pd.read_csv(
-            io.BytesIO(source),
+            source.rewind(),
             sep=delimiter,
             usecols=usecols,
             dtype=object,
@@ -352,17 +405,22 @@ def validate_rows(checked, source, delimiter, header, *, keep_frames):
             engine="c",
         )
         first_row = 2
-        for chunk in reader:
-            chunk.columns = header if usecols is None else [header[index] for index in positions]
-            for name in wanted:
-                if name not in chunk.columns:
-                    chunk[name] = ""
-            check_chunk(chunk[list(wanted)], first_row, checked, keep_frames)
-            checked.rows_total += len(chunk)
-            first_row += len(chunk)
+        with reader:
+            for chunk in reader:
+                chunk.columns = header if usecols is None else [header[index] for index in positions]
+                for name in wanted:
+                    if name not in chunk.columns:
+                        chunk[name] = ""
+                frame = check_chunk(chunk[list(wanted)], first_row, checked, read_all)
+                if frame is not None and sink is not None:
+                    sink(frame)
+                elif frame is not None:
+                    checked.frames.append(frame)
+                checked.rows_total += len(chunk)
+                first_row += len(chunk)
     except UnicodeDecodeError:
         try:
-            _decode(source)
+            _decode(source.rewind().read())  # only to name the line of a file that is not UTF-8
         except FileRefused as refused:
             checked.error(refused.row, "", refused.message)
     except (pd.errors.ParserError, ValueError) as exc:
@@ -431,6 +489,7 @@ class Written:
     conflicts: list = field(default_factory=list)  # [(transaction_id, stored values dict or None)]
     conflicts_total: int = 0
     dates: set = field(default_factory=set)  # dates with new rows (the generic path knows them exactly)
+    path: str = ""  # how the rows were written: "direct" (COPY into the log), "staging" or "generic"
 
 
 def conflict_message(transaction_id):
@@ -484,9 +543,8 @@ class PostgresLoad:
         header_sql = ", ".join(self.header)
         options = f"FORMAT csv, HEADER true, DELIMITER '{self.delimiter}', FORCE_NULL ({header_sql})"
         with cursor.copy(f"COPY cashless_staging ({header_sql}) FROM STDIN WITH ({options})") as copy:
-            view = memoryview(self.source)
-            for start in range(0, len(view), 1 << 20):
-                copy.write(view[start : start + (1 << 20)])
+            for block in self.source.blocks():
+                copy.write(block)
 
     def _insert(self, cursor):
         table = ParkingTransaction._meta.db_table
@@ -559,6 +617,161 @@ class PostgresLoad:
         return self.written, None
 
 
+DIRECT_COLUMNS = ("location_id", *COLUMNS, "business_date", "business_hour")
+HOURS = [str(hour) for hour in range(24)]
+_END, _ABORT = object(), object()  # the end of the file; a bad row (the COPY-ed chunks are rolled back)
+
+
+def copy_text(frame, location_id):
+    """A validated chunk as the CSV that COPY loads into the log: the times as pandas parsed them (UTC, so
+    that the session's time zone does not matter), the amount as a number, the business date and hour as
+    pandas derived them (the dates marked dirty are the same ones). Joined by Python's str.join, which is
+    several times faster than DataFrame.to_csv; a text column holding a comma, a quote or a line break is
+    quoted whole."""
+
+    def utc_text(values):
+        moments = values.to_numpy(dtype="datetime64[us]")
+        missing = np.isnat(moments)
+        whole = not (moments[~missing].astype("int64") % 1_000_000).any()  # no fractions: shorter text
+        text = np.datetime_as_string(moments, unit="s" if whole else "us", timezone="UTC")
+        return np.where(missing, "", text).tolist() if missing.any() else text.tolist()
+
+    def text(name):
+        values = frame[name].tolist()
+        joined = "".join(values)
+        if any(special in joined for special in (",", '"', "\n", "\r")):
+            return ['"' + value.replace('"', '""') + '"' for value in values]
+        return values
+
+    local = frame["moment"].dt.tz_localize(None).to_numpy(dtype="datetime64[D]")
+    columns = (
+        [str(int(location_id))] * len(frame),
+        text("transaction_id"),
+        utc_text(frame["entry"]),
+        utc_text(frame["exit"]),
+        text("vehicle_class"),
+        frame["amount"].tolist(),  # validated: ASCII digits only
+        text("payment_method"),
+        text("issuer"),
+        text("status"),
+        text("failure_reason"),
+        text("gate"),
+        np.datetime_as_string(local, unit="D").tolist(),
+        list(map(HOURS.__getitem__, frame["business_hour"].tolist())),
+    )
+    return ("\n".join(map(",".join, zip(*columns, strict=True))) + "\n").encode()
+
+
+class DirectLoad:
+    """The direct PostgreSQL write: a thread ``COPY``-s each validated chunk straight into the log table while
+    pandas validates the next one, inside a savepoint. Each row is written once: the common case (a day's or
+    a month's new log) costs about one COPY.
+
+    A transaction id already stored (a re-upload, an overlap, or a duplicate within the file) makes the COPY
+    fail with a unique violation: ``finish`` then rolls the savepoint back and says so, and the caller takes
+    the staging path (which reports conflicts and skips identical rows). A bad row found by pandas stops the
+    feed and aborts the COPY. The main thread must not use the database connection between ``start`` and
+    ``finish``."""
+
+    def __init__(self, location):
+        self.location = location
+        self.error = None
+        self.created = 0
+        self.first_row = 2  # the file's row of the chunk being COPY-ed
+        self.sent = 0  # rows handed to the COPY
+        self.seconds_serialising = 0.0
+        self.queue = queue.Queue(maxsize=4)
+        self.thread = None
+        self.savepoint = None
+
+    def start(self):
+        self.savepoint = transaction.savepoint()
+        self.raw = connection.connection  # psycopg's connection: Django's wrapper is per thread
+        self.thread = threading.Thread(target=self._run, name="cashless-direct-copy", daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def failed(self):
+        return self.error is not None
+
+    def __call__(self, frame):
+        """The ``sink`` of validate_rows: one validated chunk."""
+        if self.failed:
+            return  # the COPY has already failed: the staging path will load the file
+        started = time.perf_counter()
+        text = copy_text(frame, self.location.pk)
+        self.seconds_serialising += time.perf_counter() - started
+        self.sent += len(frame)
+        self._put((int(frame["row"].iloc[0]), text))
+
+    def _put(self, item):
+        while self.thread.is_alive():
+            try:
+                self.queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def _run(self):
+        table = ParkingTransaction._meta.db_table
+        columns = ", ".join(DIRECT_COLUMNS)
+        statement = (
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (issuer, failure_reason, gate))"
+        )
+        try:
+            with self.raw.cursor() as cursor:
+                # One COPY per chunk: a stored transaction id (a re-upload) is then known after the first chunk,
+                # and the feed stops there instead of sending the whole file to a COPY that has failed.
+                while (item := self.queue.get()) is not _END:
+                    if item is _ABORT:
+                        break
+                    self.first_row, text = item
+                    with cursor.copy(statement) as copy:
+                        copy.write(text)
+                    self.created += cursor.rowcount
+        except psycopg.Error as exc:
+            self.error = exc
+        finally:
+            while True:  # let a producer blocked on a full queue go
+                try:
+                    self.queue.get_nowait()
+                except queue.Empty:
+                    break
+
+    def finish(self, *, abort):
+        """End the load (``abort``: pandas found a bad row; what was COPY-ed is rolled back). Returns "done",
+        "conflict" (a transaction id already stored: rolled back, the caller takes the staging path), "aborted"
+        or "error" (another database error, rolled back: ``refused`` reports or raises it)."""
+        self._put(_ABORT if abort else _END)
+        self.thread.join()
+        if abort:
+            transaction.savepoint_rollback(self.savepoint)
+            return "aborted"
+        if isinstance(self.error, psycopg.errors.UniqueViolation):
+            transaction.savepoint_rollback(self.savepoint)
+            return "conflict"
+        if self.error is not None:
+            transaction.savepoint_rollback(self.savepoint)
+            return "error"
+        transaction.savepoint_commit(self.savepoint)
+        return "done"
+
+    def refused(self):
+        """The error PostgreSQL gave, as a RowError (a DataError names its row) or raised as Django's error."""
+        if isinstance(self.error, psycopg.errors.DataError | psycopg.errors.IntegrityError):
+            context = self.error.diag.context or ""
+            line = re.search(r"line (\d+)", context)
+            column = re.search(r'column "?(\w+)', f"{context} {self.error.diag.message_primary}")
+            return RowError(
+                self.first_row + int(line.group(1)) - 1 if line else None,  # line 1 of a chunk's COPY: its first row
+                column.group(1) if column else "",
+                _("This row cannot be loaded: %(error)s") % {"error": self.error.diag.message_primary},
+            )
+        with connection.wrap_database_errors:  # as django.db's error, which the shared importer reports
+            raise self.error
+
+
 def _stored_values(transaction):
     return {name: getattr(transaction, name) for name in COMPARED}
 
@@ -582,6 +795,7 @@ def write_generic(location, frames):
     written = Written()
     new = []
     for frame in frames:
+        frame["business_date"] = frame["moment"].dt.date
         for start in range(0, len(frame), 500):
             part = frame.iloc[start : start + 500]
             stored = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,7 +192,9 @@ class BulkImporter(Importer):
     """An importer for files too large for row-by-row validation (millions of rows): it validates and
     writes the whole file itself, in bulk, and reports like any other importer.
 
-    ``import_file`` gets the file's bytes; it returns a BulkOutcome. It runs inside the import's
+    ``import_file`` gets the file's bytes, or, when the caller gave a file (an upload, a command's file), that
+    file itself, rewound and seekable: a file of millions of rows is read in pieces, never whole. It returns
+    a BulkOutcome. It runs inside the import's
     transaction and must raise ImportError_ (or return errors) to leave nothing written."""
 
     bulk = True
@@ -362,6 +364,14 @@ def _discard_file(batch):
         batch.file = None
 
 
+class _Unmovable(File):
+    """A caller's file to store by copying it in chunks: the storage must not move an upload's temporary file
+    away (FileSystemStorage does when the file has a ``temporary_file_path``), since the import reads it after."""
+
+    def __init__(self, file):
+        super().__init__(file, name=getattr(file, "name", None))
+
+
 def run_import(code, *, data, filename, user, dry_run=False, source="web", params=None, max_bytes=None):
     """Validate a file and, unless it is a dry run or any row is bad, write all its rows in one
     transaction. ``data`` is bytes or an uploaded file (read only when within the size limit).
@@ -396,12 +406,26 @@ def run_import(code, *, data, filename, user, dry_run=False, source="web", param
         batch.save()
         return batch
 
-    if not isinstance(data, bytes):
+    if isinstance(data, bytes):
+        batch.sha256 = hashlib.sha256(data).hexdigest()
+        stored = ContentFile(data)
+    elif importer_class.bulk:  # streamed: hashed, stored and read in pieces (a log of millions of rows)
+        digest = hashlib.sha256()
+        data.seek(0)
+        while block := data.read(1 << 20):
+            digest.update(block)
+        batch.sha256 = digest.hexdigest()
+        data.seek(0)
+        stored = _Unmovable(data)
+    else:
         data = data.read()
-    batch.sha256 = hashlib.sha256(data).hexdigest()
+        batch.sha256 = hashlib.sha256(data).hexdigest()
+        stored = ContentFile(data)
     try:
         if not dry_run:  # a check only keeps nothing
-            batch.file.save(_stored_name(filename), ContentFile(data), save=False)
+            batch.file.save(_stored_name(filename), stored, save=False)
+            if not isinstance(data, bytes):
+                data.seek(0)
     except OSError as exc:
         if exc.errno != errno.ENOSPC:
             raise
