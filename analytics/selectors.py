@@ -346,6 +346,7 @@ class ProvinceComparison:
     statuses: dict = field(default_factory=dict)  # {region code: GrdpStatus of the year}
     errors: dict = field(default_factory=dict)  # {region code: why its LQ cannot be computed}
     sector_names: dict = field(default_factory=dict)
+    sources: list = field(default_factory=list)  # the sources of the values shown
 
     @property
     def province_total(self):
@@ -383,9 +384,9 @@ def province_comparison(*, price_basis="ADHK", year=None, vintage=None, province
     rows = (
         values.filter(year=year)
         .filter(Q(region=province) | Q(region__code__startswith=f"{province_code}."))
-        .values_list("region__code", "sector__code", "year", "value", "status")
+        .values_list("region__code", "sector__code", "year", "value", "status", "source")
     )
-    frame = pd.DataFrame(list(rows), columns=["region", "sector", "year", "value", "status"])
+    frame = pd.DataFrame(list(rows), columns=["region", "sector", "year", "value", "status", "source"])
     frame["value"] = frame["value"].astype("float64")
     result = ProvinceComparison(
         province=province,
@@ -394,6 +395,7 @@ def province_comparison(*, price_basis="ADHK", year=None, vintage=None, province
         price_basis=price_basis,
         vintage=vintage,
         sector_names={s.code: s.name for s in Sector.objects.all()},
+        sources=sorted(set(frame["source"]) - {""}),
     )
     order = sector_order()
     columns = {}

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from ..choices import MARK_OF_STATUS, GrdpStatus, source_label
 from ..forms import ProvinceComparisonForm
 from ..selectors import province_comparison
+from .leading_sectors import NOT_OFFICIAL_MARK
 
 # The heat table's shades: LQ above 1 in teal, deeper the further above; below 1 in pale blue-grey. The number is
 # always written in the cell and a basis sector is also in bold: the shade only repeats them.
@@ -36,6 +37,8 @@ class ProvinceComparisonView(LoginRequiredMixin, PermissionRequiredMixin, Templa
         if result is None:
             return context
         context["vintage_label"] = source_label(result.vintage.label) if result.vintage else ""
+        context["sources"] = [source_label(source) for source in result.sources]
+        context["not_official"] = any(NOT_OFFICIAL_MARK in source.lower() for source in result.sources)
         context["marked"] = [
             (region, GrdpStatus(result.statuses[region.code]).label)
             for region in result.regions
