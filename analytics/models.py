@@ -98,6 +98,9 @@ class GrdpValue(models.Model):
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="grdp_value_not_negative"),
         ]
+        # The latest release of a key is looked up by the key (selectors.grdp_values): the unique constraint, led by
+        # the release, does not serve that.
+        indexes = [models.Index(fields=["region", "sector", "year", "price_basis"], name="grdp_key")]
 
     def __str__(self):
         return f"{self.region.code} {self.sector.code} {self.year} {self.price_basis}"

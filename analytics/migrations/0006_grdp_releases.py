@@ -164,6 +164,10 @@ class Migration(migrations.Migration):
                 fields=("release", "region", "sector", "year", "price_basis"), name="grdp_one_value_per_release"
             ),
         ),
+        migrations.AddIndex(
+            model_name="grdpvalue",
+            index=models.Index(fields=["region", "sector", "year", "price_basis"], name="grdp_key"),
+        ),
         # Backwards, this runs first: one value per key before the old constraint comes back.
         migrations.RunPython(migrations.RunPython.noop, latest_release_only),
     ]
