@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from smarteconomy.models import Sector
 
-from .choices import GrdpStatus, PriceBasis, RegionLevel
+from .choices import GrdpStatus, PriceBasis, RegionLevel, source_label
 
 DEFAULT_UNIT = "juta rupiah"
 
@@ -61,7 +61,8 @@ class GrdpRelease(models.Model):
         verbose_name_plural = _("GRDP releases")
 
     def __str__(self):
-        return self.label
+        # A label the product wrote (the demo's source) in the reader's language, as its values' source is shown.
+        return source_label(self.label)
 
     def get_absolute_url(self):
         return reverse("analytics:grdp_list") + "?" + urlencode({"release": self.pk})

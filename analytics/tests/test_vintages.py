@@ -384,3 +384,11 @@ def test_the_migration_gives_the_stored_values_a_release_and_keeps_them():
     finally:  # back to the latest migrations, for the tests after this one
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_grdp_list_names_the_demo_release_in_indonesian(reference_data, client, role_users):
+    """The crawl's one-language check found the release filter showing the demo's label untranslated."""
+    run_import("grdp", data=DEMO_FILE.read_bytes(), filename=DEMO_FILE.name, user=None)
+    client.force_login(role_users["admin"])
+    page = client.get(reverse("analytics:grdp_list")).content.decode()
+    assert "bukan data resmi BPS" in page and "Reconstructed from published tables" not in page
