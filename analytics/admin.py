@@ -5,7 +5,7 @@ from smarteconomy.admin import MarksDirtyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .choices import source_label, unit_label
-from .models import EditionEntry, GrdpValue, IndicatorSnapshotHistory, Region, ScorecardEdition
+from .models import EditionEntry, GrdpRelease, GrdpValue, IndicatorSnapshotHistory, Region, ScorecardEdition
 from .services import GRDP_SOURCE
 
 
@@ -19,8 +19,8 @@ class RegionAdmin(SimpleHistoryAdmin):
 class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryAdmin):
     """A value changed here makes its year dirty, as an import does, and is refused in a locked (approved) year."""
 
-    list_display = ("region", "sector", "year", "price_basis", "value", "unit_name", "source_name")
-    list_filter = ("region", "year", "price_basis")
+    list_display = ("region", "sector", "year", "price_basis", "value", "unit_name", "status", "release", "source_name")
+    list_filter = ("release", "status", "region", "year", "price_basis")
     search_fields = ("sector__code", "source")
     dirty_source = GRDP_SOURCE
 
@@ -34,6 +34,14 @@ class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryA
     @admin.display(description=GrdpValue._meta.get_field("unit").verbose_name, ordering="unit")
     def unit_name(self, obj):
         return unit_label(obj.unit)
+
+
+@admin.register(GrdpRelease)
+class GrdpReleaseAdmin(admin.ModelAdmin):
+    """A release's label and date; its values are kept while it has any (PROTECT)."""
+
+    list_display = ("label", "released_on", "created_at")
+    search_fields = ("label",)
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

@@ -61,6 +61,7 @@ class AnalyticsConfig(AppConfig):
                     "analytics.view_grdpvalue",
                 ),
                 MenuItem(_("GRDP data"), "analytics:grdp_list", "analytics.view_grdpvalue"),
+                MenuItem(_("Regions of Kalimantan Timur"), "analytics:province_comparison", "analytics.view_grdpvalue"),
                 MenuItem(_("Regions"), "analytics:region_list", "analytics.view_region"),
             ),
             order=100,

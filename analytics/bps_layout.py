@@ -18,9 +18,20 @@ from smarteconomy.importing import RowError
 from smarteconomy.importing.columns import CellError, parse_decimal
 from smarteconomy.importing.readers import Formula, read_table
 
+from .choices import STATUS_OF_MARK
 from .models import DEFAULT_UNIT
 
-LONG_HEADER = ["region_code", "region_name", "sector_code", "year", "price_basis", "value", "unit", "source"]
+LONG_HEADER = [
+    "region_code",
+    "region_name",
+    "sector_code",
+    "year",
+    "price_basis",
+    "value",
+    "unit",
+    "source",
+    "status",
+]
 
 # "2023", "2023*", "2024**", "2023*)" (BPS's own spelling), and 2023.0 (a year typed into a number cell).
 YEAR_RE = re.compile(r"((?:19|20)\d{2})(?:\.0)?\s*(\*{0,2})\)?")
@@ -152,10 +163,10 @@ class BpsTable:
                 header_number, "", _("The table has no category rows (A. Pertanian, ... R,S,T,U. Jasa lainnya).")
             )
         self.check_sums(lines, years)
-        self.report_marks(header_number, years, lines)
+        marks = self.report_marks(header_number, years, lines)
         if factor is None:
             return self.result([])
-        return self.result(self.long_rows(lines, years, factor))
+        return self.result(self.long_rows(lines, years, factor, marks))
 
     def result(self, rows):
         return Reshaped(LONG_HEADER, rows, self.errors, self.warnings)
@@ -439,13 +450,14 @@ class BpsTable:
                     )
 
     def report_marks(self, header_number, years, lines):
-        """Preliminary marks are read and reported; they are not stored (no release vintages yet)."""
+        """{year: "*" or "**"} of the years BPS marks preliminary (on the year or on any of its values), reported;
+        every value of a marked year is stored with that status."""
         marks = {year: mark for year, mark, _text_ in years.values() if mark}
         for line in lines:
             for year, mark in line.marks.items():
                 marks[year] = max(marks.get(year, ""), mark)
         if not marks:
-            return
+            return marks
         described = ", ".join(
             f"{year}{mark} ({_('very preliminary') if mark == '**' else _('preliminary')})"
             for year, mark in sorted(marks.items())
@@ -454,15 +466,13 @@ class BpsTable:
             RowError(
                 header_number,
                 "",
-                _(
-                    "Marked by BPS: %(years)s. The values are imported as published; their status is not stored "
-                    "(releases are not kept yet)."
-                )
+                _("Marked by BPS: %(years)s. The values of these years are stored with that status.")
                 % {"years": described},
             )
         )
+        return marks
 
-    def long_rows(self, lines, years, factor):
+    def long_rows(self, lines, years, factor, marks):
         rows = []
         for line in lines:
             if line.kind != "category":
@@ -491,6 +501,7 @@ class BpsTable:
                             str(value),
                             DEFAULT_UNIT,
                             self.source,
+                            STATUS_OF_MARK[marks.get(year, "")],
                         ],
                     )
                 )

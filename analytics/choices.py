@@ -8,6 +8,22 @@ class PriceBasis(models.TextChoices):
     ADHB = "ADHB", _("ADHB: current prices")
 
 
+class GrdpStatus(models.TextChoices):
+    """A figure's status in its release: BPS marks the last years 2023* (preliminary) and 2024** (very
+    preliminary)."""
+
+    FINAL = "final", _("final")
+    PRELIMINARY = "preliminary", _("preliminary")
+    VERY_PRELIMINARY = "very_preliminary", _("very preliminary")
+
+
+# BPS's mark on a year or a value, and the mark shown beside a year of a result.
+STATUS_OF_MARK = {"": GrdpStatus.FINAL, "*": GrdpStatus.PRELIMINARY, "**": GrdpStatus.VERY_PRELIMINARY}
+MARK_OF_STATUS = {status: mark for mark, status in STATUS_OF_MARK.items()}
+# The least final status wins when a result's year mixes values of several statuses.
+STATUS_RANK = {GrdpStatus.FINAL: 0, GrdpStatus.PRELIMINARY: 1, GrdpStatus.VERY_PRELIMINARY: 2}
+
+
 class RegionLevel(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCE = "province", _("Province")

@@ -16,7 +16,7 @@ from . import economics as ec
 from .editions import edition_rows
 from .indicators import BASIS, REFERENCE, REGION, _panel, _years
 from .models import GrdpValue, ScorecardEdition
-from .selectors import grdp_list
+from .selectors import grdp_values
 
 CONTACT = "Bappeda Kota Balikpapan — Bidang Data dan Statistik"
 REGION_CODES = _("Kemendagri region codes (64 Provinsi Kalimantan Timur, 64.71 Kota Balikpapan)")
@@ -52,8 +52,10 @@ def grdp_rows():
             "price_basis": value.price_basis,
             "value": float(value.value),
             "unit": value.unit,
+            "status": value.status,
         }
-        for value in grdp_list()
+        # The values the results read: each from the latest release that has it.
+        for value in grdp_values().select_related("region", "sector")
     ]
 
 
@@ -79,6 +81,7 @@ register(
             Column("price_basis", _("Price basis (ADHB/ADHK)")),
             Column("value", _("Value"), type="decimal", unit=_("million rupiah")),
             Column("unit", _("Unit")),
+            Column("status", _("Status (final, preliminary, very_preliminary)")),
         ),
         rows=grdp_rows,
         period_covered=_grdp_years,

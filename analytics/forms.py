@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from smarteconomy.forms import style_form
 
-from .choices import PriceBasis
+from .choices import PriceBasis, source_label
 from .models import Region
-from .selectors import grdp_years, regions_with_grdp
+from .selectors import grdp_releases, grdp_years, regions_with_grdp
 
 METHOD_LABELS = {
     "classic": _("Classic (one period, start → end)"),
@@ -30,6 +30,8 @@ class LeadingSectorsForm(forms.Form):
     end = forms.TypedChoiceField(coerce=int, label=_("Until year"))
     method = forms.ChoiceField(choices=list(METHOD_LABELS.items()), label=_("Shift-share method"), initial="classic")
     variant = forms.ChoiceField(choices=list(VARIANT_LABELS.items()), label=_("Dynamic LQ variant"), initial="compound")
+    vintage = forms.CharField(label=_("Release"), required=False)
+    compare = forms.CharField(label=_("Compare LQ classes with release"), required=False)
 
     def __init__(self, data=None, **kwargs):
         self.regions = {region.code: region for region in regions_with_grdp()}
@@ -56,6 +58,10 @@ class LeadingSectorsForm(forms.Form):
         # Years as plain text: the Indonesian number format would print 2.019.
         self.fields["start"].choices = [(y, str(y)) for y in years]
         self.fields["end"].choices = [(y, str(y)) for y in years]
+        self.releases = {release.label: release for release in grdp_releases()}
+        release_choices = [(label, source_label(label)) for label in self.releases]
+        for name, empty in (("vintage", _("Latest values")), ("compare", _("No comparison"))):
+            self.fields[name].widget = forms.Select(choices=[("", empty), *release_choices])
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
@@ -67,6 +73,23 @@ class LeadingSectorsForm(forms.Form):
                 params={"basis": basis},  # the code (ADHB): its label has a colon of its own
             )
         return basis
+
+    def _release(self, name):
+        label = self.cleaned_data[name]
+        if not label:
+            return None
+        if label not in self.releases:
+            raise forms.ValidationError(
+                _("There is no GRDP release “%(label)s”: choose one of the list (%(count)d releases)."),
+                params={"label": label, "count": len(self.releases)},
+            )
+        return self.releases[label]
+
+    def clean_vintage(self):
+        return self._release("vintage")
+
+    def clean_compare(self):
+        return self._release("compare")
 
     def clean_region(self):
         return self.regions[self.cleaned_data["region"]]
@@ -84,9 +107,35 @@ class LeadingSectorsForm(forms.Form):
         return cleaned
 
 
-class GrdpBpsOptionsForm(forms.Form):
+class GrdpOptionsForm(forms.Form):
+    """The release (vintage) a GRDP file is imported into."""
+
+    vintage = forms.CharField(
+        label=_("Release"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "E.g. PDRB Kaltim 2024, rilis Juli 2025. An existing release's values are replaced; a new label keeps "
+            "the older releases. Empty: the source of the values names the release."
+        ),
+    )
+    release_date = forms.DateField(
+        label=_("Release date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The publication date of a new release (empty: today)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+
+class GrdpBpsOptionsForm(GrdpOptionsForm):
     """What a BPS table as published does not say in its rows: whose table it is, its price basis, and its unit
-    when the title does not state it."""
+    when the title does not state it; and the release it belongs to."""
+
+    field_order = ["region", "price_basis", "unit", "source", "vintage", "release_date"]
 
     region = forms.ChoiceField(label=_("Region"))
     price_basis = forms.ChoiceField(choices=PriceBasis.choices, label=_("Price basis"))
@@ -112,3 +161,31 @@ class GrdpBpsOptionsForm(forms.Form):
             (code, f"{code} {name}") for code, name in Region.objects.order_by("code").values_list("code", "name")
         ]
         style_form(self)
+
+
+class ProvinceComparisonForm(forms.Form):
+    """The year, price basis and release of the province comparison (all optional: the latest by default)."""
+
+    price_basis = forms.ChoiceField(choices=PriceBasis.choices, label=_("Price basis"), required=False)
+    year = forms.TypedChoiceField(coerce=int, label=_("Year"), required=False, empty_value=None)
+    vintage = forms.ChoiceField(
+        label=_("Release"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no GRDP release “%(value)s”: choose one of the list.")},
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.releases = {release.label: release for release in grdp_releases()}
+        years = grdp_years()
+        self.fields["year"].choices = [("", _("Latest year")), *((y, str(y)) for y in reversed(years))]
+        self.fields["vintage"].choices = [("", _("Latest values")), *((k, source_label(k)) for k in self.releases)]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_price_basis(self):
+        return self.cleaned_data["price_basis"] or PriceBasis.ADHK
+
+    def clean_vintage(self):
+        label = self.cleaned_data["vintage"]
+        return self.releases[label] if label else None

@@ -20,10 +20,17 @@ from smarteconomy.models import Sector
 from smarteconomy.services import record_upsert
 
 from .bps_layout import LONG_HEADER, UNITS, BpsTable
-from .choices import PriceBasis, RegionLevel
-from .forms import GrdpBpsOptionsForm
-from .models import DEFAULT_UNIT, GrdpValue, Region
-from .services import GRDP_SOURCE, grdp_value_upsert
+from .choices import GrdpStatus, PriceBasis, RegionLevel
+from .forms import GrdpBpsOptionsForm, GrdpOptionsForm
+from .models import DEFAULT_UNIT, GrdpRelease, GrdpValue, Region
+from .selectors import grdp_values
+from .services import (
+    GRDP_SOURCE,
+    grdp_release_get_or_create,
+    grdp_release_label,
+    grdp_value_upsert,
+    parse_release_date,
+)
 
 
 class RegionCodeColumn(LookupColumn):
@@ -74,8 +81,9 @@ class GrdpImporter(Importer):
     code = "grdp"
     label = gettext_lazy("GRDP (PDRB) by sector")
     description = gettext_lazy(
-        "One row per region, BPS sector, year and price basis, as BPS publishes them. Re-importing a row with the "
-        "same region, sector, year and price basis replaces its value; the change is kept in the history."
+        "One row per region, BPS sector, year and price basis, as BPS publishes them. Each import is a release "
+        "(its label below, or the source column): re-importing a row into the same release replaces its value, "
+        "with the change kept in the history; a new release keeps the older one's values for comparison."
     )
     office = Role.BAPPEDA
     permission = "analytics.add_grdpvalue"
@@ -107,8 +115,54 @@ class GrdpImporter(Importer):
         ),
         TextColumn("unit", max_length=30, required=False, example=DEFAULT_UNIT),
         TextColumn("source", max_length=200, required=False, example="BPS Kota Balikpapan, PDRB 2024"),
+        ChoiceColumn(
+            "status",
+            choices=GrdpStatus.choices,
+            required=False,
+            example="final",
+            help_text=gettext_lazy("final (default), preliminary (2023*) or very_preliminary (2024**)."),
+        ),
     )
     key = ("region_code", "sector_code", "year", "price_basis")
+    options_form = GrdpOptionsForm
+
+    def release_problems(self):
+        """[(param, message)] of the release chosen for the whole file (``vintage``, ``release_date``)."""
+        params = self.ctx.params
+        label = str(params.get("vintage") or "").strip()
+        problems = []
+        if len(label) > 200:
+            problems.append(("vintage", _("The release label has at most 200 characters.")))
+        try:
+            released_on = parse_release_date(params.get("release_date"))
+        except ValueError:
+            problems.append(("release_date", _("The release date is a date: YYYY-MM-DD.")))
+            released_on = None
+        existing = GrdpRelease.objects.filter(label=label).first() if label else None
+        if existing and released_on and existing.released_on != released_on:
+            problems.append(
+                (
+                    "release_date",
+                    _("The release “%(label)s” exists, dated %(date)s: leave the date empty or give that date.")
+                    % {"label": label, "date": existing.released_on.isoformat()},
+                )
+            )
+        self.release_label, self.released_on = label, released_on
+        return problems
+
+    def read(self, data, filename):
+        problems = self.release_problems()
+        if problems:
+            self.reading_errors = [RowError(None, column, message) for column, message in problems]
+            return self.column_names(), iter(()), False
+        return super().read(data, filename)
+
+    def release_for(self, source):
+        label = grdp_release_label(vintage=self.release_label, source=source)
+        releases = self.__dict__.setdefault("_releases", {})
+        if label not in releases:
+            releases[label] = grdp_release_get_or_create(label=label, released_on=self.released_on)
+        return releases[label]
 
     def clean_row(self, values, row_number):
         name = values["region_name"]
@@ -151,19 +205,20 @@ class GrdpImporter(Importer):
         return []
 
     def lock_candidates(self, rows):
-        # A row equal to the stored value writes nothing (a BPS table repeats earlier years): no change to a locked
-        # year. A revised value of a locked year is refused.
+        # A row equal to the value the results read (the latest release's) changes nothing (a BPS table repeats
+        # earlier years; a new release repeats the unrevised values): no change to a locked year. A revised value
+        # of a locked year is refused, whichever release it comes in.
         stored = {
-            (region, sector, year, basis): (value, unit, source)
-            for region, sector, year, basis, value, unit, source in GrdpValue.objects.filter(
-                year__in={values["year"] for _number, values in rows}
-            ).values_list("region_id", "sector_id", "year", "price_basis", "value", "unit", "source")
+            (region, sector, year, basis): (value, status)
+            for region, sector, year, basis, value, status in grdp_values()
+            .filter(year__in={values["year"] for _number, values in rows})
+            .values_list("region_id", "sector_id", "year", "price_basis", "value", "status")
         }
         return [
             (number, values)
             for number, values in rows
             if stored.get((values["region_code"].pk, values["sector_code"].pk, values["year"], values["price_basis"]))
-            != (values["value"], values["unit"] or DEFAULT_UNIT, values["source"] or "")
+            != (values["value"], values["status"] or GrdpStatus.FINAL)
         ]
 
     def save(self, rows):
@@ -176,6 +231,8 @@ class GrdpImporter(Importer):
                 value=values["value"],
                 unit=values["unit"] or DEFAULT_UNIT,
                 source=values["source"] or "",
+                release=self.release_for(values["source"] or ""),
+                status=values["status"] or GrdpStatus.FINAL,
                 by=self.ctx.user,
             )
             for _number, values in rows
@@ -192,8 +249,8 @@ class GrdpBpsImporter(GrdpImporter):
     label = gettext_lazy("GRDP (PDRB) by sector: BPS table as published")
     description = gettext_lazy(
         "One table per region and price basis, as in BPS publications and their downloads: sectors down, years "
-        "across. Choose the region and the price basis below; a re-import replaces the values and keeps the change "
-        "in the history."
+        "across. Choose the region, the price basis and the release below; a re-import into the same release "
+        "replaces its values (the change is kept in the history), a new release keeps the older one's values."
     )
     options_form = GrdpBpsOptionsForm
     offers_template = False
@@ -220,7 +277,7 @@ class GrdpBpsImporter(GrdpImporter):
         region = Region.objects.filter(code=str(params.get("region") or "").strip()).first()
         basis = str(params.get("price_basis") or "").strip().upper()
         unit = str(params.get("unit") or "").strip().casefold().removesuffix(" rupiah")
-        problems = []
+        problems = self.release_problems()
         if region is None:
             problems.append(("region", _("Choose a registered region (its Kemendagri code, e.g. 64.71).")))
         if basis not in PriceBasis.values:

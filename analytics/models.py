@@ -1,4 +1,6 @@
-"""GRDP (PDRB) by region, BPS sector, year and price basis: the data behind indicator 1."""
+"""GRDP (PDRB) by region, BPS sector, year and price basis, per release: the data behind indicator 1."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -11,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from smarteconomy.models import Sector
 
-from .choices import PriceBasis, RegionLevel
+from .choices import GrdpStatus, PriceBasis, RegionLevel, source_label
 
 DEFAULT_UNIT = "juta rupiah"
 
@@ -43,6 +45,35 @@ class Region(models.Model):
         return reverse("analytics:region_detail", args=[self.pk])
 
 
+class GrdpRelease(models.Model):
+    """One publication of GRDP figures (a vintage), e.g. "PDRB Kaltim 2024, rilis Juli 2025". Every import writes
+    into one release; a newer release never replaces an older one's values: results read, for each region, sector,
+    year and price basis, the value of the latest release that has one (or of the latest up to a chosen release).
+    Releases are ordered by their date, then by their creation."""
+
+    label = models.CharField(_("label"), max_length=200, unique=True)
+    released_on = models.DateField(_("release date"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["released_on", "id"]
+        verbose_name = _("GRDP release")
+        verbose_name_plural = _("GRDP releases")
+
+    def __str__(self):
+        # A label the product wrote (the demo's source) in the reader's language, as its values' source is shown.
+        return source_label(self.label)
+
+    def get_absolute_url(self):
+        return reverse("analytics:grdp_list") + "?" + urlencode({"release": self.pk})
+
+    def up_to(self, prefix="release__"):
+        """A filter of this release and the releases before it."""
+        return Q(**{f"{prefix}released_on__lt": self.released_on}) | Q(
+            **{f"{prefix}released_on": self.released_on, f"{prefix}id__lte": self.pk}
+        )
+
+
 class GrdpValue(models.Model):
     """One published GRDP figure: a region's value added in one sector, one year, at one price basis."""
 
@@ -52,18 +83,25 @@ class GrdpValue(models.Model):
     price_basis = models.CharField(_("price basis"), max_length=4, choices=PriceBasis.choices)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=30, default=DEFAULT_UNIT)
-    source = models.CharField(_("source / vintage"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    release = models.ForeignKey(GrdpRelease, on_delete=models.PROTECT, related_name="values", verbose_name=_("release"))
+    status = models.CharField(_("status"), max_length=16, choices=GrdpStatus.choices, default=GrdpStatus.FINAL)
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["region__code", "year", "price_basis", "sector__order"]
+        ordering = ["region__code", "year", "price_basis", "sector__order", "release__released_on", "release_id"]
         verbose_name = _("GRDP value")
         verbose_name_plural = _("GRDP values")
         constraints = [
-            models.UniqueConstraint(fields=["region", "sector", "year", "price_basis"], name="grdp_one_value_per_key"),
+            models.UniqueConstraint(
+                fields=["release", "region", "sector", "year", "price_basis"], name="grdp_one_value_per_release"
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="grdp_value_not_negative"),
         ]
+        # The latest release of a key is looked up by the key (selectors.grdp_values): the unique constraint, led by
+        # the release, does not serve that.
+        indexes = [models.Index(fields=["region", "sector", "year", "price_basis"], name="grdp_key")]
 
     def __str__(self):
         return f"{self.region.code} {self.sector.code} {self.year} {self.price_basis}"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from smarteconomy.tables import YearColumn
 from smarteconomy.templatetags.formatting import number, percent
 
-from .choices import source_label, unit_label
+from .choices import MARK_OF_STATUS, GrdpStatus, source_label, unit_label
 from .models import GrdpValue, Region
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -38,8 +38,14 @@ class GrdpValueTable(tables.Table):
 
     class Meta:
         model = GrdpValue
-        fields = ("id", "region", "sector", "year", "price_basis", "value", "unit", "source")
+        fields = ("id", "region", "sector", "year", "price_basis", "value", "unit", "status", "release", "source")
         attrs = TABLE_ATTRS
+
+    def render_release(self, value):
+        return source_label(value.label)
+
+    def value_release(self, value):
+        return value.label
 
     def render_source(self, value):
         return source_label(value)
@@ -93,8 +99,25 @@ class SectorRowsTable(tables.Table):
         orderable = True
 
 
-def lq_table_class(years):
-    attrs = {f"lq_{year}": NumberColumn(decimals=3, verbose_name=f"LQ {year}") for year in years}
+def year_mark(year, statuses):
+    """2023* for a preliminary year, 2024** for a very preliminary one (BPS's marks), 2019 for a final one."""
+    return f"{year}{MARK_OF_STATUS[statuses.get(year, GrdpStatus.FINAL)]}"
+
+
+def status_columns(statuses):
+    """Hidden columns of each year's status: not on the page (the years' marks are), in the CSV/XLSX exports."""
+    return [
+        (
+            f"status_{year}",
+            tables.Column(verbose_name=_("Status %(year)s") % {"year": year}, visible=False, orderable=False),
+        )
+        for year in statuses
+    ]
+
+
+def lq_table_class(years, statuses=None):
+    statuses = statuses or {}
+    attrs = {f"lq_{year}": NumberColumn(decimals=3, verbose_name=f"LQ {year_mark(year, statuses)}") for year in years}
     attrs["lq_mean"] = NumberColumn(decimals=3, verbose_name=_("LQ mean"))
     attrs["class_label"] = tables.Column(verbose_name=_("Class"))
     return type("LqTable", (SectorRowsTable,), attrs)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("grdp/", views.GrdpValueListView.as_view(), name="grdp_list"),
     path("grdp/<int:pk>/", views.GrdpValueDetailView.as_view(), name="grdp_detail"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("regions/compare/", views.ProvinceComparisonView.as_view(), name="province_comparison"),
     path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
     # The monitoring reports and the JSON API are wired below this line.
     path("scorecard/report/", reports.MonitoringReportView.as_view(), name="report"),

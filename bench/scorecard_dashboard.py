@@ -17,8 +17,10 @@ GRDP_ROWS = int(os.environ.get("BENCH_GRDP_ROWS", "100000"))
 
 def grow_grdp(rows):
     """Add about ``rows`` GRDP values for made-up regions (every sector, years 1990-2100)."""
-    from analytics.models import GrdpValue, Region
+    from analytics.models import GrdpRelease, GrdpValue, Region
     from smarteconomy.models import Sector
+
+    release = GrdpRelease.objects.get_or_create(label="bench", defaults={"released_on": "2025-01-01"})[0]
 
     sectors = list(Sector.objects.all())
     random.seed(1)
@@ -36,6 +38,7 @@ def grow_grdp(rows):
                 price_basis="ADHB",
                 value=random.randint(1, 10**9),
                 source="bench",
+                release=release,
             )
             for year in range(1990, 2101)
             for sector in sectors

@@ -1,6 +1,6 @@
 """The analytics pages in the permission matrix (see smarteconomy/testing.py)."""
 
-from analytics.models import GrdpValue, Region
+from analytics.models import GrdpRelease, GrdpValue, Region
 from smarteconomy.models import Sector
 from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, everyone
 
@@ -8,8 +8,9 @@ from smarteconomy.testing import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, R
 def grdp_value(users):
     sector = Sector.objects.get_or_create(code="C", defaults={"order": 3, "name_id": "Industri", "name_en": "Mfg"})[0]
     region = Region.objects.get_or_create(code="64.71", defaults={"name": "Kota Balikpapan", "level": "city"})[0]
+    release = GrdpRelease.objects.get_or_create(label="PDRB 2024", defaults={"released_on": "2025-07-01"})[0]
     value = GrdpValue.objects.get_or_create(
-        region=region, sector=sector, year=2023, price_basis="ADHK", defaults={"value": 100}
+        region=region, sector=sector, year=2023, price_basis="ADHK", release=release, defaults={"value": 100}
     )[0]
     return {"pk": value.pk}
 
@@ -27,6 +28,7 @@ MATRIX = [
     Case("analytics:grdp_detail", everyone(OK), kwargs=grdp_value),
     Case("analytics:region_list", everyone(OK)),
     Case("analytics:region_detail", everyone(OK), kwargs=region),
+    Case("analytics:province_comparison", everyone(OK)),
     Case(
         "imports:upload",
         {"*": FORBIDDEN, "anonymous": LOGIN, "bappeda": OK},

@@ -145,3 +145,43 @@ def test_bappeda_publishes_an_edition_and_downloads_its_pdf(page, demo):
     page.goto("/analytics/scorecard/editions/")
     page.screenshot(path=str(ARTIFACTS / "edition-list-390.png"), full_page=True)
     assert not errors, errors
+
+
+@pytest.fixture
+def releases(live_server, _allow_async_unsafe, reference_data, role_users, tmp_path):
+    """The demo GRDP as release 1 and Balikpapan's BPS table with 2023* revised as release 2 (test_vintages)."""
+    from analytics.tests.test_vintages import make_two_releases
+
+    return make_two_releases(tmp_path)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_releases_and_the_province_comparison_at_desktop_and_phone_widths(page, releases, width):
+    from analytics.tests.test_vintages import OLD
+
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.set_viewport_size({"width": width, "height": 900})
+    submit_login(page, "bappeda", "x-test-password-1")
+    page.goto("/analytics/leading-sectors/")
+    assert "2023* sementara" in page.get_by_test_id("preliminary-years").inner_text()
+    assert page.get_by_role("columnheader", name="LQ 2023*").count() == 1
+    page.select_option("#id_compare", OLD)
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_load_state()
+    assert "Jasa Pendidikan" in page.get_by_test_id("class-changes").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"leading-sectors-releases-{width}.png"), full_page=True)
+
+    page.goto("/analytics/regions/compare/")
+    heat = page.get_by_test_id("lq-heat")
+    assert heat.is_visible() and "P Jasa Pendidikan\t1,28" in heat.inner_text() and ", 2023" in heat.inner_text()
+    assert page.get_by_test_id("neighbours").inner_text().count("belum ada data") == 4
+    # The table scrolls inside its box on a phone; the page itself does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.screenshot(path=str(ARTIFACTS / f"province-comparison-{width}.png"), full_page=True)
+    page.select_option("#id_vintage", OLD)
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_load_state()
+    assert "preliminary" not in page.content() and page.get_by_test_id("lq-heat").is_visible()
+    assert not errors, errors

@@ -109,7 +109,16 @@ def test_report_command_csv_and_json(demo):
         assert parts == pytest.approx(float(row["delta"]), rel=1e-12, abs=1e-6)
     assert rows[0]["regional_share"] == "82262.68986785987"  # full precision, no rounding
     lq = list(csv.DictReader(io.StringIO(report("lq", "--start", "2019", "--end", "2023"))))
-    assert list(lq[0].keys()) == ["sector_code", "sector_name", "lq_2019", "lq_2023", "lq_mean", "class"]
+    assert list(lq[0].keys()) == [
+        "sector_code",
+        "sector_name",
+        "lq_2019",
+        "lq_2023",
+        "lq_mean",
+        "class",
+        "status_2019",
+        "status_2023",
+    ]
     assert sum(r["class"] == "basis" for r in lq) == 12
     em = json.loads(
         report("shiftshare", "--start", "2019", "--end", "2023", "--method", "esteban-marquillas", "--format", "json")
@@ -118,7 +127,15 @@ def test_report_command_csv_and_json(demo):
     klassen = list(csv.DictReader(io.StringIO(report("klassen", "--start", "2019", "--end", "2023"))))
     assert dict((r["sector_code"], r["quadrant"]) for r in klassen)["C"] == "maju dan tumbuh pesat"
     dlq = list(csv.DictReader(io.StringIO(report("dlq", "--start", "2019", "--end", "2023"))))
-    assert list(dlq[0].keys()) == ["sector_code", "sector_name", "dlq", "slq_mean", "quadrant"]
+    assert list(dlq[0].keys()) == [
+        "sector_code",
+        "sector_name",
+        "dlq",
+        "slq_mean",
+        "quadrant",
+        "status_2019",
+        "status_2023",
+    ]
 
 
 def test_report_command_refuses_missing_years_and_regions(demo):
@@ -202,7 +219,10 @@ def test_a_cached_result_is_replaced_as_soon_as_the_data_changes(client, demo, r
         filename="fix.csv",
         user=role_users["bappeda"],
     )
-    assert batch.rows_updated == 1, batch.errors
+    # A file without a release label nor a source is a release of its own ("Tanpa label rilis"), the latest:
+    # the demo release keeps its value, the results read the new one.
+    assert batch.rows_created == 1, batch.errors
+    assert GrdpValue.objects.filter(pk=value.pk, value=value.value).exists()
     fresh = client.get(reverse("analytics:leading_sectors"))
     assert "tables" in fresh.context  # recomputed
     assert fresh.context["result"].lq.loc["C", "lq_2023"] > 2.91  # was 2.9017 before the correction
@@ -274,7 +294,7 @@ def test_report_command_lq_for_one_year(reference_data, role_users):
     batch = run_import("grdp", data=(HEADER + rows).encode(), filename="2017.csv", user=role_users["bappeda"])
     assert batch.status == ImportStatus.COMMITTED, batch.errors
     lq = list(csv.DictReader(io.StringIO(report("lq", "--start", "2017", "--end", "2017"))))
-    assert list(lq[0]) == ["sector_code", "sector_name", "lq_2017", "lq_mean", "class"]
+    assert list(lq[0]) == ["sector_code", "sector_name", "lq_2017", "lq_mean", "class", "status_2017"]
     assert [(r["sector_code"], float(r["lq_2017"])) for r in lq] == [("A", 0.5), ("B", 50 / 30), ("C", 0.8)]
     for method in ("shiftshare", "klassen", "dlq"):
         with pytest.raises(

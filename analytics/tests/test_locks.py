@@ -87,6 +87,8 @@ def test_the_back_office_refuses_a_change_a_delete_and_a_revert_of_a_locked_year
         "value": "7",
         "unit": value.unit,
         "source": value.source,
+        "release": value.release_id,
+        "status": "final",
     }
     response = client.post(change, data)
     assert response.status_code == 302 and says_locked(flash(client, response), "2023")

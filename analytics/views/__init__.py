@@ -5,6 +5,7 @@ from .leading_sectors import (
     RegionDetailView,
     RegionListView,
 )
+from .regions import ProvinceComparisonView
 from .scorecard import (
     CompletenessView,
     IndicatorBaselineSetView,
@@ -22,6 +23,7 @@ __all__ = [
     "IndicatorDetailView",
     "IndicatorTargetSetView",
     "LeadingSectorsView",
+    "ProvinceComparisonView",
     "RecomputeView",
     "RegionDetailView",
     "RegionListView",

@@ -16,12 +16,13 @@ from smarteconomy.views import ObjectDetailView
 
 from .. import charts, tables
 from .. import economics as ec
-from ..choices import source_label, unit_label
+from ..choices import GrdpStatus, source_label, unit_label
 from ..filtersets import GrdpValueFilterSet, RegionFilterSet
 from ..forms import METHOD_LABELS, VARIANT_LABELS, LeadingSectorsForm
 from ..models import GrdpValue, Region
 from ..narrative import CLASS_LABELS, DLQ_LABELS, KLASSEN_LABELS, narrative
-from ..selectors import grdp_list, leading_sectors
+from ..selectors import grdp_list, leading_sectors, lq_class_changes
+from ..tables import year_mark
 
 NOT_OFFICIAL_MARK = "not official"
 MILLION = 1_000_000
@@ -40,7 +41,7 @@ class GrdpValueListView(ObjectListView):
 
 class GrdpValueDetailView(ObjectDetailView):
     model = GrdpValue
-    fields = ("region", "sector", "year", "price_basis", "value", "unit", "source")
+    fields = ("region", "sector", "year", "price_basis", "value", "unit", "status", "release", "source")
 
     def field_rows(self):
         shown = {
@@ -106,7 +107,19 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
                 price_basis=data["price_basis"],
                 shift_share_method=data["method"],
                 dlq_variant=data["variant"],
+                vintage=data["vintage"],
             )
+            class_changes = None
+            if data["compare"] is not None:
+                class_changes = lq_class_changes(
+                    region=data["region"],
+                    reference=data["reference"],
+                    price_basis=data["price_basis"],
+                    start=data["start"],
+                    end=data["end"],
+                    old=data["compare"],
+                    new=data["vintage"],
+                )
         except ec.EconomicsError as exc:
             context["error"] = str(exc)
             return self.render_to_response(context)
@@ -126,6 +139,14 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             "variant_label": VARIANT_LABELS[result.dlq_variant],
             "not_official": any(NOT_OFFICIAL_MARK in source.lower() for source in result.sources),
             "sources": [source_label(source) for source in result.sources],
+            "vintage_label": source_label(result.vintage.label) if result.vintage else "",
+            "marked_years": [
+                (year_mark(year, result.statuses), GrdpStatus(status).label)
+                for year, status in result.statuses.items()
+                if status != GrdpStatus.FINAL
+            ],
+            "compare": data["compare"],
+            "class_changes": self.class_change_rows(class_changes, result.sector_names),
         }
         context.update(result_context)
         context["result_html"] = render_to_string(self.result_template, result_context, request)
@@ -144,20 +165,49 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
         raw = repr((get_language(), versions, query)).encode()
         return "leading-sectors:" + hashlib.sha256(raw).hexdigest()
 
+    @staticmethod
+    def class_change_rows(changes, names):
+        """The sectors whose LQ class differs between the two releases, for the page."""
+        if changes is None:
+            return None
+        return [
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "lq_old": row["lq_mean_old"],
+                "class_old": CLASS_LABELS.get(row["class_old"], "–"),  # noqa: RUF001 (no value: a dash)
+                "lq_new": row["lq_mean_new"],
+                "class_new": CLASS_LABELS.get(row["class_new"], "–"),  # noqa: RUF001
+            }
+            for code, row in changes.iterrows()
+            if row["changed"]
+        ]
+
     def build_tables(self, result):
         names = result.sector_names
+        # Every row carries the status of each year of the window: exported in hidden columns.
+        statuses = {
+            f"status_{year}": lambda r, s=status: str(GrdpStatus(s).label) for year, status in result.statuses.items()
+        }
+        extra = tables.status_columns(result.statuses)
         built = {
-            "lq": tables.lq_table_class(result.years)(
-                _rows(result.lq, names, class_label=lambda r: CLASS_LABELS[r["class"]]), prefix="lq-"
+            "lq": tables.lq_table_class(result.years, result.statuses)(
+                _rows(result.lq, names, class_label=lambda r: CLASS_LABELS[r["class"]], **statuses),
+                prefix="lq-",
+                extra_columns=extra,
             ),
         }
         if result.klassen is not None:
             built["klassen"] = tables.KlassenTable(
-                _rows(result.klassen, names, quadrant=lambda r: KLASSEN_LABELS[r["quadrant"]]), prefix="kl-"
+                _rows(result.klassen, names, quadrant=lambda r: KLASSEN_LABELS[r["quadrant"]], **statuses),
+                prefix="kl-",
+                extra_columns=extra,
             )
         if result.dlq is not None:
             built["dlq"] = tables.DlqTable(
-                _rows(result.dlq, names, quadrant=lambda r: DLQ_LABELS[r["quadrant"]]), prefix="dlq-"
+                _rows(result.dlq, names, quadrant=lambda r: DLQ_LABELS[r["quadrant"]], **statuses),
+                prefix="dlq-",
+                extra_columns=extra,
             )
         if result.shift_share is not None:
             table_class = (
@@ -165,7 +215,9 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
                 if result.shift_share_method == "esteban-marquillas"
                 else tables.ShiftShareTable
             )
-            built["shiftshare"] = table_class(_rows(result.shift_share, names), prefix="ss-")
+            built["shiftshare"] = table_class(
+                _rows(result.shift_share, names, **statuses), prefix="ss-", extra_columns=extra
+            )
         config = RequestConfig(self.request, paginate=False)
         for table in built.values():
             config.configure(table)
@@ -178,7 +230,7 @@ class LeadingSectorsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
             "lq": charts.horizontal_bar_chart(
                 [(f"{code} {names.get(code, '')}", row["lq_mean"], row["lq_mean"] > 1) for code, row in lq.iterrows()],
                 title=_("Mean LQ per sector (%(years)s); basis sectors in teal")
-                % {"years": ", ".join(map(str, result.years))},
+                % {"years": ", ".join(year_mark(year, result.statuses) for year in result.years)},
                 reference_line=1,
                 reference_label="LQ = 1",
                 value_format=3,

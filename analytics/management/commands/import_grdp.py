@@ -7,7 +7,7 @@ class Command(BaseImportCommand):
     help = (
         "Import GRDP (PDRB) values from CSV or XLSX. Default layout (long): "
         "region_code,region_name,sector_code,year,price_basis,value. --layout bps: BPS's table as published "
-        "(sectors down, years across) of one region and price basis."
+        "(sectors down, years across) of one region and price basis. --vintage: the release the values belong to."
     )
     importer_code = "grdp"
 
@@ -18,6 +18,12 @@ class Command(BaseImportCommand):
         parser.add_argument("--price-basis", choices=("ADHK", "ADHB"), help="bps layout: ADHK or ADHB")
         parser.add_argument("--unit", choices=("juta", "miliar"), help="bps layout: when the title states none")
         parser.add_argument("--source", default="", help="bps layout: the publication (default: the table's title)")
+        parser.add_argument(
+            "--vintage",
+            default="",
+            help="the release's label, e.g. 'PDRB Kaltim 2024, rilis Juli 2025' (default: the source names it)",
+        )
+        parser.add_argument("--release-date", default="", help="the date of a new release, YYYY-MM-DD (default: today)")
 
     def importer_for(self, options):
         if options["layout"] == "bps":
@@ -29,9 +35,11 @@ class Command(BaseImportCommand):
         return self.importer_code
 
     def import_params(self, options):
+        release = {"vintage": options["vintage"], "release_date": options["release_date"]}
         if options["layout"] != "bps":
-            return {}
+            return release
         return {
+            **release,
             "region": options["region"],
             "price_basis": options["price_basis"],
             "unit": options["unit"] or "",
