@@ -183,7 +183,8 @@ def _notify(*, user, rule, subject, delivery, day, now):
 
 def digest_queue(*, now=None):
     """Queue each user's digest of the day: one e-mail with the notifications set to "daily digest" that no e-mail
-    carried yet, grouped by rule. A second run the same day queues nothing new. Returns the messages queued."""
+    carried yet, grouped by rule, read in the bell or not (the digest is the day's record, not a reminder of what is
+    unread). A second run the same day queues nothing new. Returns the messages queued."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     waiting = Notification.objects.filter(delivery=Delivery.DIGEST, message__isnull=True).select_related("recipient")
