@@ -16,11 +16,10 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 
 from smarteconomy.choices import Role
+from smarteconomy.registries import Registry
 from smarteconomy.roles import user_role
 
 from .choices import Delivery
-
-_REPORTS = {}
 
 
 class ReportError(ValueError):
@@ -113,18 +112,21 @@ class ScheduledReport:
         return not self.permission or user.has_perm(self.permission)
 
 
-def register_report(report):
+def _not_a_rule(report):
     from .rules import get_rule
 
-    if report.code in _REPORTS or get_rule(report.code) is not None:
-        raise ReportError(f"Scheduled report {report.code} is declared twice (or as a rule).")
-    _REPORTS[report.code] = report
-    return report
+    if get_rule(report.code) is not None:
+        raise ReportError(f"Scheduled report {report.code} has the code of a notification rule.")
 
 
-def all_reports():
-    return sorted(_REPORTS.values(), key=lambda report: (report.order, report.code))
-
-
-def get_report(code):
-    return _REPORTS.get(code)
+# Each app's notifications.py declares its reports, beside its rules (discovered with them).
+REPORTS = Registry(
+    "notifications",
+    noun="Scheduled report",
+    error=ReportError,
+    order=lambda report: (report.order, report.code),
+    check=_not_a_rule,
+)
+register_report = REPORTS.register
+all_reports = REPORTS.all
+get_report = REPORTS.find
