@@ -81,6 +81,11 @@ def bill_qris_payload(bill):
 QR_SVG_CACHE_SECONDS = 7 * 24 * 3600
 
 
+def qr_code(payload):
+    """The QR code of a QRIS payload (segno), as the bill page, its print sheet and the arrears letters show it."""
+    return segno.make(payload, error="m", micro=False)
+
+
 def qr_svg(payload, *, scale=4):
     """The QR code of ``payload`` as an inline SVG element (server-side, no script, no external file).
 
@@ -90,6 +95,6 @@ def qr_svg(payload, *, scale=4):
     key = f"qr-svg:{scale}:{hashlib.sha256(payload.encode()).hexdigest()}"
     svg = cache.get(key)
     if svg is None:
-        svg = segno.make(payload, error="m", micro=False).svg_inline(scale=scale, border=4, title="QRIS")
+        svg = qr_code(payload).svg_inline(scale=scale, border=4, title="QRIS")
         cache.set(key, svg, QR_SVG_CACHE_SECONDS)
     return svg

@@ -10,6 +10,7 @@ from smarteconomy.models import Kecamatan
 from .choices import Channel, DisruptedSystem, PermitStatus, RiskLevel
 from .models import PermitApplication, PermitType, ServiceDisruption
 from .selectors import (
+    applications_decided_within,
     applications_due_soon,
     applications_not_overdue,
     applications_overdue,
@@ -49,6 +50,16 @@ class PermitApplicationFilterSet(SearchFilterSet):
     submitted_before = django_filters.DateFilter(
         field_name="submitted_at", lookup_expr="date__lte", label=_("Submitted until")
     )
+    decided_after = django_filters.DateFilter(field_name="decided_at", lookup_expr="date__gte", label=_("Decided from"))
+    decided_before = django_filters.DateFilter(
+        field_name="decided_at", lookup_expr="date__lte", label=_("Decided until")
+    )
+    # After the decided dates (filters run in the order declared): it computes each decided application's clock.
+    service_level = django_filters.ChoiceFilter(
+        method="filter_service_level",
+        choices=[("within", _("Decided within the service level")), ("over", _("Decided over the service level"))],
+        label=_("Service level met"),
+    )
 
     class Meta:
         model = PermitApplication
@@ -63,6 +74,9 @@ class PermitApplicationFilterSet(SearchFilterSet):
             "waiting",
             "submitted_after",
             "submitted_before",
+            "decided_after",
+            "decided_before",
+            "service_level",
         ]
 
     def filter_overdue(self, queryset, name, value):
@@ -77,6 +91,9 @@ class PermitApplicationFilterSet(SearchFilterSet):
 
     def filter_waiting(self, queryset, name, value):
         return applications_waiting_for_applicant(queryset) if value else queryset
+
+    def filter_service_level(self, queryset, name, value):
+        return applications_decided_within(queryset, within=value == "within") if value else queryset
 
 
 class ServiceDisruptionFilterSet(SearchFilterSet):

@@ -34,7 +34,7 @@ from smarteconomy.periods import HOLIDAYS_SOURCE
 from .choices import DECISIONS, ONLINE_CHANNELS, PermitStatus, ReturnReason
 from .ikm import ikm_for
 from .models import PermitApplication, PermitStatusChange, ServiceDisruption, SurveyResponse
-from .selectors import holiday_dates
+from .selectors import holiday_dates, within_service_level
 from .services import APPLICATIONS_SOURCE, DISRUPTIONS_SOURCE, PERMIT_TYPES_SOURCE, SURVEY_SOURCE
 from .workingdays import WorkingDayCounter, processing_working_days
 
@@ -218,10 +218,6 @@ def median_processing_days(period):
         inputs,
         note=text(gettext_noop("%(count)d decisions"), count=len(decided)),
     )
-
-
-def within_service_level(working_days, service_level):
-    return working_days <= service_level
 
 
 def within_service_level_share(period):

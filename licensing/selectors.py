@@ -89,6 +89,30 @@ def applications_due_soon(queryset, *, days=DUE_SOON_WORKING_DAYS, today=None):
     return queryset.filter(pk__in=_open_ids(queryset, keep, today))
 
 
+def within_service_level(working_days, service_level):
+    """Decided within the service level: at most its working days (the indicator's and the list's one rule)."""
+    return working_days <= service_level
+
+
+def applications_decided_within(queryset, *, within=True):
+    """The decided applications of ``queryset`` whose processing took at most (``within``) or more than their
+    service level in working days (processing_working_days, as the indicator counts them). Computed in Python like
+    the open ones' clocks; narrow ``queryset`` first (the list's decided-date filters come before this one)."""
+    decided = queryset.filter(decided_at__isnull=False).select_related("permit_type").prefetch_related("changes")
+    rows = list(decided)
+    days = [timezone.localtime(change.at).date() for row in rows for change in row.changes.all()]
+    holidays = holiday_dates(min(days), max(days)) if days else set()
+    keep = []
+    for application in rows:
+        changes = sorted(application.changes.all(), key=lambda change: (change.at, change.pk))
+        working_days = processing_working_days(
+            [(change.to_status, timezone.localtime(change.at).date()) for change in changes], holidays
+        )
+        if within_service_level(working_days, application.permit_type.service_level_days) == within:
+            keep.append(application.pk)
+    return queryset.filter(pk__in=keep)
+
+
 def applications_waiting_for_applicant(queryset, *, days=WAITING_FOR_APPLICANT_DAYS, now=None):
     """The applications returned for correction more than ``days`` calendar days ago and not resubmitted since (the
     return is their last step: any later step changes the status)."""

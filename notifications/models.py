@@ -69,7 +69,7 @@ class NotificationPreference(models.Model):
 
 class OutboxMessage(models.Model):
     """An e-mail waiting to be sent, being sent, sent or given up on. ``key`` is unique (rule x record x recipient
-    x day, or the recipient's digest of a day): whoever queues a message twice queues it once. A worker claims a
+    x day, the recipient's digest of a day, or a scheduled report x recipient x period): whoever queues a message twice queues it once. A worker claims a
     row by moving it to "sending" (row lock, skipping rows another worker holds); a row left in "sending" by a
     worker that died is claimed again once its lease has run out."""
 
@@ -81,6 +81,11 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"))
+    # A scheduled report's file (a PDF), stored with the row it belongs to: queued in the same transaction, so a
+    # worker restarted between queueing and sending sends the same bytes, and nothing is generated twice.
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment = models.BinaryField(_("attachment content"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

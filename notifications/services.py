@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 
 from .choices import Delivery, OutboxStatus
 from .models import Notification, NotificationPreference, OutboxMessage
+from .reports import all_reports, get_report
 from .rules import all_rules, get_rule
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,10 @@ def delivery_for(user, rule, preferences=None):
 
 
 def preference_set(*, user, rule_code, delivery):
-    if get_rule(rule_code) is None or delivery not in Delivery.values:
+    """``rule_code`` names a rule or a scheduled report; a report takes only its own choices (never the digest)."""
+    report = get_report(rule_code)
+    allowed = report.choices if report is not None else Delivery.values
+    if (get_rule(rule_code) is None and report is None) or delivery not in allowed:
         raise ValueError(f"unknown rule {rule_code!r} or delivery {delivery!r}")
     with transaction.atomic():
         preference, _created = NotificationPreference.objects.update_or_create(
@@ -83,9 +87,11 @@ def _render(template, user, context):
     return " ".join(subject.split()), text, html
 
 
-def _queue(key, user, rendered, now):
-    """The outbox row of ``key`` (one per notification or per user's daily digest), made once: (message, created)."""
+def _queue(key, user, rendered, now, attachment=None):
+    """The outbox row of ``key`` (one per notification, per user's daily digest, or per scheduled report x user x
+    period), made once: (message, created). ``attachment``: (filename, bytes, MIME type), stored in the row."""
     subject_line, text, html = rendered
+    name, content, mimetype = attachment or ("", None, "")
     return OutboxMessage.objects.get_or_create(
         key=key,
         defaults={
@@ -94,6 +100,9 @@ def _queue(key, user, rendered, now):
             "subject": subject_line,
             "text": text,
             "html": html,
+            "attachment_name": name,
+            "attachment_type": mimetype,
+            "attachment": content,
             "next_attempt_at": now,
             "created_at": now,
         },
@@ -174,7 +183,8 @@ def _notify(*, user, rule, subject, delivery, day, now):
 
 def digest_queue(*, now=None):
     """Queue each user's digest of the day: one e-mail with the notifications set to "daily digest" that no e-mail
-    carried yet, grouped by rule. A second run the same day queues nothing new. Returns the messages queued."""
+    carried yet, grouped by rule, read in the bell or not (the digest is the day's record, not a reminder of what is
+    unread). A second run the same day queues nothing new. Returns the messages queued."""
     now = now or timezone.now()
     day = timezone.localdate(now)
     waiting = Notification.objects.filter(delivery=Delivery.DIGEST, message__isnull=True).select_related("recipient")
@@ -208,6 +218,62 @@ def digest_queue(*, now=None):
             )
             queued += 1
     return queued
+
+
+def report_key(report, user, period):
+    return f"report|{report.code}|{user.pk}|{period.key}"
+
+
+def reports_run(*, day=None, now=None, codes=None, dry_run=False):
+    """Queue the scheduled reports (those of ``codes``, else all) of the period each covers on ``day`` (today, WITA):
+    one e-mail per report x recipient x period, with its attachment stored in the outbox row. A report already
+    queued for a user and period is neither built nor queued again. Returns (queued, planned): ``planned`` lists
+    (user, report, period) of the new ones (with ``dry_run``, what would be queued; nothing is built or written).
+    A report that raises is skipped for that user and the others go on; RuleFailed is raised at the end."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    reports = all_reports()
+    if codes is not None:
+        unknown = set(codes) - {report.code for report in reports}
+        if unknown:
+            raise ValueError(f"unknown scheduled reports: {', '.join(sorted(unknown))}")
+        reports = [report for report in reports if report.code in codes]
+    queued = 0
+    planned = []
+    errors = []
+    for report in reports:
+        period = report.period(day)
+        for user in _recipients():
+            if not user.email or not report.is_for(user) or delivery_for(user, report) == Delivery.OFF:
+                continue
+            key = report_key(report, user, period)
+            if OutboxMessage.objects.filter(key=key).exists():
+                continue
+            planned.append((user, report, period))
+            if dry_run:
+                continue
+            try:
+                with translation.override(recipient_language(user)):
+                    content = report.build(user, period)
+                    lines = [
+                        {"label": line.label, "count": line.count, "url": absolute(line.link) if line.link else ""}
+                        for line in content.lines
+                    ]
+            except Exception as exc:  # one broken report must not stop the others; the run reports it
+                logger.exception("scheduled report %s failed for user %s", report.code, user.pk)
+                errors.append(f"{report.code}: {type(exc).__name__}: {exc}")
+                continue
+            rendered = _render(
+                "report",
+                user,
+                {"report": report, "period": period, "content": content, "lines": lines},
+            )
+            with transaction.atomic():
+                _message, created = _queue(key, user, rendered, now, attachment=content.attachment)
+            queued += created
+    if errors:
+        raise RuleFailed(queued, errors)
+    return queued, planned
 
 
 def _due(now):
@@ -250,6 +316,8 @@ def _send_one(message, connection):
         connection=connection,
     )
     email.attach_alternative(message.html, "text/html")
+    if message.attachment_name and message.attachment is not None:
+        email.attach(message.attachment_name, bytes(message.attachment), message.attachment_type or None)
     email.send(fail_silently=False)
 
 

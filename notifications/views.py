@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from . import services
 from .choices import Delivery
 from .models import Notification, NotificationPreference
+from .reports import all_reports
 from .rules import all_rules, get_rule
 from .selectors import forget_unread_count, notification_list
 
@@ -28,13 +29,27 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
             rule = get_rule(notification.rule)
             notification.rule_label = rule.label if rule else notification.rule
         chosen = dict(NotificationPreference.objects.filter(user=user).values_list("rule", "delivery"))
-        rules = [rule for rule in all_rules() if rule.is_for(user)]
+        preferences = [
+            (rule, chosen.get(rule.code, rule.default), Delivery.choices, "")
+            for rule in all_rules()
+            if rule.is_for(user)
+        ]
+        # The scheduled reports of the user's role: sent on their day, or off (never in the daily digest).
+        preferences += [
+            (
+                report,
+                chosen.get(report.code, report.default),
+                [(value, label) for value, label in Delivery.choices if value in report.choices],
+                report.schedule,
+            )
+            for report in all_reports()
+            if report.is_for(user)
+        ]
         context.update(
             title=_("Notifications"),
             notifications=notifications,
             any_unread=any(n.read_at is None for n in notifications),
-            preferences=[(rule, chosen.get(rule.code, rule.default)) for rule in rules],
-            deliveries=Delivery.choices,
+            preferences=preferences,
         )
         return context
 
@@ -66,16 +81,16 @@ class NotificationReadView(LoginRequiredMixin, View):
 
 
 class NotificationPreferencesView(LoginRequiredMixin, View):
-    """POST: the user's delivery for each rule of their role (fields ``rule-<code>``)."""
+    """POST: the user's delivery for each rule and scheduled report of their role (fields ``rule-<code>``)."""
 
     http_method_names = ["post"]
 
     def post(self, request):
-        for rule in all_rules():
+        for rule in [*all_rules(), *all_reports()]:
             if not rule.is_for(request.user):
                 continue
             chosen = request.POST.get(f"rule-{rule.code}")
-            if chosen in Delivery.values:
+            if chosen in getattr(rule, "choices", Delivery.values):
                 services.preference_set(user=request.user, rule_code=rule.code, delivery=chosen)
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:list")

@@ -13,6 +13,7 @@ from .periods import Period
 from .reporting import APPROVERS, SUBMITTABLE, may_submit
 from .roles import user_role
 from .sources import all_sources, calendar_cells, get_source, summary
+from .worklist import shared_read
 
 S = ReportingStatus
 
@@ -260,15 +261,18 @@ def cells_needing(user, which, today=None):
     ATTENTION_STATES[which], oldest first: the list the reporting overview shows for ``?show=<which>`` and the count
     of the worklist's item."""
     keys = ATTENTION_STATES[which]
+    states = shared_read(("reporting.cell_states", user.pk, today), lambda: _cell_states(user, today))
+    return [(cell, state) for cell, state in states if state.key in keys]
+
+
+def _cell_states(user, today):
+    """[(cell, CellState)] of every period of the sources and parts ``user`` sees, oldest first: one read of the
+    calendar, shared by the worklist's items (smarteconomy.worklist.shared_read)."""
     sources = visible_sources(user)
     seen = {source.code: {part.key for part in visible_parts(user, source)} for source in sources}
-    found = []
-    for cell in calendar_cells(sources):
-        if cell.part.key not in seen[cell.source.code]:
-            continue
-        state = cell_state(cell, today)
-        if state.key in keys:
-            found.append((cell, state))
+    found = [
+        (cell, cell_state(cell, today)) for cell in calendar_cells(sources) if cell.part.key in seen[cell.source.code]
+    ]
     found.sort(key=lambda item: (str(item[0].period), item[0].source.code, item[0].part.key))
     return found
 

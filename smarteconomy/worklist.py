@@ -9,6 +9,7 @@ the same selector that ``records`` calls, so the count on the home page is the l
 An item about a state rather than records (the last upload, the last backup's age) gives ``fact(user)`` instead: a
 ``Fact`` with its text and whether it needs attention."""
 
+import contextvars
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -101,8 +102,30 @@ all_items = ITEMS.all
 get_item = ITEMS.get
 
 
+_SHARED = contextvars.ContextVar("worklist_shared_reads", default=None)
+
+
+def shared_read(key, compute):
+    """``compute()``, made once per worklist_for when several items need the same read (Bappeda's two reporting
+    items both read the whole calendar); outside worklist_for, made every time (nothing is kept between pages)."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def worklist_for(user):
     """[(group, [Entry])] of the items for ``user``'s role, in their declared order; empty for a user without one."""
+    token = _SHARED.set({})
+    try:
+        return _worklist_for(user)
+    finally:
+        _SHARED.reset(token)
+
+
+def _worklist_for(user):
     groups = {}
     for item in all_items():
         if not item.is_for(user):

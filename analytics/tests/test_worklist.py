@@ -83,3 +83,33 @@ def test_an_unknown_list_on_the_reporting_page_is_a_bad_request(client, role_use
 def test_other_roles_do_not_see_bappedas_items(client, role_users, bappeda_work, username):
     client.force_login(role_users[username])
     assert not set(CODES) & set(home_worklist(client))
+
+
+def test_the_home_page_reads_the_reporting_calendar_once(role_users, bappeda_work, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smarteconomy import reporting_selectors, worklist
+
+    bappeda = role_users["bappeda"]
+    reads = []
+    real = reporting_selectors.calendar_cells
+    monkeypatch.setattr(reporting_selectors, "calendar_cells", lambda *a, **k: reads.append(1) or real(*a, **k))
+    with CaptureQueriesContext(connection) as once:
+        counts = {
+            entry.item.code: entry.count for _group, entries in worklist.worklist_for(bappeda) for entry in entries
+        }
+    assert len(reads) == 1
+    assert counts["reporting.waiting_for_approval"] == len(cells_needing(bappeda, "waiting")) == 2
+    assert counts["reporting.not_reported"] == len(cells_needing(bappeda, "late"))
+    # Outside the home page nothing is kept: each call reads again, and the calendar read costs queries that the
+    # home page saves once.
+    reads.clear()
+    with CaptureQueriesContext(connection) as one_read:
+        cells_needing(bappeda, "late")
+    assert len(reads) == 1 and len(one_read) > 0
+    monkeypatch.setattr(worklist, "shared_read", lambda key, compute: compute())
+    monkeypatch.setattr(reporting_selectors, "shared_read", lambda key, compute: compute())
+    with CaptureQueriesContext(connection) as twice:
+        worklist.worklist_for(bappeda)
+    assert len(twice) - len(once) == len(one_read)

@@ -87,6 +87,24 @@ def test_the_digest_groups_a_day_of_notifications_by_rule_in_one_e_mail(smtp, of
     )
 
 
+def test_the_digest_is_not_limited_to_unread_notifications(smtp, officer, test_rules, client):
+    """Decided: a notification read in the bell before 07:00 still goes in the digest (the e-mail is the day's record
+    of what the rules found; reading one on the page is not a reason to drop it), and the bell's page lists read and
+    unread ones alike; only the top bar's number counts the unread."""
+    services.preference_set(user=officer, rule_code="test.alpha", delivery=Delivery.DIGEST)
+    test_rules["alpha"] = ["A-1", "A-2"]
+    services.notifications_run()
+    read = Notification.objects.get(object_key="test:A-1")
+    services.notification_mark_read(user=officer, pks=[read.pk])
+    tasks.notifications_digest.delay()
+    (envelope,) = smtp.messages
+    text = body(envelope)["text/plain"]
+    assert "Berkas A-1" in text and "Berkas A-2" in text
+    client.force_login(officer)
+    page = client.get("/notifications/").content.decode()
+    assert "Berkas A-1" in page and "Berkas A-2" in page
+
+
 def test_a_record_is_told_once_a_day_and_again_the_next_day(smtp, officer, test_rules):
     test_rules["alpha"] = ["A-1"]
     services.notifications_run()

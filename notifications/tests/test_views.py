@@ -88,6 +88,23 @@ def test_the_settings_list_the_rules_of_the_role_and_save(client, dpmptsp):
     }
 
 
+def test_the_settings_list_the_scheduled_reports_of_the_role_without_the_digest(client, dpmptsp):
+    client.force_login(dpmptsp)
+    response = client.get(reverse("notifications:list"))
+    page = response.content.decode()
+    assert 'name="rule-licensing.service_level_weekly"' in page
+    assert 'name="rule-analytics.monitoring_report"' not in page  # Bappeda's
+    assert "Setiap Senin, pukul 07.00 WITA" in page
+    (choices,) = [
+        c for r, _chosen, c, _s in response.context["preferences"] if r.code == "licensing.service_level_weekly"
+    ]
+    assert [value for value, _label in choices] == ["immediate", "off"]
+    client.post(reverse("notifications:preferences"), {"rule-licensing.service_level_weekly": "digest"})
+    assert not NotificationPreference.objects.filter(user=dpmptsp).exists()  # not a report's choice: ignored
+    client.post(reverse("notifications:preferences"), {"rule-licensing.service_level_weekly": "immediate"})
+    assert NotificationPreference.objects.get(user=dpmptsp).delivery == "immediate"
+
+
 def test_the_period_due_or_late_rule_names_the_periods_the_home_page_counts(client, role_users):
     from notifications.rules import get_rule
     from smarteconomy.reporting_selectors import to_submit_count

@@ -203,6 +203,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.digest",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The scheduled reports (notifications.reports, declared in each app's notifications.py), each at its time.
+    # The previous month's monitoring report (PDF) to Bappeda on the 5th.
+    "notifications-report-monitoring-monthly": {
+        "task": "notifications.reports",
+        "schedule": crontab(day_of_month=5, hour=7, minute=0),
+        "kwargs": {"codes": ["analytics.monitoring_report"]},
+    },
+    # Last week's service-level digest to the DPMPTSP head on Monday.
+    "notifications-report-service-level-weekly": {
+        "task": "notifications.reports",
+        "schedule": crontab(day_of_week=1, hour=7, minute=0),
+        "kwargs": {"codes": ["licensing.service_level_weekly"]},
+    },
+    # The arrears letters (surat teguran, PDF) to the industry centre on the 5th, after the due dates of the month
+    # before have passed and the nightly task has marked the bills overdue.
+    "notifications-report-arrears-letters-monthly": {
+        "task": "notifications.reports",
+        "schedule": crontab(day_of_month=5, hour=7, minute=0),
+        "kwargs": {"codes": ["industry_center.arrears_letters"]},
+    },
     # Retries of e-mails the mail server refused or a dead worker left half-sent (with backoff, see below).
     "notifications-outbox-send": {
         "task": "notifications.outbox_send",

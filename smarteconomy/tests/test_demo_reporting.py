@@ -79,3 +79,18 @@ def test_the_demo_seeds_every_state_of_the_workflow_once(demo):
     call_command("seed_demo", stdout=out)  # the apps' demo loaders are not refused by the locked periods
     assert "0 periods submitted" in out.getvalue()
     assert _fingerprint() == before
+
+
+def test_the_demo_runs_the_notification_rules_once_so_the_offices_bells_show_their_work(demo):
+    from notifications.models import Notification
+    from smarteconomy.management.commands.seed_demo import DEMO_USERS
+
+    counts = {
+        username: Notification.objects.filter(recipient__username=username).count() for username, *_ in DEMO_USERS
+    }
+    # What the demo's data calls for (due and late periods, overdue bills, applications past the service level); the
+    # administrators and the parking operators have nothing to do in it (no failed task run, no upload missing).
+    assert all(counts[username] > 0 for username in ("bappeda", "dpmptsp", "dkumkmp")), counts
+    before = Notification.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())  # the same day: nobody is told twice
+    assert Notification.objects.count() == before

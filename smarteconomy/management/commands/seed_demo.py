@@ -69,6 +69,12 @@ class Command(BaseCommand):
         from analytics.demo import seed_edition  # Bappeda's published edition of the demo scorecard
 
         seed_edition(self.stdout)
+        # The notification rules once, as the beat's run would (notifications.run), so that each demo user's bell
+        # shows what the demo data calls for; the e-mails wait in the outbox (EMAIL_URL unset: the console).
+        from notifications.services import notifications_run
+
+        created, _planned = notifications_run()
+        self.stdout.write(f"Notifications: {created} created by the rules.")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password: {password}):"))
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label}")
