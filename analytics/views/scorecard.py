@@ -109,7 +109,7 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
             title=_("Smart Economy scorecard"),
             body=mark_safe(rendering["body"]),  # rendered by the template engine, escaped there
             run=rendering["run"],
-            report_periods=rendering["report_periods"],
+            report_form=mark_safe(rendering["report_form"]),  # the same
         )
         return context
 
@@ -118,10 +118,12 @@ class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
 # withdrawn edition (the revisions): each of these empties the cache (analytics.apps).
 SCORECARD_CACHE = Generation("scorecard")
 BODY_TEMPLATE = "analytics/_scorecard_body.html"
+REPORT_FORM_TEMPLATE = "analytics/_scorecard_report_form.html"
+RENDERING_KEYS = {"body", "report_form", "run"}
 
 
 def scorecard_rendering(user, *, only_turned_off_track=False):
-    """{"body": HTML, "run": the last recompute, "report_periods": ...} of the scorecard as ``user`` sees it, from
+    """{"body": HTML, "report_form": HTML, "run": the last recompute} of the scorecard as ``user`` sees it, from
     the cache when it is there (``SCORECARD_CACHE_SECONDS``, 0: never cached). What the body shows differs only by
     the user's role (the indicators withheld from parking operators: ``indicator_withheld``), the language, the
     filter and the day (the period in progress), which make the key; the body is rendered without the request, so
@@ -134,7 +136,7 @@ def scorecard_rendering(user, *, only_turned_off_track=False):
         timezone.localdate().isoformat(),
     )
     rendering = cache.get(key) if seconds > 0 else None
-    if rendering is None:
+    if not isinstance(rendering, dict) or rendering.keys() != RENDERING_KEYS:  # absent, or cached by older code
         rendering = _render_scorecard(user, only_turned_off_track)
         if seconds > 0:
             cache.set(key, rendering, seconds)
@@ -178,7 +180,8 @@ def _render_scorecard(user, only_turned_off_track):
             },
         },
     )
-    return {"body": str(body), "run": last_recompute(), "report_periods": _report_periods(periods)}
+    report_form = render_to_string(REPORT_FORM_TEMPLATE, {"report_periods": _report_periods(periods)})
+    return {"body": str(body), "report_form": str(report_form), "run": last_recompute()}
 
 
 def _revised_text(revision):
