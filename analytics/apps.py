@@ -39,8 +39,15 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from . import registry
+        from .views.scorecard import SCORECARD_CACHE
 
         registry.autodiscover()
+        # The scorecard's cached body changes with its snapshots, the recompute's run ("data as of"), a target and a
+        # published or withdrawn edition (its revisions), whoever writes them (services, tasks, the admin).
+        SCORECARD_CACHE.connect(
+            "analytics.IndicatorSnapshot", "analytics.IndicatorTarget", "analytics.ScorecardEdition"
+        )
+        SCORECARD_CACHE.connect("smarteconomy.TaskRun", when=lambda run: run.task == "analytics.indicators_recompute")
 
     menu = (
         MenuSection(

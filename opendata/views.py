@@ -5,7 +5,7 @@ published editions.
 Caching: every public response is cached whole in the Django cache for ``OPENDATA_CACHE_SECONDS`` (default 300 s)
 under its language and full path (``public_cache``); the pages carry no CSRF token or session data, so one cached
 copy serves every visitor. Publishing (or withdrawing) a scorecard edition empties the portal's cache at once (a
-generation number in every key, ``invalidate``): the published figures appear the moment Bappeda publishes them;
+generation number in every key, ``smarteconomy.cache.Generation``): the published figures appear the moment Bappeda publishes them;
 the datasets' live aggregates may lag an import by at most the cache time. The language switch is a GET link (``language``) for that reason. Harvesting and
 download responses are open to any origin (CORS ``Access-Control-Allow-Origin: *``)."""
 
@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,32 +23,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from smarteconomy.cache import Generation
+
 from . import public_analytics, publishing, registry
 
-CACHE_PREFIX = "opendata:"
-GENERATION_KEY = "opendata:generation"
+# Every cached key carries this family's generation, which a published or withdrawn edition raises (opendata.apps).
+PUBLIC = Generation("opendata")
 
 
 def cache_seconds():
     return settings.OPENDATA_CACHE_SECONDS
-
-
-def _generation():
-    return cache.get(GENERATION_KEY) or 0
-
-
-def _bump():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(GENERATION_KEY, _generation() + 1, None)
-
-
-def invalidate(**_signal):
-    """Empty the portal's cache once the current transaction commits (a request served between the change and the
-    commit would otherwise cache the old figures under the new generation): every cached key carries the generation
-    this bumps."""
-    transaction.on_commit(_bump)
 
 
 def public_cache(view):
@@ -57,7 +40,7 @@ def public_cache(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        key = f"{CACHE_PREFIX}{_generation()}:{get_language()}:{request.get_full_path()}"
+        key = PUBLIC.key(get_language(), request.get_full_path())
         cached = cache.get(key)
         if cached is not None:
             status, content, headers = cached

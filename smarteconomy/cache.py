@@ -1,9 +1,20 @@
-"""A Redis cache that degrades to "no cache" when Redis is down: pages are computed instead of served from the
-cache, slower but not broken. Django's own RedisCache raises, which would turn every cached page into a 500."""
+"""Caching shared by the apps.
+
+``TolerantRedisCache``: a Redis cache that degrades to "no cache" when Redis is down: pages are computed instead of
+served from the cache, slower but not broken. Django's own RedisCache raises, which would turn every cached page
+into a 500.
+
+``Generation``: a family of cached entries (a portal's pages, the scorecard's renderings) that one change empties at
+once, without knowing their keys: every key carries the family's generation number, and ``invalidate`` (a signal
+receiver, ``connect``) raises it once the transaction that changed the data commits."""
 
 import logging
+import time
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -52,3 +63,47 @@ class TolerantRedisCache(RedisCache):
 
     def clear(self):
         return self._tolerate("clear", False)
+
+
+class Generation:
+    """The generation number of one family of cached entries (``name``, also the keys' prefix)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.generation_key = f"{name}:generation"
+
+    def current(self):
+        generation = cache.get(self.generation_key)
+        if generation is None:
+            # First use, or the number was evicted: start from the clock, never from a number that older entries,
+            # still cached, might carry.
+            cache.add(self.generation_key, time.time_ns(), None)
+            generation = cache.get(self.generation_key)
+        return generation or 0
+
+    def key(self, *parts):
+        """A cache key of this family, in its current generation."""
+        return ":".join((self.name, str(self.current()), *(str(part) for part in parts)))
+
+    def bump(self):
+        try:
+            cache.incr(self.generation_key)
+        except ValueError:  # not set yet (or evicted)
+            self.current()
+
+    def invalidate(self, **_signal):
+        """Empty the family once the current transaction commits (a request served between the change and the
+        commit would otherwise cache the old data under the new generation). A signal receiver."""
+        transaction.on_commit(self.bump)
+
+    def connect(self, *senders, when=None):
+        """Invalidate on every save and delete of the ``senders`` (models or "app.Model"), the admin's included;
+        ``when(instance)``, if given, says which rows matter."""
+
+        def receiver(instance=None, **signal):
+            if when is None or when(instance):
+                self.invalidate()
+
+        for sender in senders:
+            for signal in (post_save, post_delete):
+                signal.connect(receiver, sender=sender, weak=False, dispatch_uid=f"{self.name}-{signal}-{sender}")

@@ -229,7 +229,9 @@ def test_the_recompute_button_queues_the_task_and_a_new_data_as_of_appears(
     assert client.post(reverse("analytics:recompute")).status_code == 403
 
 
-def test_the_dashboard_reads_snapshots_with_a_constant_number_of_queries(client, role_users):
+def test_the_dashboard_reads_snapshots_with_a_constant_number_of_queries(client, role_users, settings):
+    settings.SCORECARD_CACHE_SECONDS = 0  # the rendering itself (its cache: test_scorecard_cache.py)
+
     def add_years(first, last):
         for year in range(first, last):
             for code in (BASIS, COMPETITIVE):

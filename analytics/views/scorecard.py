@@ -2,19 +2,25 @@
 targets and the records behind it), target setting, and the "recompute now" button. Pages read snapshots only."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from smarteconomy.cache import Generation
 from smarteconomy.choices import ReportingStatus, Role
 from smarteconomy.forms import LocalizedDecimalField, LocalizedIntegerField
-from smarteconomy.roles import may_open
+from smarteconomy.roles import may_open, user_role
 from smarteconomy.tasking import enqueue
 from smarteconomy.templatetags.formatting import number
 
@@ -87,54 +93,95 @@ def _row(indicator, snapshots):
 
 
 class ScorecardView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """The six pillars at a glance. A constant number of queries: one for every snapshot, one for the run log."""
+    """The six pillars at a glance. Its body is rendered once per language, role, filter and day and cached
+    (``scorecard_rendering``); the page around it (menu, buttons by permission, CSRF tokens) is rendered for each
+    request. Uncached, a constant number of queries: one for every snapshot, one for the editions, one for the run
+    log."""
 
     permission_required = "analytics.view_indicatorsnapshot"
     template_name = "analytics/scorecard.html"
 
     def get_context_data(self, **kwargs):
-        from ..editions import revisions
-
         context = super().get_context_data(**kwargs)
-        by_indicator = {}
-        periods = set()
-        snapshots = list(snapshot_list(user=self.request.user))
-        for snapshot in snapshots:
-            by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
-            periods.add(snapshot.period)
-        revised = revisions(snapshots)  # where the latest edition of a period has another value than today
-        # ?turned=off_track: only the indicators that turned off track (Bappeda's worklist links here).
-        only = None
-        if self.request.GET.get("turned") == SnapshotStatus.OFF_TRACK:
-            only = set(indicators_turned_off_track(self.request.user))
-        pillars = []
-        for pillar in Pillar:
-            indicators = [
-                i for i in registry.all_indicators() if i.pillar == pillar and (only is None or i.code in only)
-            ]
-            rows = [_row(indicator, by_indicator.get(indicator.code, [])) for indicator in indicators]
-            for row in rows:
-                if indicator_withheld(row["indicator"], self.request.user):
-                    row.update(note=WITHHELD_NOTE, status_label=_("Your location only"))
-                row["revision"] = _revision_text(row["indicator"], row["latest"], revised)
-            if only is None or rows:
-                pillars.append({"pillar": pillar, "rows": rows})
+        only_turned = self.request.GET.get("turned") == SnapshotStatus.OFF_TRACK
+        rendering = scorecard_rendering(self.request.user, only_turned_off_track=only_turned)
         context.update(
             title=_("Smart Economy scorecard"),
-            pillars=pillars,
-            revisions=[
+            body=mark_safe(rendering["body"]),  # rendered by the template engine, escaped there
+            run=rendering["run"],
+            report_form=mark_safe(rendering["report_form"]),  # the same
+        )
+        return context
+
+
+# What the scorecard's body shows changes with a recompute (its snapshots and its run), a target, and a published or
+# withdrawn edition (the revisions): each of these empties the cache (analytics.apps).
+SCORECARD_CACHE = Generation("scorecard")
+BODY_TEMPLATE = "analytics/_scorecard_body.html"
+REPORT_FORM_TEMPLATE = "analytics/_scorecard_report_form.html"
+RENDERING_KEYS = {"body", "report_form", "run"}
+
+
+def scorecard_rendering(user, *, only_turned_off_track=False):
+    """{"body": HTML, "report_form": HTML, "run": the last recompute} of the scorecard as ``user`` sees it, from
+    the cache when it is there (``SCORECARD_CACHE_SECONDS``, 0: never cached). What the body shows differs only by
+    the user's role (the indicators withheld from parking operators: ``indicator_withheld``), the language, the
+    filter and the day (the period in progress), which make the key; the body is rendered without the request, so
+    that nothing of one user (permissions, CSRF token) can reach another."""
+    seconds = settings.SCORECARD_CACHE_SECONDS
+    key = SCORECARD_CACHE.key(
+        get_language(),
+        user_role(user) or "-",
+        "turned" if only_turned_off_track else "all",
+        timezone.localdate().isoformat(),
+    )
+    rendering = cache.get(key) if seconds > 0 else None
+    if not isinstance(rendering, dict) or rendering.keys() != RENDERING_KEYS:  # absent, or cached by older code
+        rendering = _render_scorecard(user, only_turned_off_track)
+        if seconds > 0:
+            cache.set(key, rendering, seconds)
+    return rendering
+
+
+def _render_scorecard(user, only_turned_off_track):
+    from ..editions import revisions
+
+    by_indicator = {}
+    periods = set()
+    snapshots = list(snapshot_list(user=user))
+    for snapshot in snapshots:
+        by_indicator.setdefault(snapshot.indicator_code, []).append(snapshot)
+        periods.add(snapshot.period)
+    revised = revisions(snapshots)  # where the latest edition of a period has another value than today
+    # ?turned=off_track: only the indicators that turned off track (Bappeda's worklist links here).
+    only = set(indicators_turned_off_track(user)) if only_turned_off_track else None
+    pillars = []
+    for pillar in Pillar:
+        indicators = [i for i in registry.all_indicators() if i.pillar == pillar and (only is None or i.code in only)]
+        rows = [_row(indicator, by_indicator.get(indicator.code, [])) for indicator in indicators]
+        for row in rows:
+            if indicator_withheld(row["indicator"], user):
+                row.update(note=WITHHELD_NOTE, status_label=_("Your location only"))
+            row["revision"] = _revision_text(row["indicator"], row["latest"], revised)
+        if only is None or rows:
+            pillars.append({"pillar": pillar, "rows": rows})
+    body = render_to_string(
+        BODY_TEMPLATE,
+        {
+            "pillars": pillars,
+            "revisions": [
                 {"indicator": revision.indicator, "period": revision.entry.period, "text": _revised_text(revision)}
                 for revision in sorted(revised.values(), key=lambda r: (r.entry.position, r.entry.period))
             ],
-            run=last_recompute(),
-            only_turned_off_track=only is not None,
-            report_periods=_report_periods(periods),
-            counts={
+            "only_turned_off_track": only is not None,
+            "counts": {
                 status: sum(1 for p in pillars for r in p["rows"] if r["latest"] and r["latest"].status == status)
                 for status in SnapshotStatus.values
             },
-        )
-        return context
+        },
+    )
+    report_form = render_to_string(REPORT_FORM_TEMPLATE, {"report_periods": _report_periods(periods)})
+    return {"body": str(body), "report_form": str(report_form), "run": last_recompute()}
 
 
 def _revised_text(revision):
@@ -396,7 +443,6 @@ def source_completeness(user):
     completeness (received ÷ expected) and timeliness (on time ÷ expected), and the periods still missing. Units are
     periods, days for a daily source (a parking location counts the days it is expected). An office sees its own
     sources (a parking operator its locations), Bappeda and the administrators all of them."""
-    from smarteconomy.roles import user_role
     from smarteconomy.sources import all_sources, calendar_cells
 
     role = user_role(user)

@@ -358,6 +358,9 @@ EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("EXPORT_FILE_RETENTION_DAYS", "7
 # The open-data portal's public responses are cached whole for this long (0: not cached); a published edition
 # reaches the portal at once whatever this is (opendata.views.public_cache).
 OPENDATA_CACHE_SECONDS = int(os.environ.get("OPENDATA_CACHE_SECONDS", "300"))
+# The scorecard's body is cached per language, role, filter and day for this long (0: not cached); a recompute, a
+# target or an edition empties that cache at once (analytics.views.scorecard.scorecard_rendering).
+SCORECARD_CACHE_SECONDS = int(os.environ.get("SCORECARD_CACHE_SECONDS", "300"))
 # A background export with no progress for this long is taken as stopped (its worker died): marked failed, so that
 # its user can start another.
 EXPORT_JOB_STALE_AFTER = timedelta(minutes=30)

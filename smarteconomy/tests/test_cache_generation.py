@@ -1,0 +1,61 @@
+"""The generation of a family of cached entries (smarteconomy.cache.Generation): one change empties the family once
+its transaction commits, and a lost generation number never brings older entries back."""
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.test import TestCase
+
+from smarteconomy.cache import Generation
+from smarteconomy.models import TaskRun
+
+
+def test_a_bump_changes_every_key_of_the_family_and_only_after_the_commit(db):
+    family = Generation("test-family")
+    key = family.key("id", "/page/")
+    assert key.startswith("test-family:") and key.endswith(":id:/page/")
+    assert family.key("id", "/page/") == key
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        family.invalidate()
+        assert family.key("id", "/page/") == key  # not before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert family.key("id", "/page/") != key
+    assert Generation("other-family").key("id", "/page/").startswith("other-family:")
+
+
+def test_an_evicted_generation_never_reuses_an_older_number(db):
+    family = Generation("test-evicted")
+    old = family.current()
+    family.bump()
+    bumped = family.current()
+    assert bumped == old + 1
+    cache.delete(family.generation_key)  # evicted
+    assert family.current() not in (0, old, bumped)
+    cache.delete(family.generation_key)
+    family.bump()  # a bump of a missing number starts a new one as well
+    assert family.current() not in (0, old, bumped)
+
+
+def test_connect_invalidates_on_save_and_delete_of_the_rows_that_matter(db):
+    family = Generation("test-connect")
+    family.connect(TaskRun, when=lambda run: run.task == "wanted")
+    try:
+        _saves_and_deletes(family)
+    finally:
+        for signal in (post_save, post_delete):
+            assert signal.disconnect(sender=TaskRun, dispatch_uid=f"test-connect-{signal}-{TaskRun}")
+
+
+def _saves_and_deletes(family):
+    first = family.current()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = TaskRun.objects.create(task="other", status="succeeded", started_at="2026-01-01T00:00Z")
+    assert family.current() == first
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        TaskRun.objects.create(task="wanted", status="succeeded", started_at="2026-01-01T00:00Z")
+    assert family.current() == first + 1
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run.task = "wanted"
+        run.save()
+        run.delete()
+    assert family.current() == first + 3
