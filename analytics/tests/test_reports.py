@@ -43,8 +43,8 @@ def _sheet_rows(sheet):
 @pytest.fixture
 def cashless_not_measured(monkeypatch):
     """The scorecard as it is before the cashless app declares its indicators: one pillar without any."""
-    kept = {code: i for code, i in registry._INDICATORS.items() if i.pillar != "cashless"}
-    monkeypatch.setattr(registry, "_INDICATORS", kept)
+    kept = {code: i for code, i in registry.INDICATORS.entries.items() if i.pillar != "cashless"}
+    monkeypatch.setattr(registry.INDICATORS, "entries", kept)
 
 
 @pytest.mark.django_db
@@ -236,7 +236,7 @@ def test_pdf_with_more_indicators_than_fit_one_chart_page(monkeypatch):
 
     template = registry.get_indicator("analytics.basis_sector_count")
     many = {f"test.indicator_{n:02d}": replace(template, code=f"test.indicator_{n:02d}") for n in range(45)}
-    monkeypatch.setattr(registry, "_INDICATORS", many)
+    monkeypatch.setattr(registry.INDICATORS, "entries", many)
     for n, code in enumerate(many):
         IndicatorSnapshot.objects.create(
             indicator_code=code,

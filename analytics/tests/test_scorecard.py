@@ -173,7 +173,7 @@ def test_a_crash_in_one_indicator_keeps_its_previous_snapshots_and_the_others_go
             raise RuntimeError("database went away")
         return replace(original).compute(period)
 
-    monkeypatch.setitem(registry._INDICATORS, BASIS, replace(original, compute=crash_on_second_period))
+    monkeypatch.setitem(registry.INDICATORS.entries, BASIS, replace(original, compute=crash_on_second_period))
     IndicatorSnapshot.objects.filter(indicator_code=BASIS, period="2019").update(value=1)  # would be rewritten
     _written, details = indicators_recompute(full=True)
     assert "database went away" in details["failures"][BASIS]
@@ -345,7 +345,7 @@ def test_values_from_the_demo_data_carry_its_source_label(client, grdp, role_use
 def test_the_records_link_and_the_run_link_are_shown_only_to_who_may_open_them(client, grdp, role_users, monkeypatch):
     # An indicator whose records are DPMPTSP's permit list, which DKUMKMP may not open (it was a link to a 403).
     indicator = replace(registry.get_indicator(BASIS), records_url=registry.records_page("licensing:application_list"))
-    monkeypatch.setitem(registry._INDICATORS, BASIS, indicator)
+    monkeypatch.setitem(registry.INDICATORS.entries, BASIS, indicator)
     indicators_recompute(full=True)
     permits = reverse("licensing:application_list")
     client.force_login(role_users["dpmptsp"])
