@@ -9,26 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from notifications.rules import Rule, Subject, register
 
 from .choices import Role
+from .periods import period_label
 from .reporting_selectors import cells_to_submit
+
+
+def _subject(cell, link):
+    """A period of a source as a notification names it: "Gerai ekonomi kreatif Nov 2026", not the code 2026-11."""
+    part = f" ({cell.part.label})" if getattr(cell.part, "label", "") else ""
+    return Subject(
+        f"period:{cell.source.code}:{cell.part.key}:{cell.period}",
+        f"{cell.source.name}{part} {period_label(cell.period)}",
+        link,
+    )
 
 
 def _cell(found, rule):
     cell, _state = found
-    part = f" ({cell.part.label})" if getattr(cell.part, "label", "") else ""
-    return Subject(
-        f"period:{cell.source.code}:{cell.part.key}:{cell.period}",
-        f"{cell.source.name}{part} {cell.period}",
-        rule.list_link(),
-    )
+    return _subject(cell, rule.list_link())
 
 
 def _to_submit(cell, rule):
-    part = f" ({cell.part.label})" if getattr(cell.part, "label", "") else ""
-    return Subject(
-        f"period:{cell.source.code}:{cell.part.key}:{cell.period}",
-        f"{cell.source.name}{part} {cell.period}",
-        reverse("reporting:source", kwargs={"code": cell.source.code}),
-    )
+    return _subject(cell, reverse("reporting:source", kwargs={"code": cell.source.code}))
 
 
 register(

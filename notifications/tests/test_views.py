@@ -106,6 +106,7 @@ def test_the_settings_list_the_scheduled_reports_of_the_role_without_the_digest(
 
 
 def test_the_period_due_or_late_rule_names_the_periods_the_home_page_counts(client, role_users):
+    from smarteconomy.periods import Period
     from notifications.rules import get_rule
     from smarteconomy.reporting_selectors import to_submit_count
 
@@ -113,7 +114,10 @@ def test_the_period_due_or_late_rule_names_the_periods_the_home_page_counts(clie
     dkumkmp = role_users["dkumkmp"]
     assert rule.is_for(dkumkmp) and not rule.is_for(role_users["bappeda"])
     subjects = rule.subjects(dkumkmp)
-    assert len(subjects) == to_submit_count(dkumkmp)
+    assert subjects and len(subjects) == to_submit_count(dkumkmp)
     client.force_login(dkumkmp)
     for subject in subjects[:3]:
         assert client.get(subject.link).status_code == 200
+        # The period as people write it ("Nov 2026"), its code only in the key.
+        code = subject.key.rsplit(":", 1)[1]
+        assert code not in subject.title and subject.title.endswith(Period.parse(code).label())
