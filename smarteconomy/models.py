@@ -274,11 +274,11 @@ class ImportBatch(models.Model):
 
     def get_importer_display(self):
         """The import type by its name in the active language ("MSME registry", not the code "msmes")."""
-        from .importing import get_importer
+        from .importing.base import UnknownImporter, get_importer
 
         try:
             return str(get_importer(self.importer).label or self.importer)
-        except KeyError:
+        except UnknownImporter:
             return self.importer  # an importer removed since
 
     def get_message_display(self):

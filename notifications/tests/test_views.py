@@ -106,8 +106,8 @@ def test_the_settings_list_the_scheduled_reports_of_the_role_without_the_digest(
 
 
 def test_the_period_due_or_late_rule_names_the_periods_the_home_page_counts(client, role_users):
-    from smarteconomy.periods import Period
     from notifications.rules import get_rule
+    from smarteconomy.periods import Period
     from smarteconomy.reporting_selectors import to_submit_count
 
     rule = get_rule("reporting.due")

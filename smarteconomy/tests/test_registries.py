@@ -75,3 +75,11 @@ def test_every_registry_found_the_apps_declarations():
     assert {code.split(".")[0] for code in INDICATORS.entries} >= {"licensing", "msme", "cashless", "analytics"}
     assert len(SOURCES.entries) >= 10 and len(DATASETS.entries) >= 5
     assert len(RULES.entries) >= 5 and len(ITEMS.entries) >= 10 and len(IMPORTERS.entries) >= 5
+
+
+def test_a_batch_of_an_importer_removed_since_is_shown_by_its_code(db):
+    """The import history keeps batches of importers that no longer exist (renamed or removed): their pages show the
+    stored code instead of failing (the registry's lookup error, not a KeyError, since the registries share one class)."""
+    from smarteconomy.models import ImportBatch
+
+    assert ImportBatch(importer="removed-since").get_importer_display() == "removed-since"
