@@ -37,7 +37,7 @@ class GrdpValueAdmin(MarksDirtyAdmin, LocalizedNumbersAdminMixin, SimpleHistoryA
 
 
 @admin.register(GrdpRelease)
-class GrdpReleaseAdmin(admin.ModelAdmin):
+class GrdpReleaseAdmin(SimpleHistoryAdmin):
     """A release's label and date; its values are kept while it has any (PROTECT)."""
 
     list_display = ("label", "released_on", "created_at")

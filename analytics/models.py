@@ -54,6 +54,7 @@ class GrdpRelease(models.Model):
     label = models.CharField(_("label"), max_length=200, unique=True)
     released_on = models.DateField(_("release date"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["released_on", "id"]

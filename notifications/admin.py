@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,7 +44,15 @@ class OutboxMessageAdmin(ReadOnlyLogAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyLogAdmin):
-    list_display = ("created_at", "recipient", "rule", "title", "delivery", "read_at")
+    list_display = ("created_at", "recipient", "rule", "written_title", "delivery", "read_at")
+    list_select_related = ("recipient",)
+
+    @admin.display(description=_("title"), ordering="title")
+    def written_title(self, notification):
+        """The title as it was written, in the recipient's language (an Indonesian title on an English page is marked
+        as Indonesian, for screen readers and the product's language check)."""
+        return format_html('<span lang="{}">{}</span>', notification.recipient.language or "id", notification.title)
+
     list_filter = ("rule", "delivery")
     search_fields = ("title", "object_key", "recipient__username")
 

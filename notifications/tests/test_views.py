@@ -121,3 +121,15 @@ def test_the_period_due_or_late_rule_names_the_periods_the_home_page_counts(clie
         # The period as people write it ("Nov 2026"), its code only in the key.
         code = subject.key.rsplit(":", 1)[1]
         assert code not in subject.title and subject.title.endswith(Period.parse(code).label())
+
+
+def test_the_back_office_marks_a_title_written_in_the_recipients_language(client, dpmptsp, role_users):
+    """A notification's title is written in its recipient's language (Indonesian by default). On an English back-office
+    page it is marked lang="id", so the product's language check and screen readers take it as Indonesian."""
+    from smarteconomy.language_check import foreign_sentences
+
+    notify(dpmptsp, "Median waktu proses")
+    client.force_login(role_users["admin"])
+    html = client.get("/admin/notifications/notification/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
+    assert '<span lang="id">Median waktu proses</span>' in html
+    assert not [s for s in foreign_sentences(html, "en") if "Median waktu proses" in s]
