@@ -133,3 +133,15 @@ def test_the_back_office_marks_a_title_written_in_the_recipients_language(client
     html = client.get("/admin/notifications/notification/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
     assert '<span lang="id">Median waktu proses</span>' in html
     assert not [s for s in foreign_sentences(html, "en") if "Median waktu proses" in s]
+
+
+def test_the_bells_list_marks_each_title_in_the_language_it_was_written(client, dpmptsp):
+    """Titles are written in the recipient's language when the rule runs; read on an English page they are marked
+    lang="id" (the language crawl in CI read the demo's Indonesian titles as untranslated product text)."""
+    from smarteconomy.language_check import foreign_sentences
+
+    notify(dpmptsp, "Median waktu proses")
+    client.force_login(dpmptsp)
+    html = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="id">Median waktu proses</div>' in html
+    assert not [s for s in foreign_sentences(html, "en") if "Median waktu proses" in s]
