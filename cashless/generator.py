@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from django.utils import timezone
 
 from .ingest import COLUMNS, WITA
 
@@ -164,12 +165,15 @@ def to_csv_bytes(frame):
     return buffer.getvalue().encode()
 
 
-def write_rows(path, rows, *, code="BENCH", start=date(2025, 1, 1), seed=1):
-    """Write a CSV of about ``rows`` transactions (a day's pattern repeated over as many days as needed)."""
+def write_rows(path, rows, *, code="BENCH", start=None, seed=1):
+    """Write a CSV of about ``rows`` transactions (a day's pattern repeated over as many days as needed), from
+    ``start`` or, without it, ending the day before yesterday (WITA): the import refuses times in the future."""
+    per_chunk_days = 30
+    days_needed = max(1, rows // profiles(date(2025, 1, 1))[0].per_day + 1)
+    if start is None:
+        start = timezone.localdate() - timedelta(days=days_needed + 61)
     profile = profiles(start)[0]
     profile.code = code
-    per_chunk_days = 30
-    days_needed = max(1, rows // profile.per_day + 1)
     written = 0
     with open(path, "w", encoding="utf-8", newline="") as out:
         day = 0
