@@ -20,6 +20,7 @@ from smarteconomy.importing import (
 from smarteconomy.sources import locked_periods
 
 from . import ingest
+from .archive import archived_months
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
 from .models import ParkingLocation
 from .sources import PARKING_SOURCE
@@ -81,6 +82,8 @@ class ParkingTransactionImporter(BulkImporter):
             return BulkOutcome(checked.rows_total, checked.errors, checked.errors_total)
         # The months of this location that Bappeda approved: every row dated in them is listed, the file refused.
         checked.locked = locked_periods(PARKING_SOURCE, location.code)
+        # An archived month (cashless.archive) is refused the same way: it is restored first, never written over.
+        checked.locked.update(archived_months())
         # PostgreSQL: each validated chunk is COPY-ed straight into the log while pandas validates the next one
         # (a bad row aborts it all); a transaction id already stored sends the file to the staging path.
         direct = ingest.DirectLoad(location).start() if postgres and not dry_run else None
@@ -103,7 +106,7 @@ class ParkingTransactionImporter(BulkImporter):
             written = ingest.Written(created=direct.created, path="direct")
             dates = checked.dates
         elif postgres:  # "conflict": some transaction ids are stored already
-            load = ingest.PostgresLoad(location, source, delimiter, header).start()
+            load = ingest.PostgresLoad(location, source, delimiter, header, checked.dates).start()
             written, refused = load.join(clock)
             if refused is not None:
                 return BulkOutcome(checked.rows_total, [refused], 1)

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from smarteconomy.importing import RowError
 from smarteconomy.importing.readers import FileRefused, _decode, check_workbook, is_xlsx
 
+from . import partitions
 from .choices import PaymentMethod, TransactionStatus, VehicleClass
 from .models import DirtyDate, ParkingTransaction
 
@@ -508,8 +509,9 @@ class PostgresLoad:
 
     The main thread must not use the database connection between ``start`` and ``join``."""
 
-    def __init__(self, location, source, delimiter, header):
+    def __init__(self, location, source, delimiter, header, dates):
         self.location, self.source, self.delimiter, self.header = location, source, delimiter, header
+        self.first_day, self.last_day = min(dates), max(dates)  # the file's business dates (validated)
         self.error = None
         self.written = Written()
         self.laps = {}
@@ -549,11 +551,16 @@ class PostgresLoad:
     def _insert(self, cursor):
         table = ParkingTransaction._meta.db_table
         location_id = self.location.pk
-        cursor.execute(
-            f"SELECT count(*) FROM cashless_staging s JOIN {table} t "
-            "ON t.location_id = %s AND t.transaction_id = s.transaction_id",
-            [location_id],
+        moment = "coalesce(s.exit_time, s.entry_time) AT TIME ZONE 'Asia/Makassar'"
+        # A transaction is (location, id, business date); the file's first and last dates as constants let
+        # PostgreSQL read only the partitions of the file's months.
+        same = (
+            f"t.location_id = {int(location_id)} AND t.transaction_id = s.transaction_id "
+            f"AND t.business_date = ({moment})::date "
+            f"AND t.business_date BETWEEN '{self.first_day:%Y-%m-%d}' AND '{self.last_day:%Y-%m-%d}'"
         )
+        partitions.ensure(cursor, partitions.months_between(self.first_day, self.last_day))
+        cursor.execute(f"SELECT count(*) FROM cashless_staging s JOIN {table} t ON {same}")
         already_stored = cursor.fetchone()[0]
         new_only = ""
         if already_stored:
@@ -564,10 +571,8 @@ class PostgresLoad:
                 for name in COMPARED
             )
             cursor.execute(
-                f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t "
-                f"ON t.location_id = %s AND t.transaction_id = s.transaction_id WHERE {differs} "
-                f"LIMIT {MAX_CONFLICTS_REPORTED + 1}",
-                [location_id],
+                f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t ON {same} WHERE {differs} "
+                f"LIMIT {MAX_CONFLICTS_REPORTED + 1}"
             )
             conflicts = [row[0] for row in cursor.fetchall()]
             if conflicts:
@@ -576,11 +581,7 @@ class PostgresLoad:
                 return
             # The rows stored already are identical: skip them. A concurrent import of the same ids fails on
             # the unique index instead, and writes nothing.
-            new_only = (
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.location_id = {int(location_id)} "
-                "AND t.transaction_id = s.transaction_id)"
-            )
-        moment = "coalesce(s.exit_time, s.entry_time) AT TIME ZONE 'Asia/Makassar'"
+            new_only = f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})"
         cursor.execute(
             f"INSERT INTO {table} (location_id, transaction_id, entry_time, exit_time, vehicle_class, amount, "
             "payment_method, issuer, status, failure_reason, gate, business_date, business_hour) "
@@ -703,7 +704,9 @@ class DirectLoad:
         text = copy_text(frame, self.location.pk)
         self.seconds_serialising += time.perf_counter() - started
         self.sent += len(frame)
-        self._put((int(frame["row"].iloc[0]), text))
+        moments = frame["moment"]
+        months = set(partitions.months_between(moments.min().date(), moments.max().date()))
+        self._put((int(frame["row"].iloc[0]), text, months))
 
     def _put(self, item):
         while self.thread.is_alive():
@@ -723,10 +726,14 @@ class DirectLoad:
             with self.raw.cursor() as cursor:
                 # One COPY per chunk: a stored transaction id (a re-upload) is then known after the first chunk,
                 # and the feed stops there instead of sending the whole file to a COPY that has failed.
+                ready = set()  # the months whose partition exists (PostgreSQL creates a missing one here)
                 while (item := self.queue.get()) is not _END:
                     if item is _ABORT:
                         break
-                    self.first_row, text = item
+                    self.first_row, text, months = item
+                    if not months <= ready:
+                        partitions.ensure(cursor, months)
+                        ready |= months
                     with cursor.copy(statement) as copy:
                         copy.write(text)
                     self.created += cursor.rowcount
@@ -798,15 +805,16 @@ def write_generic(location, frames):
         frame["business_date"] = frame["moment"].dt.date
         for start in range(0, len(frame), 500):
             part = frame.iloc[start : start + 500]
+            # A transaction is (location, id, business date), as the unique key (and PostgreSQL's partitions) say.
             stored = {
-                t.transaction_id: t
+                (t.transaction_id, t.business_date): t
                 for t in ParkingTransaction.objects.filter(
                     location=location, transaction_id__in=list(part["transaction_id"])
                 )
             }
             for row in part.itertuples(index=False):
                 values = _file_values(row)
-                existing = stored.get(row.transaction_id)
+                existing = stored.get((row.transaction_id, row.business_date))
                 if existing is None:
                     new.append((row, values))
                 elif _stored_values(existing) != values:

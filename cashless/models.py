@@ -187,7 +187,12 @@ class ParkingTransaction(models.Model):
         verbose_name = _("parking transaction")
         verbose_name_plural = _("parking transactions")
         constraints = [
-            models.UniqueConstraint(fields=["location", "transaction_id"], name="parking_tx_unique_per_location"),
+            # The business date is part of a transaction's identity: PostgreSQL partitions the log by it (by month,
+            # cashless.partitions) and requires it in every unique key. The same id on another day is another
+            # transaction.
+            models.UniqueConstraint(
+                fields=["location", "transaction_id", "business_date"], name="parking_tx_unique_per_location_day"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="parking_tx_amount_not_negative"),
             models.CheckConstraint(
                 condition=Q(business_hour__gte=0) & Q(business_hour__lte=23), name="parking_tx_hour_range"
@@ -258,3 +263,30 @@ class DirtyDate(models.Model):
 
     def __str__(self):
         return f"{self.location_id} {self.business_date}"
+
+
+class ParkingArchive(models.Model):
+    """A month of the e-parking log archived out of the database (PostgreSQL; cashless.archive): its partition
+    dumped with pg_dump, the dump's checksum and row count checked by a restore into a scratch schema, then
+    dropped. The month's daily summaries stay. A restore attaches the month again, identical row for row."""
+
+    class State(models.TextChoices):
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored")
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ARCHIVED)
+    file = models.CharField(_("dump file"), max_length=300, help_text=_("Relative to PARKING_ARCHIVE_DIR."))
+    sha256 = models.CharField(_("SHA-256 of the dump"), max_length=64)
+    size = models.BigIntegerField(_("size (bytes)"))
+    rows = models.BigIntegerField(_("rows"))
+    archived_at = models.DateTimeField(_("archived at"))
+    restored_at = models.DateTimeField(_("restored at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archived month of the parking log")
+        verbose_name_plural = _("archived months of the parking log")
+        ordering = ["month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} ({self.get_state_display()})"

@@ -14,8 +14,9 @@ from smarteconomy.choices import ImportStatus
 from smarteconomy.importing import run_import
 from smarteconomy.periods import mark_dirty
 
+from . import archive, partitions
 from .importers import IMPORTER_CODE
-from .models import DailySummary, DirtyDate, ParkingLocation, ParkingTransaction
+from .models import DailySummary, DirtyDate, ParkingArchive, ParkingLocation, ParkingTransaction
 
 SUMMARIES_SOURCE = "cashless.summaries"
 # The locations expected to hand over their logs (the indicators' completeness in every period).
@@ -112,6 +113,23 @@ def daily_summary_rebuild_all(*, location=None):
         dates = ParkingTransaction.objects.filter(location=each).values_list("business_date", flat=True).distinct()
         written += daily_summary_rebuild(location_id=each.pk, dates=list(dates))
     return written
+
+
+def partitions_nightly(today=None):
+    """The nightly upkeep of the log's partitions (PostgreSQL): create the months of the retention window and ahead
+    that are missing (not the archived ones), then archive the months past retention (cashless.archive)."""
+    if not partitions.partitioned():
+        return 0, {"partitioned": False}
+    archived = set(ParkingArchive.objects.filter(state=ParkingArchive.State.ARCHIVED).values_list("month", flat=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        created = partitions.ensure(cursor, partitions.window(today), skip=archived)
+    records = archive.archive_due(today)
+    details = {
+        "partitions_created": [f"{month:%Y-%m}" for month in created],
+        "months_archived": [f"{record.month:%Y-%m}" for record in records],
+        "retention_months": settings.PARKING_RETENTION_MONTHS,
+    }
+    return len(created) + len(records), details
 
 
 def daily_summaries_nightly():

@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cashless.daily_summaries_nightly",
         "schedule": crontab(hour=0, minute=30),
     },
+    # The e-parking log's partitions: the months ahead created, the months past retention archived.
+    "cashless-partitions-nightly": {
+        "task": "cashless.partitions_nightly",
+        "schedule": crontab(hour=0, minute=15),
+    },
     "indicators-recompute-nightly": {
         "task": "analytics.indicators_recompute",
         "schedule": crontab(hour=1, minute=0),
@@ -355,6 +360,11 @@ IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "9
 # "My exports"); smaller ones stream at once. A user has one background export at a time.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
 EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("EXPORT_FILE_RETENTION_DAYS", "7"))
+# The e-parking log (PostgreSQL: a partition a month) keeps this many months before the current one; older months
+# are archived nightly (pg_dump, checksum, verified restore, then dropped; their daily summaries stay) into
+# PARKING_ARCHIVE_DIR. `manage.py parking_archive` lists, archives and restores months.
+PARKING_RETENTION_MONTHS = int(os.environ.get("PARKING_RETENTION_MONTHS", "60"))
+PARKING_ARCHIVE_DIR = Path(os.environ.get("PARKING_ARCHIVE_DIR", VAR_DIR / "archive" / "parking"))
 # The open-data portal's public responses are cached whole for this long (0: not cached); a published edition
 # reaches the portal at once whatever this is (opendata.views.public_cache).
 OPENDATA_CACHE_SECONDS = int(os.environ.get("OPENDATA_CACHE_SECONDS", "300"))
