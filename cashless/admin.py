@@ -7,7 +7,14 @@ from smarteconomy.forms import LocalizedNumbersAdminMixin
 from smarteconomy.sources import ensure_unlocked
 
 from .ingest import mark_dates_dirty
-from .models import DailySummary, OperatorMembership, ParkingLocation, ParkingTransaction, TariffScheme
+from .models import (
+    DailySummary,
+    OperatorMembership,
+    ParkingArchive,
+    ParkingLocation,
+    ParkingTransaction,
+    TariffScheme,
+)
 from .services import LOCATIONS_SOURCE
 from .sources import PARKING_SOURCE
 
@@ -84,4 +91,24 @@ class DailySummaryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ParkingArchive)
+class ParkingArchiveAdmin(admin.ModelAdmin):
+    """Read-only: the months archived out of the log and restored, written by ``manage.py parking_archive`` and
+    the nightly task (cashless.archive). A record is never deleted: it is how the import knows a month is
+    archived, and where its dump and checksum are."""
+
+    list_display = ("month", "state", "rows", "size", "archived_at", "restored_at")
+    list_filter = ("state",)
+    readonly_fields = ("month", "state", "file", "sha256", "size", "rows", "archived_at", "restored_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -4,7 +4,8 @@
 #   scripts/backup.sh                 DATABASE_URL from the environment (or /etc/smarteconomy/env)
 #   BACKUP_DIR=/srv/backups scripts/backup.sh
 #
-# Writes $BACKUP_DIR/smarteconomy-<UTC time>.dump and, when the media folder exists, smarteconomy-<time>-media.tar.gz;
+# Writes $BACKUP_DIR/smarteconomy-<UTC time>.dump and, when the media folder exists, smarteconomy-<time>-media.tar.gz
+# (and -parking-archive.tar when months of the parking log are archived: their dumps are already compressed);
 # removes backups older than BACKUP_KEEP_DAYS (default 30). Run it nightly from cron or a systemd timer, after the
 # 01:00 WITA recompute, and copy $BACKUP_DIR to another machine.
 set -euo pipefail
@@ -25,5 +26,11 @@ media=${DJANGO_MEDIA_ROOT:-$VAR/media}
 if [ -d "$media" ]; then
   tar -czf "$BACKUP_DIR/smarteconomy-$stamp-media.tar.gz" -C "$(dirname "$media")" "$(basename "$media")"
   echo "uploaded files: $BACKUP_DIR/smarteconomy-$stamp-media.tar.gz"
+fi
+# The months archived out of the e-parking log (cashless.archive) live only in their dumps: keep a copy of them too.
+archive=${PARKING_ARCHIVE_DIR:-$VAR/archive/parking}
+if [ -d "$archive" ] && [ -n "$(ls -A "$archive")" ]; then
+  tar -cf "$BACKUP_DIR/smarteconomy-$stamp-parking-archive.tar" -C "$(dirname "$archive")" "$(basename "$archive")"
+  echo "archived parking months: $BACKUP_DIR/smarteconomy-$stamp-parking-archive.tar"
 fi
 find "$BACKUP_DIR" -maxdepth 1 -name 'smarteconomy-*' -mtime +"$KEEP" -print -delete

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from analytics.models import IndicatorSnapshot
 from analytics.scorecard import indicators_recompute
@@ -23,6 +24,13 @@ from .factories import csv_of, day_file, make_location, row
 
 POSTGRES = connection.vendor == "postgresql"
 LOG = ParkingTransaction._meta.db_table
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English messages (the product starts in Indonesian)."""
+    with translation.override("en"):
+        yield
 
 
 def attached():

@@ -12,6 +12,8 @@ Environment variables:
                           ?tls=True), smtps://... (TLS from the start); the console when unset (development).
     DEFAULT_FROM_EMAIL    the sender of the notifications.
     SITE_URL              the address the links in e-mails start with (https://smarteconomy.balikpapan.go.id).
+    PARKING_RETENTION_MONTHS  months of the e-parking log kept in the database before the current one (60).
+    PARKING_ARCHIVE_DIR   where archived months of that log are dumped (default var/archive/parking).
 """
 
 import os

@@ -13,6 +13,8 @@ LOG_MODELS |= {"analytics.indicatorsnapshot", "smarteconomy.dirtyperiod"}
 # The e-parking log is append-only, written only by imports (their ImportBatch is its audit trail); a history
 # row per transaction would double millions of writes. Its summaries and dirty dates are derived from it.
 LOG_MODELS |= {"cashless.parkingtransaction", "cashless.dailysummary", "cashless.dirtydate"}
+# An archived month of that log is a record of the archive task's own action (its dump, checksum and row count).
+LOG_MODELS |= {"cashless.parkingarchive"}
 # A background export is a job of the export log (ExportLog keeps who exported what); its progress is rewritten
 # every few thousand rows.
 LOG_MODELS |= {"smarteconomy.exportjob"}
