@@ -560,28 +560,32 @@ class PostgresLoad:
             f"AND t.business_date BETWEEN '{self.first_day:%Y-%m-%d}' AND '{self.last_day:%Y-%m-%d}'"
         )
         partitions.ensure(cursor, partitions.months_between(self.first_day, self.last_day))
-        cursor.execute(f"SELECT count(*) FROM cashless_staging s JOIN {table} t ON {same}")
-        already_stored = cursor.fetchone()[0]
-        new_only = ""
-        if already_stored:
-            differs = " OR ".join(
-                f"t.{name} IS DISTINCT FROM s.{name}"
-                if STAGING_COLUMNS[name] in ("timestamptz", "bigint")
-                else f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
-                for name in COMPARED
-            )
+        differs = " OR ".join(
+            f"t.{name} IS DISTINCT FROM s.{name}"
+            if STAGING_COLUMNS[name] in ("timestamptz", "bigint")
+            else f"t.{name} IS DISTINCT FROM coalesce(s.{name}, '')"
+            for name in COMPARED
+        )
+        # One pass over the file's rows: how many are stored, how many of those differ, how many in all.
+        cursor.execute(
+            f"SELECT count(t.id), count(t.id) FILTER (WHERE {differs}), count(*) "
+            f"FROM cashless_staging s LEFT JOIN {table} t ON {same}"
+        )
+        already_stored, differing, total = cursor.fetchone()
+        if differing:
             cursor.execute(
                 f"SELECT s.transaction_id FROM cashless_staging s JOIN {table} t ON {same} WHERE {differs} "
-                f"LIMIT {MAX_CONFLICTS_REPORTED + 1}"
+                f"LIMIT {MAX_CONFLICTS_REPORTED}"
             )
-            conflicts = [row[0] for row in cursor.fetchall()]
-            if conflicts:
-                self.written.conflicts = conflicts[:MAX_CONFLICTS_REPORTED]
-                self.written.conflicts_total = len(conflicts)
-                return
-            # The rows stored already are identical: skip them. A concurrent import of the same ids fails on
-            # the unique index instead, and writes nothing.
-            new_only = f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})"
+            self.written.conflicts = [row[0] for row in cursor.fetchall()]
+            self.written.conflicts_total = differing
+            return
+        if already_stored == total:  # a re-import of stored rows: nothing to add
+            cursor.execute("DROP TABLE cashless_staging")
+            return
+        # The rows stored already are identical: skip them. A concurrent import of the same ids fails on the
+        # unique index instead, and writes nothing.
+        new_only = f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})" if already_stored else ""
         cursor.execute(
             f"INSERT INTO {table} (location_id, transaction_id, entry_time, exit_time, vehicle_class, amount, "
             "payment_method, issuer, status, failure_reason, gate, business_date, business_hour) "
