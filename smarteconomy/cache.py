@@ -93,7 +93,14 @@ class Generation:
 
     def invalidate(self, **_signal):
         """Empty the family once the current transaction commits (a request served between the change and the
-        commit would otherwise cache the old data under the new generation). A signal receiver."""
+        commit would otherwise cache the old data under the new generation). A signal receiver. Once per atomic
+        block: an indicator's recompute saving dozens of snapshots raises the number once, not dozens of times. Only
+        a callback of the very same block counts (the same savepoints), so a rollback drops both together."""
+        connection = transaction.get_connection()
+        if connection.in_atomic_block:
+            here = set(connection.savepoint_ids)
+            if any(func == self.bump and ids == here for ids, func, _robust in connection.run_on_commit):
+                return
         transaction.on_commit(self.bump)
 
     def connect(self, *senders, when=None):

@@ -18,7 +18,9 @@ from analytics.scorecard import indicators_recompute
 from cashless import archive, partitions
 from cashless.models import DailySummary, DirtyDate, ParkingArchive, ParkingLocation, ParkingTransaction
 from cashless.services import parking_transactions_import, partitions_nightly
+from cashless.sources import PARKING_SOURCE
 from smarteconomy.choices import ImportStatus
+from smarteconomy.testing_locks import lock_period
 
 from .factories import csv_of, day_file, make_location, row
 
@@ -196,11 +198,13 @@ def rows_of(month_start, month_end):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_archive_then_restore_is_identical_and_the_snapshots_do_not_change(settings, tmp_path):
+def test_archive_then_restore_is_identical_and_the_snapshots_do_not_change(settings, tmp_path, role_users):
     settings.PARKING_ARCHIVE_DIR = tmp_path / "archive"
     airport = make_location()
     ParkingLocation.objects.filter(pk=airport.pk).update(reporting_since=date(2025, 3, 1))
     imported(airport, day_file(day=date(2025, 3, 27), days=8, per_day=120))  # March and April
+    # March approved by Bappeda (locked, issue 11): archiving it is allowed, and its figures never change.
+    lock_period(PARKING_SOURCE, "2025-03", role_users, part=airport.code)
     march = rows_of(date(2025, 3, 1), date(2025, 4, 1))
     april = rows_of(date(2025, 4, 1), date(2025, 5, 1))
     summaries = sorted(DailySummary.objects.values_list("business_date", "hour", "status", "count", "amount"))

@@ -2,6 +2,7 @@
 its transaction commits, and a lost generation number never brings older entries back."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.test import TestCase
 
@@ -58,4 +59,21 @@ def _saves_and_deletes(family):
         run.task = "wanted"
         run.save()
         run.delete()
-    assert family.current() == first + 3
+    assert family.current() == first + 2  # two changes in one transaction: emptied once
+
+
+def test_many_changes_in_one_block_empty_the_family_once_and_a_rolled_back_block_not_at_all(db):
+    family = Generation("test-once")
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        for _ in range(30):  # e.g. one indicator's snapshots saved in its recompute's transaction
+            family.invalidate()
+        try:
+            with transaction.atomic():
+                family.invalidate()  # a block of its own: registered, then gone with its rollback
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            family.invalidate()
+            family.invalidate()
+    assert callbacks == [family.bump, family.bump]
