@@ -18,8 +18,8 @@ def remember_unread_count(request, user):
 
 
 def unread_count(request):
-    """The bell's number, kept in the session (saved on every request anyway) and counted again when it is a
-    minute old: no query on most pages, and a notification created by the worker shows within the minute."""
+    """The bell's number, kept in the session and counted again when it is a minute old (storing it saves the
+    session): no query on most pages, and a notification created by the worker shows within the minute."""
     kept = request.session.get(UNREAD_SESSION_KEY)
     if kept and time.time() - kept.get("at", 0) < UNREAD_FRESH_SECONDS:
         return kept["count"]

@@ -13,10 +13,22 @@ class MenuItem:
     permission: str | None = None  # "app_label.codename"; None = every logged-in user
     staff_only: bool = False
 
-    def allowed(self, user):
+    def allowed(self, user, granted):
+        """``granted``: the user's permissions (``permissions_of``), read once for the whole menu."""
         if self.staff_only and not user.is_staff:
             return False
-        return self.permission is None or user.has_perm(self.permission)
+        return self.permission is None or granted is ALL or self.permission in granted
+
+
+ALL = object()  # an active superuser: every permission
+
+
+def permissions_of(user):
+    """What ``user.has_perm`` would answer for each permission, in one read: every permission for an active
+    superuser, none for an inactive user, else the permissions of the user and their groups."""
+    if not user.is_active:
+        return frozenset()
+    return ALL if user.is_superuser else user.get_all_permissions()
 
 
 @dataclass(frozen=True)
@@ -33,9 +45,10 @@ def menu_for(user, current_path=""):
     if not user.is_authenticated:
         return []
     sections = []
+    granted = permissions_of(user)
     for config in apps.get_app_configs():
         for section in getattr(config, "menu", ()):
-            entries = [(item.label, reverse(item.url_name)) for item in section.items if item.allowed(user)]
+            entries = [(item.label, reverse(item.url_name)) for item in section.items if item.allowed(user, granted)]
             if entries:
                 sections.append((section.order, section.label, entries))
     sections.sort(key=lambda s: s[0])

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "smarteconomy.middleware.IdleTimeoutMiddleware",
     "smarteconomy.middleware.LanguageMiddleware",
     "smarteconomy.middleware.UploadGuardMiddleware",
     "smarteconomy.middleware.NulCharacterMiddleware",
@@ -290,9 +291,11 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "smarteconomy.client_address.client_ip"
 
-# An idle session ends after 30 minutes: every request pushes the expiry forward.
+# An idle session ends after 30 minutes: a request pushes the expiry forward, with a save of the session at most
+# once a minute (smarteconomy.middleware.IdleTimeoutMiddleware) rather than a database write on every request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

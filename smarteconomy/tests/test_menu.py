@@ -1,6 +1,9 @@
 """The menu marks the page the user is on, and only that one."""
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from smarteconomy.menu import menu_for
 
@@ -19,3 +22,27 @@ def test_one_entry_is_active_the_longest_match(role_users):
     # A detail page below a list marks its list.
     assert _active(role_users["dpmptsp"], "/licensing/applications/12/") == ["/licensing/applications/"]
     assert _active(bappeda, "/") == []
+
+
+def test_each_user_sees_the_entries_has_perm_allows_read_in_one_go(role_users, make_user, django_assert_num_queries):
+    """The menu reads the user's permissions once; what it shows is exactly what has_perm answers, entry by entry:
+    each role, a superuser, a user with a permission of their own and no role, and a deactivated user."""
+    loner = make_user("loner")
+    loner.user_permissions.add(Permission.objects.get(codename="view_parkinglocation"))
+    gone = make_user("gone", is_active=False, is_superuser=True)
+    users = [*role_users.values(), make_user("root", is_superuser=True, is_staff=True), loner, gone]
+    items = [
+        item for config in apps.get_app_configs() for section in getattr(config, "menu", ()) for item in section.items
+    ]
+    for user in users:
+        user = type(user).objects.get(pk=user.pk)  # no permission cached from an earlier read
+        shown = {url for _section, entries in menu_for(user, "/") for _label, url, _active in entries}
+        expected = {
+            reverse(item.url_name)
+            for item in items
+            if (not item.staff_only or user.is_staff) and (item.permission is None or user.has_perm(item.permission))
+        }
+        assert shown == expected, user.username
+    fresh = type(role_users["bappeda"]).objects.get(pk=role_users["bappeda"].pk)
+    with django_assert_num_queries(2):  # the user's own and their groups' permissions, whatever the menu's length
+        menu_for(fresh, "/")

@@ -92,6 +92,6 @@ def test_locale_time_zone_and_session_idle_timeout():
     assert settings.LANGUAGE_CODE == "id"
     assert [code for code, _ in settings.LANGUAGES] == ["id", "en"]
     assert settings.TIME_ZONE == "Asia/Makassar"
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_REFRESH_SECONDS == 60
     csp = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
     assert "'unsafe-eval'" not in csp["script-src"] and "'unsafe-inline'" not in csp["script-src"]
