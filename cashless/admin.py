@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.admin import MarksDirtyAdmin, ReadOnlyLogAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 from smarteconomy.sources import ensure_unlocked
 
@@ -95,7 +95,7 @@ class DailySummaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParkingArchive)
-class ParkingArchiveAdmin(admin.ModelAdmin):
+class ParkingArchiveAdmin(ReadOnlyLogAdmin):
     """Read-only: the months archived out of the log and restored, written by ``manage.py parking_archive`` and
     the nightly task (cashless.archive). A record is never deleted: it is how the import knows a month is
     archived, and where its dump and checksum are."""
@@ -103,12 +103,6 @@ class ParkingArchiveAdmin(admin.ModelAdmin):
     list_display = ("month", "state", "rows", "size", "archived_at", "restored_at")
     list_filter = ("state",)
     readonly_fields = ("month", "state", "file", "sha256", "size", "rows", "archived_at", "restored_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
