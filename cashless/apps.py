@@ -20,6 +20,8 @@ class CashlessConfig(AppConfig):
         "operatormembership": {Role.ADMIN: ALL_ACTIONS},
         "parkingtransaction": {Role.PARKING_OPERATOR: ("view", "add"), Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
         "dailysummary": {Role.PARKING_OPERATOR: VIEW, Role.BAPPEDA: VIEW, Role.ADMIN: VIEW},
+        # The months archived out of the log (cashless.archive): the administrators see them in the back office.
+        "parkingarchive": {Role.ADMIN: VIEW},
     }
 
     menu = (
