@@ -92,6 +92,7 @@ class SmartEconomyConfig(AppConfig):
         from . import tables  # noqa: F401 - registers the date columns with django-tables2 before any table is built
         from .exportjobs import flag_export_jobs_at_login
         from .importing.base import IMPORTERS
+        from .middleware import IdleTimeoutMiddleware
         from .roles import sync_roles
         from .sources import SOURCES
         from .worklist import ITEMS
@@ -105,3 +106,4 @@ class SmartEconomyConfig(AppConfig):
 
         post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")
         user_logged_in.connect(flag_export_jobs_at_login, dispatch_uid="smarteconomy.flag_export_jobs")
+        user_logged_in.connect(IdleTimeoutMiddleware.refreshed_at_login, dispatch_uid="smarteconomy.session_refreshed")

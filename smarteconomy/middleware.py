@@ -41,6 +41,13 @@ class IdleTimeoutMiddleware:
                 session[self.KEY] = now
         return response
 
+    @classmethod
+    def refreshed_at_login(cls, sender, request, user, **kwargs):
+        """A login saves a new session with the full 30 minutes: its refresh time starts there (a user_logged_in
+        receiver), so the first pages after it write nothing either."""
+        if hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
 
 class LanguageMiddleware:
     def __init__(self, get_response):
