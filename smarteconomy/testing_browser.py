@@ -70,5 +70,7 @@ def submit_login(page, username, password):
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.locator("form:has(#id_password) button[type=submit]").click()
-    page.wait_for_load_state()
+    # Wait for the answer to the POST itself: wait_for_load_state() right after the click returned at once (the
+    # login page was loaded), and a goto() that followed could cancel the login in flight (CI, on a loaded machine).
+    with page.expect_navigation():
+        page.locator("form:has(#id_password) button[type=submit]").click()

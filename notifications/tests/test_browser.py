@@ -33,8 +33,8 @@ def test_the_bell_and_the_list_on_desktop_and_phone(browser, live_server, told):
         )
         assert overflow <= 0, f"the top bar is {overflow}px wider than the {name} screen"
         page.screenshot(path=str(ARTIFACTS / f"notifications-bell-{name}.png"))
-        page.get_by_test_id("bell").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_test_id("bell").click()
         assert page.locator("[data-testid=notification][data-unread=true]").count() == unread
         page.screenshot(path=str(ARTIFACTS / f"notifications-list-{name}.png"), full_page=True)
         context.close()
