@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -61,7 +62,10 @@ class NotificationReadView(LoginRequiredMixin, View):
 
     def post(self, request):
         pk = request.POST.get("pk")
-        if pk and pk.isdigit():
+        if pk is not None and not pk.isdigit():
+            # Never "mark all read" for a malformed one (a page once sent "1.825": Indonesian digit grouping).
+            return HttpResponseBadRequest(_("Unknown notification."))
+        if pk:
             services.notification_mark_read(user=request.user, pks=[int(pk)])
             forget_unread_count(request)
             if request.POST.get("open"):

@@ -1,5 +1,7 @@
 """The bell in the top bar, the list of one's notifications, marking read and the e-mail settings."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +59,23 @@ def test_open_marks_read_and_goes_to_the_record(client, dpmptsp):
     assert response.status_code == 302 and response["Location"] == "/licensing/?overdue=true"
     notification.refresh_from_db()
     assert notification.read_at is not None
+
+
+def test_the_lists_buttons_open_and_mark_the_right_one_beyond_a_thousand(client, dpmptsp):
+    """The buttons send the pk the page holds: with Indonesian digit grouping a pk of 1825 was written "1.825",
+    which the view took for "mark all read" and sent back to the list (CI's full PostgreSQL run found it)."""
+    first = notify(dpmptsp, "REG-1", link="/licensing/?overdue=true", pk=1825)
+    notify(dpmptsp, "REG-2", pk=1826)
+    client.force_login(dpmptsp)
+    page = client.get(reverse("notifications:list")).content.decode()
+    held = re.findall(r'name="pk" value="([^"]*)"', page)
+    assert sorted(held) == ["1825", "1826"]
+    response = client.post(reverse("notifications:read"), {"pk": "1825", "open": "1"})
+    assert response.status_code == 302 and response["Location"] == "/licensing/?overdue=true"
+    assert list(Notification.objects.filter(read_at__isnull=False).values_list("pk", flat=True)) == [first.pk]
+    # A malformed pk is refused, never taken for "mark all read".
+    assert client.post(reverse("notifications:read"), {"pk": "1.826"}).status_code == 400
+    assert Notification.objects.get(pk=1826).read_at is None
 
 
 def test_one_cannot_mark_another_users_notification(client, dpmptsp, role_users):
