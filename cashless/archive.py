@@ -95,10 +95,8 @@ def _restore_into(path, schema):
         for line in dump:
             if in_rows:
                 in_rows = line != "\\.\n"
-            elif line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
-                in_rows = True
-                line = line.replace(f"{SCHEMA}.", f"{schema}.")
             else:
+                in_rows = line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;")
                 line = line.replace(f"{SCHEMA}.", f"{schema}.")
             lines.append(line)
     _run(

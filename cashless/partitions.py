@@ -23,9 +23,9 @@ MONTHS_AHEAD = 3
 CREATE_LOCK = 0x5041524B  # "PARK"
 
 
-def partitioned(using=None):
+def partitioned():
     """True where the log is a partitioned table (PostgreSQL)."""
-    return (using or connection).vendor == "postgresql"
+    return connection.vendor == "postgresql"
 
 
 def month_start(day):

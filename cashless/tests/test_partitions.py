@@ -6,6 +6,7 @@ identity (location, id, business date), and archiving says it needs PostgreSQL."
 
 import gzip
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -38,6 +39,15 @@ def _english():
 def attached():
     with connection.cursor() as cursor:
         return partitions.existing(cursor)
+
+
+APRIL = ("2025-04-02T09:00:00+08:00", "2025-04-02T10:00:00+08:00")
+
+
+def command(*args):
+    out = StringIO()
+    call_command("parking_archive", *args, stdout=out)
+    return out.getvalue()
 
 
 def imported(location, data):
@@ -250,17 +260,6 @@ def test_archive_then_restore_is_identical_and_the_snapshots_do_not_change(setti
     assert snapshots() == before
     # A restored month stays until it is archived by name again.
     assert date(2025, 3, 1) not in archive.due(date(2031, 1, 1))
-
-
-APRIL = ("2025-04-02T09:00:00+08:00", "2025-04-02T10:00:00+08:00")
-
-
-def command(*args):
-    from io import StringIO
-
-    out = StringIO()
-    call_command("parking_archive", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
