@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,19 @@ def permissions_of(user):
     return ALL if user.is_superuser else user.get_all_permissions()
 
 
+_URLS = {}
+
+
+def _url(url_name):
+    """``reverse(url_name)``, worked out once per process: a menu entry's URL takes no arguments, so it changes only
+    with the URL configuration and the script prefix, which make the key. (About 30 reversals on every page.)"""
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), url_name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(url_name)
+    return url
+
+
 @dataclass(frozen=True)
 class MenuSection:
     label: str
@@ -48,7 +62,7 @@ def menu_for(user, current_path=""):
     granted = permissions_of(user)
     for config in apps.get_app_configs():
         for section in getattr(config, "menu", ()):
-            entries = [(item.label, reverse(item.url_name)) for item in section.items if item.allowed(user, granted)]
+            entries = [(item.label, _url(item.url_name)) for item in section.items if item.allowed(user, granted)]
             if entries:
                 sections.append((section.order, section.label, entries))
     sections.sort(key=lambda s: s[0])

@@ -46,3 +46,21 @@ def test_each_user_sees_the_entries_has_perm_allows_read_in_one_go(role_users, m
     fresh = type(role_users["bappeda"]).objects.get(pk=role_users["bappeda"].pk)
     with django_assert_num_queries(2):  # the user's own and their groups' permissions, whatever the menu's length
         menu_for(fresh, "/")
+
+
+def test_the_menus_urls_follow_the_script_prefix(role_users):
+    """The menu's URLs are worked out once per process, by URL configuration and script prefix: a site served under
+    a path prefix (a reverse proxy's /smarteconomy/) links under that prefix, and the root again links to the root."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    bappeda = role_users["bappeda"]
+    at_root = [url for _section, entries in menu_for(bappeda, "/") for _label, url, _active in entries]
+    before = get_script_prefix()
+    set_script_prefix("/smarteconomy/")
+    try:
+        prefixed = [url for _section, entries in menu_for(bappeda, "/") for _label, url, _active in entries]
+    finally:
+        set_script_prefix(before)
+    assert "/analytics/scorecard/" in at_root
+    assert prefixed == ["/smarteconomy" + url for url in at_root]
+    assert [url for _section, entries in menu_for(bappeda, "/") for _label, url, _active in entries] == at_root
