@@ -5,7 +5,7 @@ published editions.
 Caching: every public response is cached whole in the Django cache for ``OPENDATA_CACHE_SECONDS`` (default 300 s)
 under its language and full path (``public_cache``); the pages carry no CSRF token or session data, so one cached
 copy serves every visitor. Publishing (or withdrawing) a scorecard edition empties the portal's cache at once (a
-generation number in every key, ``smarteconomy.cache.Generation``): the published figures appear the moment Bappeda publishes them;
+generation number in every entry, ``smarteconomy.cache.Generation``): the published figures appear the moment Bappeda publishes them;
 the datasets' live aggregates may lag an import by at most the cache time. The language switch is a GET link (``language``) for that reason. Harvesting and
 download responses are open to any origin (CORS ``Access-Control-Allow-Origin: *``)."""
 
@@ -14,7 +14,6 @@ import json
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,8 +39,8 @@ def public_cache(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        key = PUBLIC.key(get_language(), request.get_full_path())
-        cached = cache.get(key)
+        key = (get_language(), request.get_full_path())
+        cached, generation = PUBLIC.get(*key)
         if cached is not None:
             status, content, headers = cached
             response = HttpResponse(content, status=status)
@@ -52,7 +51,7 @@ def public_cache(view):
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and cache_seconds() > 0:
             headers = {name: value for name, value in response.items() if name.lower() != "vary"}
-            cache.set(key, (response.status_code, response.content, headers), cache_seconds())
+            PUBLIC.set(generation, (response.status_code, response.content, headers), cache_seconds(), *key)
         response["X-Cache"] = "MISS"
         return response
 

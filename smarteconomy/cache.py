@@ -4,9 +4,10 @@
 served from the cache, slower but not broken. Django's own RedisCache raises, which would turn every cached page
 into a 500.
 
-``Generation``: a family of cached entries (a portal's pages, the scorecard's renderings) that one change empties at
-once, without knowing their keys: every key carries the family's generation number, and ``invalidate`` (a signal
-receiver, ``connect``) raises it once the transaction that changed the data commits."""
+``Generation``: a family of cached entries (a portal's pages, the scorecard's renderings, the users' permissions) that
+one change empties at once, without knowing their keys: every entry carries the family's generation number and counts
+only in that generation, and ``invalidate`` (a signal receiver, ``connect``) raises it once the transaction that
+changed the data commits."""
 
 import logging
 import time
@@ -81,9 +82,27 @@ class Generation:
             generation = cache.get(self.generation_key)
         return generation or 0
 
-    def key(self, *parts):
-        """A cache key of this family, in its current generation."""
-        return ":".join((self.name, str(self.current()), *(str(part) for part in parts)))
+    def get(self, *parts):
+        """(value, generation): the family's entry named by ``parts`` if it was stored in the current generation (else
+        None), and the current generation, under which a value computed now is stored (``set``). One round trip to
+        the cache: each entry carries the generation it was stored in, read together with the family's number."""
+        entry_key = self._entry_key(parts)
+        found = cache.get_many([self.generation_key, entry_key])
+        generation = found.get(self.generation_key)
+        if generation is None:
+            generation = self.current()
+        entry = found.get(entry_key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
+            return entry[1], generation
+        return None, generation
+
+    def set(self, generation, value, timeout, *parts):
+        """Store ``value`` as the entry ``parts`` of ``generation``: the one ``get`` returned before the value was
+        computed, so that a value computed from data that changed meanwhile is never taken for the new generation's."""
+        cache.set(self._entry_key(parts), (generation, value), timeout)
+
+    def _entry_key(self, parts):
+        return ":".join((self.name, "entry", *(str(part) for part in parts)))
 
     def bump(self):
         try:

@@ -5,7 +5,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -129,17 +128,17 @@ def scorecard_rendering(user, *, only_turned_off_track=False):
     filter and the day (the period in progress), which make the key; the body is rendered without the request, so
     that nothing of one user (permissions, CSRF token) can reach another."""
     seconds = settings.SCORECARD_CACHE_SECONDS
-    key = SCORECARD_CACHE.key(
+    key = (
         get_language(),
         user_role(user) or "-",
         "turned" if only_turned_off_track else "all",
         timezone.localdate().isoformat(),
     )
-    rendering = cache.get(key) if seconds > 0 else None
+    rendering, generation = SCORECARD_CACHE.get(*key) if seconds > 0 else (None, None)
     if not isinstance(rendering, dict) or rendering.keys() != RENDERING_KEYS:  # absent, or cached by older code
         rendering = _render_scorecard(user, only_turned_off_track)
         if seconds > 0:
-            cache.set(key, rendering, seconds)
+            SCORECARD_CACHE.set(generation, rendering, seconds, *key)
     return rendering
 
 

@@ -10,18 +10,32 @@ from smarteconomy.cache import Generation
 from smarteconomy.models import TaskRun
 
 
-def test_a_bump_changes_every_key_of_the_family_and_only_after_the_commit(db):
+def test_a_bump_empties_every_entry_of_the_family_and_only_after_the_commit(db):
     family = Generation("test-family")
-    key = family.key("id", "/page/")
-    assert key.startswith("test-family:") and key.endswith(":id:/page/")
-    assert family.key("id", "/page/") == key
+    assert family.get("id", "/page/") == (None, family.current())
+    family.set(family.current(), "page", 60, "id", "/page/")
+    family.set(family.current(), "other", 60, "id", "/other/")
+    assert family.get("id", "/page/") == ("page", family.current())
+    assert Generation("other-family").get("id", "/page/")[0] is None
     with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
         family.invalidate()
-        assert family.key("id", "/page/") == key  # not before the commit
+        assert family.get("id", "/page/")[0] == "page"  # not before the commit
     assert len(callbacks) == 1
     callbacks[0]()
-    assert family.key("id", "/page/") != key
-    assert Generation("other-family").key("id", "/page/").startswith("other-family:")
+    assert family.get("id", "/page/") == (None, family.current())
+    assert family.get("id", "/other/")[0] is None
+
+
+def test_a_value_computed_before_a_bump_is_never_taken_for_the_new_generations(db):
+    """A request reads the generation, computes from the data, and stores; if the data changed (and the generation
+    was raised) in between, what it stores belongs to the old generation and is never served."""
+    family = Generation("test-race")
+    _missing, generation = family.get("page")
+    family.bump()  # a change committed while the page was being computed
+    family.set(generation, "computed from the old data", 60, "page")
+    assert family.get("page") == (None, generation + 1)
+    family.set(generation + 1, "new", 60, "page")
+    assert family.get("page")[0] == "new"
 
 
 def test_an_evicted_generation_never_reuses_an_older_number(db):
