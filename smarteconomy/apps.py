@@ -90,6 +90,7 @@ class SmartEconomyConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import tables  # noqa: F401 - registers the date columns with django-tables2 before any table is built
+        from .backends import connect_invalidation
         from .exportjobs import flag_export_jobs_at_login
         from .importing.base import IMPORTERS
         from .middleware import IdleTimeoutMiddleware
@@ -105,5 +106,6 @@ class SmartEconomyConfig(AppConfig):
         from . import worklist_items  # noqa: F401 - the administrators' own items
 
         post_migrate.connect(sync_roles, dispatch_uid="smarteconomy.sync_roles")
+        connect_invalidation()
         user_logged_in.connect(flag_export_jobs_at_login, dispatch_uid="smarteconomy.flag_export_jobs")
         user_logged_in.connect(IdleTimeoutMiddleware.refreshed_at_login, dispatch_uid="smarteconomy.session_refreshed")

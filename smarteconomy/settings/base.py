@@ -266,8 +266,13 @@ NOTIFICATIONS_SEND_LEASE = timedelta(minutes=10)
 AUTH_USER_MODEL = "smarteconomy.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with each user's permissions and role kept in the cache (smarteconomy.backends.ModelBackend).
+    "smarteconomy.backends.ModelBackend",
 ]
+# How long a user's permissions and role stay in the cache; any change to users, groups or permissions empties it
+# at once. Only with Redis by default: the embedded cache is each process's own, and a change made in another
+# process (a command, the worker) would not reach it.
+AUTHORIZATION_CACHE_SECONDS = int(os.environ.get("AUTHORIZATION_CACHE_SECONDS", "60" if REDIS_URL else "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -294,6 +299,10 @@ AXES_CLIENT_IP_CALLABLE = "smarteconomy.client_address.client_ip"
 # An idle session ends after 30 minutes: a request pushes the expiry forward, with a save of the session at most
 # once a minute (smarteconomy.middleware.IdleTimeoutMiddleware) rather than a database write on every request.
 SESSION_COOKIE_AGE = 30 * 60
+if REDIS_URL:
+    # Sessions are read from Redis, and written to both the database and Redis (Django's cached_db): a page reads
+    # no session row. Redis down: read from the database (TolerantRedisCache misses).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

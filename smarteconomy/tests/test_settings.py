@@ -56,7 +56,8 @@ def test_environment_selects_database_and_broker():
     code = (
         "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='smarteconomy.settings';django.setup();"
         "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL.split(':')[0], s.CACHES['default']['BACKEND'])"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL.split(':')[0], s.CACHES['default']['BACKEND'],"
+        " s.SESSION_ENGINE, s.AUTHORIZATION_CACHE_SECONDS)"
     )
     default = subprocess.run(
         [sys.executable, "-c", code],
@@ -69,6 +70,9 @@ def test_environment_selects_database_and_broker():
         "django.db.backends.sqlite3",
         "filesystem",
         "django.core.cache.backends.locmem.LocMemCache",
+        # The embedded cache is each process's own: sessions and permissions are not kept in it.
+        "django.contrib.sessions.backends.db",
+        "0",
     ], default.stderr
     configured = subprocess.run(
         [sys.executable, "-c", code],
@@ -85,6 +89,9 @@ def test_environment_selects_database_and_broker():
         "django.db.backends.postgresql",
         "redis",
         "smarteconomy.cache.TolerantRedisCache",
+        # Redis is shared by every process: sessions are read from it, and each user's permissions kept a minute.
+        "django.contrib.sessions.backends.cached_db",
+        "60",
     ], configured.stderr
 
 
