@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.admin import MarksDirtyAdmin, ReadOnlyAdmin
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
 from .choices import source_label, unit_label
@@ -44,19 +44,6 @@ class GrdpReleaseAdmin(SimpleHistoryAdmin):
     search_fields = ("label",)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """A published edition and the value history are never changed: the back office only reads them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class EditionEntryInline(admin.TabularInline):
     model = EditionEntry
     fields = ("indicator_code", "period", "value", "target", "achievement", "status")
@@ -72,7 +59,7 @@ class EditionEntryInline(admin.TabularInline):
 
 
 @admin.register(ScorecardEdition)
-class ScorecardEditionAdmin(_ReadOnlyAdmin):
+class ScorecardEditionAdmin(ReadOnlyAdmin):
     list_display = ("title", "period", "published_by_name", "published_at", "content_hash")
     list_filter = ("period",)
     search_fields = ("title",)
@@ -80,7 +67,7 @@ class ScorecardEditionAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(IndicatorSnapshotHistory)
-class IndicatorSnapshotHistoryAdmin(_ReadOnlyAdmin):
+class IndicatorSnapshotHistoryAdmin(ReadOnlyAdmin):
     list_display = ("indicator_code", "period", "old_value", "new_value", "status", "changed_at", "task_run")
     list_filter = ("indicator_code",)
     search_fields = ("indicator_code", "period")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from smarteconomy.admin import MarksDirtyAdmin
+from smarteconomy.admin import MarksDirtyAdmin, ReadOnlyRecordAdmin
 from smarteconomy.choices import Role
 from smarteconomy.forms import LocalizedNumbersAdminMixin
 
@@ -10,22 +10,8 @@ from .models import Centre, LevyBill, Payment, ProductionHouse, SettlementRow, T
 from .services import HOUSES_SOURCE
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Bills, payments and settlement rows change only through industry_center.services (amounts, states and
-    the reconciliation must stay consistent); the back office shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Centre)
-class CentreAdmin(ReadOnlyAdmin):
+class CentreAdmin(ReadOnlyRecordAdmin):
     list_display = ("code", "name", "merchant_id")
 
 
@@ -51,19 +37,19 @@ class TenantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tenancy)
-class TenancyAdmin(ReadOnlyAdmin):
+class TenancyAdmin(ReadOnlyRecordAdmin):
     list_display = ("house", "tenant", "start", "end", "monthly_levy")
 
 
 @admin.register(LevyBill)
-class LevyBillAdmin(ReadOnlyAdmin):
+class LevyBillAdmin(ReadOnlyRecordAdmin):
     list_display = ("number", "kind", "tenancy", "period", "amount", "paid_amount", "status", "due_date")
     list_filter = ("status", "kind")
     search_fields = ("number",)
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnlyRecordAdmin):
     list_display = ("bill", "channel", "amount", "paid_at", "reference", "recorded_by")
     list_filter = ("channel",)
     search_fields = ("reference", "bill__number")

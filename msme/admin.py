@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from smarteconomy.admin import ReadOnlyRecordAdmin
 from smarteconomy.choices import Role
 
 from .models import (
@@ -15,22 +16,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Read-only in the back office: the records change through msme.services (duplicate check, quota,
-    stock and balance rules), from the staff pages."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Msme)
-class MsmeAdmin(ReadOnlyAdmin):
+class MsmeAdmin(ReadOnlyRecordAdmin):
     list_display = ("id", "name", "owner_name", "kelurahan", "business_category", "scale", "registered_on", "status")
     list_filter = ("status", "scale", "business_category")
     search_fields = ("name", "owner_name", "nib")
@@ -47,35 +34,35 @@ class MarketplaceCategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Listing)
-class ListingAdmin(ReadOnlyAdmin):
+class ListingAdmin(ReadOnlyRecordAdmin):
     list_display = ("product_name", "msme", "category", "price", "active", "listed_on")
     list_filter = ("active", "category")
     search_fields = ("product_name", "external_id")
 
 
 @admin.register(Training)
-class TrainingAdmin(ReadOnlyAdmin):
+class TrainingAdmin(ReadOnlyRecordAdmin):
     list_display = ("title", "partner", "starts_on", "quota")
 
 
 @admin.register(TrainingParticipant)
-class TrainingParticipantAdmin(ReadOnlyAdmin):
+class TrainingParticipantAdmin(ReadOnlyRecordAdmin):
     list_display = ("training", "msme", "status", "priority_score", "attended")
     list_filter = ("status", "attended")
 
 
 @admin.register(OutletProduct)
-class OutletProductAdmin(ReadOnlyAdmin):
+class OutletProductAdmin(ReadOnlyRecordAdmin):
     list_display = ("name", "msme", "unit_price", "commission_percent")
 
 
 @admin.register(OutletMovement)
-class OutletMovementAdmin(ReadOnlyAdmin):
+class OutletMovementAdmin(ReadOnlyRecordAdmin):
     list_display = ("on", "product", "kind", "quantity", "unit_price")
     list_filter = ("kind",)
 
 
 @admin.register(OutletPayout)
-class OutletPayoutAdmin(ReadOnlyAdmin):
+class OutletPayoutAdmin(ReadOnlyRecordAdmin):
     list_display = ("reference", "msme", "month", "amount", "paid_on", "method")
     list_filter = ("method",)

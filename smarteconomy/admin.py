@@ -188,6 +188,25 @@ class PublicHolidayAdmin(MarksDirtyAdmin, SimpleHistoryAdmin):
         return [obj.date]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The back office shows these records and neither adds, changes nor deletes them (a published edition, the
+    value history)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Records that change only through their app's services (an MSME's duplicate check, quotas, stock and balance
+    rules; a levy bill's amounts, states and reconciliation), from the staff pages: read-only, with their history."""
+
+
 class ReadOnlyLogAdmin(admin.ModelAdmin):
     """Logs are written by the system only."""
 

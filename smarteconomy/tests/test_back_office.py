@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.db.models import Field
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from industry_center.models import Tenant
@@ -322,3 +322,32 @@ def test_an_administrator_who_is_not_a_superuser_cannot_change_a_role_s_permissi
     # A superuser still can.
     client.force_login(make_user("root", is_staff=True, is_superuser=True))
     assert 'name="permissions"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_read_only_records_are_shown_and_never_added_changed_or_deleted_even_by_a_superuser(client, make_user):
+    """Bills, payments, MSMEs, published editions and the value history change only through their services (or
+    never): the back office lists them, and refuses the add page and any change or delete to a superuser too."""
+    from smarteconomy.admin import ReadOnlyAdmin
+
+    read_only = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ReadOnlyAdmin)
+    }
+    names = {f"{model._meta.app_label}.{model.__name__}" for model in read_only}
+    assert {
+        "msme.Msme",
+        "industry_center.LevyBill",
+        "analytics.ScorecardEdition",
+        "analytics.IndicatorSnapshotHistory",
+    } <= names
+    root = make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    request = RequestFactory().get("/admin/")
+    request.user = root
+    for model, model_admin in read_only.items():
+        opts = model._meta
+        assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200, model
+        assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403, model
+        assert not model_admin.has_change_permission(request) and not model_admin.has_delete_permission(request), model
