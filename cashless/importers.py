@@ -117,7 +117,7 @@ class ParkingTransactionImporter(BulkImporter):
             written.path = "generic"
             dates = written.dates
         if written.conflicts:
-            rows = ingest.rows_of(checked, written.conflicts)
+            rows = checked.hashes.rows_of(written.conflicts)
             errors = sorted(
                 (RowError(rows.get(tid), "transaction_id", ingest.conflict_message(tid)) for tid in written.conflicts),
                 key=lambda error: error.row or 0,

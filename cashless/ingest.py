@@ -2,7 +2,8 @@
 
 1. pandas reads the CSV in chunks, from the file itself (never the whole file in memory), and validates each
    column at once (vectorised), keeping only what the whole file needs afterwards: a 64-bit hash of each
-   transaction id (for duplicates within the file) and the business dates seen. Every bad cell is reported
+   transaction id (for duplicates within the file; in a temporary file, so that memory does not grow with the
+   file) and the business dates seen. Every bad cell is reported
    with its row and column.
 2. PostgreSQL, the direct path (a file whose transaction ids are all new: the common case): each validated
    chunk, with its derived columns (business date and hour), is ``COPY``-ed straight into the log table by a
@@ -25,6 +26,7 @@ import io
 import logging
 import queue
 import re
+import tempfile
 import threading
 import time
 import zoneinfo
@@ -92,6 +94,80 @@ class Clock:
         logger.info("parking import of %d rows (%s path): %s", rows, path, phases)
 
 
+# The duplicate check's bounds (TransactionHashes): hashes read at a time, and about how many are sorted at a time.
+HASH_BLOCK_ROWS = 1 << 20
+HASH_PARTITION_ROWS = 1 << 20
+
+
+class TransactionHashes:
+    """The 64-bit hash of every row's transaction id, in file order (row n at position n - 2), kept in an anonymous
+    temporary file (8 bytes a row on disk) rather than in memory: an import's memory does not grow with its file.
+    The duplicates are found one slice of the hash space at a time (about HASH_PARTITION_ROWS hashes, read in blocks
+    of HASH_BLOCK_ROWS), so that whatever the file's length the check holds a few times 8 MB."""
+
+    def __init__(self):
+        # An anonymous file (no name on disk): its space is freed when the import drops it.
+        self.file = tempfile.TemporaryFile(prefix="se-parking-ids-")  # noqa: SIM115
+        self.count = 0
+
+    def append(self, hashes):
+        self.file.seek(0, io.SEEK_END)
+        self.file.write(np.ascontiguousarray(hashes, dtype=np.uint64).tobytes())
+        self.count += len(hashes)
+
+    def blocks(self):
+        """(position of the block's first hash, the block's hashes), from the first row on."""
+        self.file.flush()
+        self.file.seek(0)
+        start = 0
+        while start < self.count:
+            block = np.frombuffer(self.file.read(HASH_BLOCK_ROWS * 8), dtype=np.uint64)
+            yield start, block
+            start += len(block)
+
+    def duplicates(self):
+        """Rows whose transaction id appeared earlier in the file: [(row, first row)], sorted. By 64-bit hash: a
+        false duplicate would need a hash collision (about 1 in 10^7 for a million ids)."""
+        slices = max(1, -(-self.count // HASH_PARTITION_ROWS))
+        pairs = []
+        for part in range(slices):
+            hashes, positions = [], []
+            for start, block in self.blocks():
+                where = np.flatnonzero(block % np.uint64(slices) == part) if slices > 1 else np.arange(len(block))
+                hashes.append(block[where])
+                positions.append(where + start)
+            hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+            # One sorted copy says whether any id repeats (the common answer: no); only then the argsort that
+            # names the rows.
+            ordered = np.sort(hashes)
+            if not (ordered[1:] == ordered[:-1]).any():
+                continue
+            del ordered
+            positions = np.concatenate(positions)
+            order = np.argsort(hashes, kind="stable")  # equal hashes keep the file's order
+            sorted_hashes, sorted_positions = hashes[order], positions[order]
+            for index in np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1:
+                first = sorted_positions[np.searchsorted(sorted_hashes, sorted_hashes[index])]
+                pairs.append((int(sorted_positions[index]) + 2, int(first) + 2))
+        return sorted(pairs)
+
+    def rows_of(self, transaction_ids):
+        """The row numbers of some transaction ids (for the conflict report): {id: first row with it}."""
+        if not transaction_ids:
+            return {}
+        wanted = pd.Series(list(transaction_ids))
+        by_hash = {}
+        for text, value in zip(wanted, pd.util.hash_pandas_object(wanted, index=False).to_numpy(), strict=True):
+            by_hash.setdefault(int(value), []).append(text)
+        targets = np.fromiter(by_hash, dtype=np.uint64)
+        found = {}
+        for start, block in self.blocks():
+            for position in np.flatnonzero(np.isin(block, targets)):
+                for text in by_hash[int(block[position])]:
+                    found.setdefault(text, start + int(position) + 2)
+        return found
+
+
 @dataclass
 class Checked:
     """What validation leaves for the write: counts, errors, and per-row keys of the whole file."""
@@ -99,7 +175,7 @@ class Checked:
     rows_total: int = 0
     errors: list = field(default_factory=list)
     errors_total: int = 0
-    hashes: list = field(default_factory=list)  # uint64 arrays, one per chunk (row n is at position n - 2)
+    hashes: TransactionHashes = field(default_factory=TransactionHashes)  # of every row's transaction id
     dates: set = field(default_factory=set)
     frames: list = field(default_factory=list)  # validated frames (kept only for the SQLite path)
     locked: dict = field(default_factory=dict)  # {"YYYY-MM": locked message} of the location's approved months
@@ -232,52 +308,6 @@ def check_chunk(frame, first_row, checked, keep_frame):
         frame["row"] = rows
         return frame
     return None
-
-
-def duplicates(checked):
-    """Rows whose transaction id appeared earlier in the file: [(row, first row)]. By 64-bit hash: a
-    false duplicate would need a hash collision (about 1 in 10^7 for a million ids)."""
-    if not checked.hashes:
-        return []
-    # 8 bytes a row: the chunks' arrays become one (freed), then one sorted copy says whether any id repeats
-    # (the common answer: no). Only then the argsort that names the rows.
-    hashes = np.concatenate(checked.hashes)
-    checked.hashes = [hashes]
-    ordered = np.sort(hashes)
-    repeats = bool((ordered[1:] == ordered[:-1]).any())
-    del ordered
-    if not repeats:
-        return []
-    order = np.argsort(hashes, kind="stable")
-    sorted_hashes = hashes[order]
-    del hashes
-    repeat = np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1
-    if not len(repeat):
-        return []
-    first = {}
-    pairs = []
-    for index in repeat:
-        value = sorted_hashes[index]
-        if value not in first:
-            start = np.searchsorted(sorted_hashes, value)
-            first[value] = int(order[start]) + 2
-        pairs.append((int(order[index]) + 2, first[value]))
-    return sorted(pairs)
-
-
-def rows_of(checked, transaction_ids):
-    """The row numbers of some transaction ids (for the conflict report)."""
-    if not transaction_ids:
-        return {}
-    wanted = pd.Series(list(transaction_ids))
-    wanted_hashes = pd.util.hash_pandas_object(wanted, index=False).to_numpy()
-    hashes = np.concatenate(checked.hashes)
-    found = {}
-    for text, value in zip(wanted, wanted_hashes, strict=True):
-        positions = np.flatnonzero(hashes == value)
-        if len(positions):
-            found[text] = int(positions[0]) + 2
-    return found
 
 
 @dataclass
@@ -438,7 +468,7 @@ def validate_rows(checked, source, delimiter, header, *, keep_frames, sink=None)
             )
     if checked.rows_total == 0 and not checked.errors:
         checked.error(None, "", _("The file has a header but no data rows."))
-    for row, first in duplicates(checked):
+    for row, first in checked.hashes.duplicates():
         checked.error(
             row,
             "transaction_id",

@@ -170,6 +170,40 @@ def test_a_duplicate_id_in_two_chunks_of_one_file_is_refused_and_nothing_is_writ
     assert ParkingTransaction.objects.count() == 0
 
 
+def test_duplicates_and_conflicts_are_named_when_the_ids_are_checked_in_slices_and_blocks(paths, monkeypatch):
+    """The file's ids are hashed into a temporary file and checked a slice of the hash space at a time, read in
+    blocks (so that memory does not grow with the file): with 7 ids per block and slices of about 20, every
+    duplicate of a 200-row file is still named with its first row, and a conflict with a stored row by its row."""
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", 30)
+    monkeypatch.setattr(ingest, "HASH_BLOCK_ROWS", 7)
+    monkeypatch.setattr(ingest, "HASH_PARTITION_ROWS", 20)
+    ids = [f"S{number}" for number in range(200)]
+    for later, earlier in ((19, 3), (120, 3), (150, 149), (199, 0), (77, 50)):
+        ids[later] = ids[earlier]
+    batch = run(csv_of(*(row(tid) for tid in ids)))
+    assert batch.status == ImportStatus.REFUSED
+    expected = {}  # the plain way: row of each later occurrence -> row of the first (rows start at 2)
+    first_row = {}
+    for position, tid in enumerate(ids):
+        if tid in first_row:
+            expected[position + 2] = first_row[tid]
+        else:
+            first_row[tid] = position + 2
+    named = {error["row"]: int(re.search(r"\d+", error["message"]).group()) for error in batch.errors}
+    assert named == expected == {21: 5, 122: 5, 152: 151, 201: 2, 79: 52}
+    assert ParkingTransaction.objects.count() == 0
+
+    location = make_location()
+    run(csv_of(row("C1"), row("C2")), location=location)
+    lines = [row(f"E{number}") for number in range(100)]
+    lines[93] = row("C2", amount="9000")
+    lines[8] = row("C1", amount="9000")
+    batch = run(csv_of(*lines), location=location)
+    assert batch.status == ImportStatus.REFUSED
+    assert sorted((error["row"], "C1" in error["message"]) for error in batch.errors) == [(10, True), (95, False)]
+    assert ParkingTransaction.objects.count() == 2
+
+
 def test_a_file_is_read_in_pieces_not_as_bytes(monkeypatch, tmp_path):
     """A command's or an upload's file reaches the bulk importer as the file itself (so that 5 million rows do
     not sit in memory), and it is still hashed and stored whole."""
