@@ -105,6 +105,7 @@ def test_the_queue_costs_the_same_queries_for_5_and_40_applications(client, offi
 
     for n in range(5):
         make(permit_type, f"REG-{n:03}")
+    queries()  # the user's first page (with Redis, it caches their permissions and role: smarteconomy.backends)
     few, rows_few = queries()
     for n in range(5, 40):
         make(permit_type, f"REG-{n:03}")
