@@ -734,6 +734,8 @@ class DirectLoad:
         """The ``sink`` of validate_rows: one validated chunk."""
         if self.failed:
             return  # the COPY has already failed: the staging path will load the file
+        if frame.empty:
+            return  # nothing to copy (a workbook's empty rows: validate_rows reports a file without data)
         started = time.perf_counter()
         text = copy_text(frame, self.location.pk)
         self.seconds_serialising += time.perf_counter() - started

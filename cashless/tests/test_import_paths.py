@@ -204,6 +204,26 @@ def test_duplicates_and_conflicts_are_named_when_the_ids_are_checked_in_slices_a
     assert ParkingTransaction.objects.count() == 2
 
 
+def test_a_workbook_whose_only_row_is_empty_is_refused_as_a_file_without_data(paths):
+    """Found by the importer fuzz test on PostgreSQL: a header and one empty row gave the direct path a chunk of no
+    rows, whose months it could not compute (a TypeError, a server error). Now, as on SQLite, a clear refusal."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["TRANSACTION_ID", "ENTRY_TIME", "VEHICLE_CLASS", "AMOUNT", "PAYMENT_METHOD", "STATUS"])
+    workbook.active.append([None] * 6)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = parking_transactions_import(
+        location=make_location(), data=buffer.getvalue(), filename="upload.xlsx", user=None, dry_run=False
+    )
+    assert batch.status == ImportStatus.REFUSED
+    assert [error["message"] for error in batch.errors] == ["Berkas memiliki baris judul, tetapi tidak ada baris data."]
+    assert ParkingTransaction.objects.count() == 0
+
+
 def test_a_file_is_read_in_pieces_not_as_bytes(monkeypatch, tmp_path):
     """A command's or an upload's file reaches the bulk importer as the file itself (so that 5 million rows do
     not sit in memory), and it is still hashed and stored whole."""
