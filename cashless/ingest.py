@@ -131,19 +131,23 @@ class TransactionHashes:
         slices = max(1, -(-self.count // HASH_PARTITION_ROWS))
         pairs = []
         for part in range(slices):
-            hashes, positions = [], []
+            picked = []  # (position of the block's first hash, where in the block or None: all of it, the hashes)
             for start, block in self.blocks():
-                where = np.flatnonzero(block % np.uint64(slices) == part) if slices > 1 else np.arange(len(block))
-                hashes.append(block[where])
-                positions.append(where + start)
-            hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
-            # One sorted copy says whether any id repeats (the common answer: no); only then the argsort that
-            # names the rows.
+                if slices == 1:
+                    picked.append((start, None, block))
+                else:
+                    where = np.flatnonzero(block % np.uint64(slices) == part)
+                    picked.append((start, where, block[where]))
+            hashes = np.concatenate([chosen for *_where, chosen in picked]) if picked else np.empty(0, np.uint64)
+            # One sorted copy says whether any id repeats (the common answer: no); only then the positions and the
+            # argsort that name the rows.
             ordered = np.sort(hashes)
             if not (ordered[1:] == ordered[:-1]).any():
                 continue
             del ordered
-            positions = np.concatenate(positions)
+            positions = np.concatenate(
+                [start + (np.arange(len(chosen)) if where is None else where) for start, where, chosen in picked]
+            )
             order = np.argsort(hashes, kind="stable")  # equal hashes keep the file's order
             sorted_hashes, sorted_positions = hashes[order], positions[order]
             for index in np.flatnonzero(sorted_hashes[1:] == sorted_hashes[:-1]) + 1:

@@ -48,10 +48,9 @@ def invalidate_authorization(sender=None, instance=None, update_fields=None, act
     at once, and once more when the transaction commits."""
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: only once the change is made
-    if update_fields is not None and set(update_fields) <= {"last_login", "language"}:
-        return  # a login's timestamp, the language switch: neither is cached
-    AUTHORIZATION.bump()
-    AUTHORIZATION.invalidate()
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login's timestamp (saved at every login) is not cached
+    AUTHORIZATION.invalidate(at_once=True)
 
 
 def connect_invalidation():

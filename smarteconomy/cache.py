@@ -110,11 +110,15 @@ class Generation:
         except ValueError:  # not set yet (or evicted)
             self.current()
 
-    def invalidate(self, **_signal):
+    def invalidate(self, *, at_once=False, **_signal):
         """Empty the family once the current transaction commits (a request served between the change and the
         commit would otherwise cache the old data under the new generation). A signal receiver. Once per atomic
         block: an indicator's recompute saving dozens of snapshots raises the number once, not dozens of times. Only
-        a callback of the very same block counts (the same savepoints), so a rollback drops both together."""
+        a callback of the very same block counts (the same savepoints), so a rollback drops both together.
+        ``at_once``: also now, for a family that the rest of the same transaction must not read stale (a user's
+        permissions after a change of their groups)."""
+        if at_once:
+            self.bump()
         connection = transaction.get_connection()
         if connection.in_atomic_block:
             here = set(connection.savepoint_ids)
